@@ -1,0 +1,57 @@
+# Front door of the project. `make run` starts everything, `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/jobcenter.tar.gz
+TRAINING_INPUT := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+export PYTHONPATH := $(CURDIR)
+# Rasa / TensorFlow: quiet logs, no telemetry, deterministic CPU use.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWarning
+
+.PHONY: setup run train validate content-check unit test test-stories test-nlu test-integration clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt constraints.txt
+	@test -x $(PY) || $$(bin/find-python) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip<25" wheel
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	@touch $@
+
+run: setup $(MODEL)
+	$(PY) -m bot.run
+
+train: setup $(MODEL)
+
+$(MODEL): $(TRAINING_INPUT)
+	$(RASA) train --fixed-model-name jobcenter --out models --num-threads 2
+	@touch $@
+
+content-check: setup
+	$(PY) -m bot.content
+
+validate: setup content-check
+	$(RASA) data validate --fail-on-warnings
+
+unit: setup
+	$(PY) -m pytest -q tests/unit
+
+test-stories: setup $(MODEL)
+	$(RASA) test core --e2e --model $(MODEL) --stories tests/stories --out results/stories --fail-on-prediction-errors
+
+test-nlu: setup
+	$(PY) -m tests.nlu_cv --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/nlu 2>&1 \
+		| tr '\r' '\n' | grep -v 'it/s' ; test $${PIPESTATUS[0]} -eq 0
+	$(PY) -m tests.nlu_gate results/nlu/intent_report.json --min-macro-f1 0.93
+
+test-integration: setup $(MODEL)
+	$(PY) -m pytest -q tests/integration
+
+test: content-check unit validate train test-stories test-integration test-nlu
+
+clean:
+	rm -rf models results var/redis

@@ -1,0 +1,79 @@
+"""Rasa custom actions: thin wrappers that call the service modules in `bot/`.
+
+Importing this package loads and validates the content, so the action server refuses to start
+with broken content files (the error names file and line).
+"""
+
+from bot.calendar import get_calendar
+from bot.content import get_content
+
+get_content()
+get_calendar()
+
+from actions.appointments import (  # noqa: E402
+    ActionBookAppointment,
+    ActionCancelAppointment,
+    ActionListAppointments,
+    ActionRescheduleAppointment,
+    AskAppointmentChoice,
+    AskAppointmentConfirm,
+    AskAppointmentOffice,
+    AskAppointmentRef,
+    AskAppointmentType,
+    AskAppointmentWish,
+    AskCancelReason,
+    AskIdBirthDate,
+    AskIdNumber,
+    ValidateBookingForm,
+    ValidateCancelForm,
+    ValidateLookupForm,
+    ValidateRescheduleForm,
+)
+from actions.fallback import ActionFallback  # noqa: E402
+from actions.handover import (  # noqa: E402
+    ActionAskCallbackContact,
+    ActionAskCallbackTime,
+    ActionHandover,
+    ActionSubmitCallback,
+    ActionThreat,
+    ValidateCallbackForm,
+)
+from actions.knowledge import (  # noqa: E402
+    ActionAnswer,
+    ActionContact,
+    ActionHousingCosts,
+    ActionInform,
+    ActionOpeningHours,
+)
+
+__all__ = [
+    "ActionAskCallbackContact",
+    "ActionAskCallbackTime",
+    "ActionHandover",
+    "ActionSubmitCallback",
+    "ActionThreat",
+    "ValidateCallbackForm",
+    "ActionBookAppointment",
+    "ActionCancelAppointment",
+    "ActionListAppointments",
+    "ActionRescheduleAppointment",
+    "AskAppointmentChoice",
+    "AskAppointmentConfirm",
+    "AskAppointmentRef",
+    "AskAppointmentOffice",
+    "AskAppointmentType",
+    "AskAppointmentWish",
+    "AskCancelReason",
+    "AskIdBirthDate",
+    "AskIdNumber",
+    "ValidateBookingForm",
+    "ValidateCancelForm",
+    "ValidateLookupForm",
+    "ValidateRescheduleForm",
+    "ActionAnswer",
+    "ActionContact",
+    "ActionFallback",
+    "ActionHousingCosts",
+    "ActionInform",
+    "ActionOpeningHours",
+]

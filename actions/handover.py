@@ -1,0 +1,147 @@
+"""Handing a conversation to a person: the live queue for the web chat within service hours,
+otherwise a callback request that becomes a case. Threats go to the top and alert supervisors."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.appointments import say
+from actions.common import now_local, send
+from bot import knowledge
+from bot.appointments import redis_client
+from bot.booking import is_abort
+from bot.cases import CaseStore
+from bot.content import Button, get_content
+from bot.handover import Handover
+from bot.handover_policy import live_queue_available, wait_estimate_minutes
+
+PHONE = re.compile(r"(\+?\d[\d /()-]{5,}\d)")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+LIVE_CHANNELS = {"webchat"}
+
+
+def topic_and_summary(tracker: Tracker) -> tuple[str, str]:
+    """The citizen's last topic and a short summary for the agent's queue entry."""
+    intents = [e.get("parse_data", {}).get("intent", {}).get("name") for e in tracker.events if e.get("event") == "user"]
+    topic = next((i for i in reversed(intents) if i and i not in ("request_human", "affirm", "deny", "nlu_fallback")), "")
+    texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user" and not (e.get("text") or "").startswith("/")]
+    who = tracker.get_slot("customer_name")
+    summary = (f"identifiziert: {who}; " if who else "nicht identifiziert; ") + " | ".join(t[:80] for t in texts[-3:])
+    return topic, summary
+
+
+def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str) -> list[dict[str, Any]]:
+    content = get_content()
+    handover = Handover(redis_client())
+    channel = tracker.get_latest_input_channel()
+    agents = len(handover.agents_online())
+    if channel in LIVE_CHANNELS and live_queue_available(content, now_local(), agents):
+        topic, summary = topic_and_summary(tracker)
+        handover.enqueue(tracker.sender_id, priority=priority, topic=topic, summary=summary, channel=channel,
+                         customer=tracker.get_slot("customer_id") or "")
+        position = handover.position(tracker.sender_id) or 1
+        say(dispatcher, "handover_queued", position=position, minutes=wait_estimate_minutes(position, agents))
+        return []
+    say(dispatcher, "handover_callback_intro", hours=knowledge.compact_week(content.service_center.hours))
+    return [FollowupAction("callback_form")]
+
+
+class ActionHandover(Action):
+    def name(self) -> str:
+        return "action_handover"
+
+    async def run(self, dispatcher, tracker, domain):
+        return hand_over(dispatcher, tracker, "normal")
+
+
+class ActionThreat(Action):
+    """A calm answer, an urgent case, an immediate supervisor alert and the top of the queue."""
+
+    def name(self) -> str:
+        return "action_threat"
+
+    async def run(self, dispatcher, tracker, domain):
+        content = get_content()
+        send(dispatcher, knowledge.answer_for_intent(content, "threat"))
+        text = tracker.latest_message.get("text") or ""
+        client = redis_client()
+        case_id = CaseStore(client).create(
+            "drohung", {"nachricht": text[:2000], "kanal": tracker.get_latest_input_channel() or ""}, now_local(),
+            customer=tracker.get_slot("customer_id"), priority="urgent",
+            idempotency_key=f"threat:{tracker.sender_id}:{len(tracker.events)}", summary="Drohung im Chat")
+        Handover(client).publish({"type": "supervisor_alert", "sender": tracker.sender_id, "case": case_id,
+                                  "text": text[:300]})
+        handover = Handover(client)
+        if tracker.get_latest_input_channel() in LIVE_CHANNELS and live_queue_available(
+                content, now_local(), len(handover.agents_online())):
+            topic, summary = topic_and_summary(tracker)
+            handover.enqueue(tracker.sender_id, priority="urgent", topic="threat", summary=summary,
+                             channel=tracker.get_latest_input_channel())
+        return []
+
+
+class ValidateCallbackForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain):
+        return [] if tracker.get_slot("flow_aborted") else domain_slots
+
+    async def validate_callback_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                        domain: dict) -> dict[str, Any]:
+        text = str(value)
+        if is_abort(text):
+            return {"callback_contact": None, "flow_aborted": True}
+        if EMAIL.search(text) or PHONE.search(text):
+            return {"callback_contact": (EMAIL.search(text) or PHONE.search(text)).group(0).strip()}
+        say(dispatcher, "callback_invalid_contact")
+        return {"callback_contact": None}
+
+    async def validate_callback_time(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: dict) -> dict[str, Any]:
+        if is_abort(str(value)):
+            return {"callback_time": None, "flow_aborted": True}
+        return {"callback_time": str(value).strip()[:200] or None}
+
+
+class ActionAskCallbackContact(Action):
+    def name(self) -> str:
+        return "action_ask_callback_contact"
+
+    async def run(self, dispatcher, tracker, domain):
+        say(dispatcher, "ask_callback_contact")
+        return []
+
+
+class ActionAskCallbackTime(Action):
+    def name(self) -> str:
+        return "action_ask_callback_time"
+
+    async def run(self, dispatcher, tracker, domain):
+        say(dispatcher, "ask_callback_time", (Button("so bald wie möglich", "so bald wie möglich", raw=True),
+                                              Button("vormittags", "vormittags", raw=True),
+                                              Button("nachmittags", "nachmittags", raw=True)))
+        return []
+
+
+class ActionSubmitCallback(Action):
+    def name(self) -> str:
+        return "action_submit_callback"
+
+    async def run(self, dispatcher, tracker, domain):
+        if tracker.get_slot("flow_aborted"):
+            say(dispatcher, "appt_aborted")
+            return [SlotSet("callback_contact", None), SlotSet("callback_time", None), SlotSet("flow_aborted", None)]
+        topic, summary = topic_and_summary(tracker)
+        contact, when = tracker.get_slot("callback_contact"), tracker.get_slot("callback_time")
+        case_id = CaseStore(redis_client()).create(
+            "rueckruf", {"kontakt": contact, "wunschzeit": when, "thema": topic, "verlauf": summary},
+            now_local(), customer=tracker.get_slot("customer_id"),
+            idempotency_key=f"callback:{tracker.sender_id}:{contact}:{when}", summary=f"Rückrufbitte: {topic}")
+        say(dispatcher, "callback_done", case=case_id, contact=contact, time=when)
+        return [SlotSet("callback_contact", None), SlotSet("callback_time", None)]

@@ -1,0 +1,224 @@
+"""Handover-aware web chat channel (socket.io) for the chat widget.
+
+Registered in credentials.yml as `bot.channels.webchat.WebchatInput`. Differences to Rasa's
+socket.io channel:
+- every message (citizen, bot, agent, system) goes into the conversation's transcript in Redis with a
+  number, so a reloaded or reconnected widget asks for what it missed (`history`) and nothing is
+  shown twice;
+- while a human agent owns (or the queue holds) the conversation, citizen messages go to the agent
+  desk through Redis pub/sub and the bot sends nothing;
+- agent messages, typing and queue updates published by any process reach the citizen's socket on
+  whichever Rasa process it is connected to.
+Session ids are created by the server (unguessable); a client can only resume a session it knows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import secrets
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from socketio import AsyncServer
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+
+from bot.handover import EVENTS, Handover
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+                               "style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+MAX_MESSAGE_CHARS = 5000
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+TOO_LONG = "Ihre Nachricht ist zu lang. Bitte fassen Sie Ihr Anliegen in höchstens 5.000 Zeichen zusammen."
+
+
+def _handover() -> Handover:
+    from bot.appointments import redis_client
+
+    return Handover(redis_client())
+
+
+class WebchatOutput(OutputChannel):
+    """Sends bot messages to the citizen's room and records them in the transcript."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    def __init__(self, sio: AsyncServer, handover: Handover):
+        self.sio = sio
+        self.handover = handover
+
+    async def _emit(self, recipient_id: str, payload: dict) -> None:
+        line = await asyncio.to_thread(self.handover.add_line, recipient_id, "bot", payload.get("text", ""))
+        payload.update(id=line["id"], ts=line["ts"], role="bot")
+        if payload.get("buttons"):
+            line["buttons"] = payload["buttons"]
+        await self.sio.emit("bot_uttered", payload, room=recipient_id)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        for part in text.strip().split("\n\n"):
+            await self._emit(recipient_id, {"text": part})
+
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict], **kwargs: Any) -> None:
+        parts = text.strip().split("\n\n")
+        for part in parts[:-1]:
+            await self._emit(recipient_id, {"text": part})
+        await self._emit(recipient_id, {"text": parts[-1],
+                                        "buttons": [{"title": b["title"], "payload": b["payload"]} for b in buttons]})
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict, **kwargs: Any) -> None:
+        await self.sio.emit("bot_uttered", json_message, room=recipient_id)
+
+
+class WebchatInput(InputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "WebchatInput":
+        return cls()
+
+    def __init__(self) -> None:
+        self.sio: AsyncServer | None = None
+        self._listener: asyncio.Task | None = None
+
+    def get_output_channel(self) -> OutputChannel | None:
+        return WebchatOutput(self.sio, _handover()) if self.sio else None
+
+    async def _relay_events(self, sio: AsyncServer) -> None:
+        """Forward handover events from any process to the sockets connected here."""
+        import redis.asyncio as aioredis
+        import os
+
+        while True:
+            try:
+                client = aioredis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6380/0"))
+                pubsub = client.pubsub()
+                await pubsub.subscribe(EVENTS)
+                async for message in pubsub.listen():
+                    if message.get("type") != "message":
+                        continue
+                    await self._on_event(sio, json.loads(message["data"]))
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # Redis restarted: reconnect and carry on
+                logger.warning("handover event relay: %s; reconnecting", error)
+                await asyncio.sleep(1)
+
+    async def _on_event(self, sio: AsyncServer, event: dict) -> None:
+        kind, sender = event.get("type"), event.get("sender")
+        if kind == "to_citizen" and sender:
+            await sio.emit("bot_uttered", event["line"], room=sender)
+        elif kind == "agent_typing" and sender:
+            await sio.emit("typing", {"role": "agent", "typing": bool(event.get("typing"))}, room=sender)
+        if kind in ("queued", "claimed", "released", "closed"):
+            await self._send_queue_status(sio)
+        if kind in ("claimed", "released", "closed") and sender:
+            await sio.emit("handover", {"state": "agent" if kind == "claimed" else "bot"}, room=sender)
+
+    async def _send_queue_status(self, sio: AsyncServer) -> None:
+        from bot.handover_policy import wait_estimate_minutes
+
+        handover = _handover()
+        entries = await asyncio.to_thread(handover.queue)
+        agents = max(1, len(await asyncio.to_thread(handover.agents_online)))
+        for position, entry in enumerate(entries, start=1):
+            await sio.emit("handover", {"state": "queued", "position": position,
+                                        "minutes": wait_estimate_minutes(position, agents)}, room=entry.sender)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        self.sio = sio
+        channel = self
+        webchat = _SocketBlueprint(sio, "/webchat/socket.io", "webchat", __name__)
+
+        @webchat.listener("after_server_start")
+        async def start_relay(app, loop) -> None:
+            channel._listener = loop.create_task(channel._relay_events(sio))
+
+        @webchat.route("/", methods=["GET"])
+        async def page(_: Request) -> response.HTTPResponse:
+            return await response.file(str(STATIC_DIR / "index.html"), headers=SECURITY_HEADERS)
+
+        webchat.static("/static", str(STATIC_DIR))
+
+        @sio.on("session_request")
+        async def session_request(sid: str, data: Any) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = requested if isinstance(requested, str) and SESSION_ID.match(requested) else secrets.token_urlsafe(24)
+            sio.enter_room(sid, session_id)
+            handover = _handover()
+            state = await asyncio.to_thread(handover.state, session_id)
+            await sio.emit("session_confirm", {"session_id": session_id, "handover": state}, room=sid)
+
+        @sio.on("history")
+        async def history(sid: str, data: Any) -> None:
+            if not isinstance(data, dict) or not isinstance(data.get("session_id"), str):
+                return
+            session_id = data["session_id"]
+            if not SESSION_ID.match(session_id) or session_id not in sio.rooms(sid):
+                return
+            after = data.get("after_id") if isinstance(data.get("after_id"), int) else 0
+            lines = await asyncio.to_thread(_handover().transcript, session_id, after)
+            await sio.emit("history", {"lines": lines}, room=sid)
+
+        @sio.on("typing")
+        async def typing(sid: str, data: Any) -> None:
+            if isinstance(data, dict) and isinstance(data.get("session_id"), str) and data["session_id"] in sio.rooms(sid):
+                await asyncio.to_thread(_handover().publish, {"type": "citizen_typing", "sender": data["session_id"],
+                                                               "typing": bool(data.get("typing"))})
+
+        @sio.on("user_uttered")
+        async def handle_message(sid: str, data: Any) -> None:
+            if not isinstance(data, dict) or not isinstance(data.get("session_id"), str):
+                await sio.emit("error", {"text": "Die Nachricht konnte nicht gelesen werden."}, room=sid)
+                return
+            session_id, text = data["session_id"], data.get("message")
+            if session_id not in sio.rooms(sid):
+                await sio.emit("error", {"text": "Bitte laden Sie die Seite neu."}, room=sid)
+                return
+            if not isinstance(text, str) or not text.strip():
+                return
+            if len(text) > MAX_MESSAGE_CHARS:
+                await sio.emit("error", {"text": TOO_LONG}, room=sid)
+                return
+            handover = _handover()
+            display = data.get("display") if isinstance(data.get("display"), str) and text.startswith("/") else None
+            line = await asyncio.to_thread(handover.add_line, session_id, "citizen", (display or text)[:MAX_MESSAGE_CHARS])
+            await sio.emit("user_echo", line, room=session_id)
+            if await asyncio.to_thread(handover.is_with_human, session_id):
+                await asyncio.to_thread(handover.publish, {"type": "citizen_message", "sender": session_id,
+                                                            "line": line})
+                return
+            await sio.emit("typing", {"role": "bot", "typing": True}, room=session_id)
+            output = WebchatOutput(sio, handover)
+            await on_new_message(UserMessage(text, output, session_id, input_channel=self.name()))
+            await sio.emit("typing", {"role": "bot", "typing": False}, room=session_id)
+
+        return webchat
+
+
+class _SocketBlueprint(Blueprint):
+    def __init__(self, sio: AsyncServer, path: str, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.ctx.sio = sio
+        self.ctx.path = path
+
+    def register(self, app, options) -> None:
+        self.ctx.sio.attach(app, self.ctx.path)
+        super().register(app, options)

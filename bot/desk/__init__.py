@@ -1,0 +1,1 @@
+"""The agent desk (web app for the Service Center's agents and supervisors)."""

@@ -1,0 +1,328 @@
+"""Agent desk: login, live queue, claim, chat with the citizen, hand back, close; supervisor view.
+
+An aiohttp server (`python -m bot.desk.server`, started by `make run`). All state is in Redis
+(bot/handover.py), so desks and Rasa servers can run as several processes. Pushes to the browser go
+over one websocket per desk; actions are small JSON POSTs protected by the session cookie
+(HttpOnly, SameSite=Strict) and a CSRF token header.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import secrets
+import sys
+import time
+from pathlib import Path
+
+import redis
+import redis.asyncio as aioredis
+from aiohttp import WSMsgType, web
+
+from bot.desk.accounts import Accounts, accounts_path
+from bot.handover import EVENTS, Handover
+from bot.handover_policy import wait_estimate_minutes
+
+logger = logging.getLogger("desk")
+STATIC = Path(__file__).resolve().parent / "static"
+SESSION_TTL = 8 * 3600
+MAX_FAILED_LOGINS = 5
+LOCKOUT_SECONDS = 15 * 60
+MAX_TEXT = 4000
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; "
+                               "frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+BACK_TO_BOT = "Sie schreiben jetzt wieder mit dem digitalen Assistenten. Fragen Sie gern weiter."
+CLOSED = "Das Service Center hat das Gespräch beendet. Bei weiteren Fragen hilft Ihnen der digitale Assistent."
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler):
+    try:
+        response = await handler(request)
+    except web.HTTPException as error:
+        response = error
+    response.headers.update(HEADERS)
+    if request.secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    if isinstance(response, web.HTTPException):
+        raise response
+    return response
+
+
+class Desk:
+    def __init__(self, redis_url: str, accounts: Accounts):
+        self.redis = redis.Redis.from_url(redis_url)
+        self.redis_url = redis_url
+        self.handover = Handover(self.redis)
+        self.accounts = accounts
+        self.sockets: dict[web.WebSocketResponse, dict] = {}
+
+    # ------------------------------------------------------------------ sessions
+    def session(self, request: web.Request) -> dict | None:
+        token = request.cookies.get("desk_session", "")
+        raw = self.redis.get(f"desk:session:{token}") if token and len(token) < 100 else None
+        return json.loads(raw) if raw else None
+
+    def require(self, request: web.Request, roles: set[str] | None = None, csrf: bool = True) -> dict:
+        session = self.session(request)
+        if session is None:
+            raise web.HTTPUnauthorized(text="Bitte melden Sie sich an.")
+        if roles and session["role"] not in roles:
+            raise web.HTTPForbidden(text="Keine Berechtigung.")
+        if csrf and request.method == "POST" and request.headers.get("X-CSRF-Token") != session["csrf"]:
+            raise web.HTTPForbidden(text="Ungültiges Sicherheitstoken.")
+        return session
+
+    async def body(self, request: web.Request) -> dict:
+        try:
+            data = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+            raise web.HTTPBadRequest(text="Ungültige Anfrage (JSON erwartet).")
+        if not isinstance(data, dict):
+            raise web.HTTPBadRequest(text="Ungültige Anfrage.")
+        return data
+
+    # ------------------------------------------------------------------ pages and login
+    async def login_page(self, request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(STATIC / "login.html")
+
+    async def login(self, request: web.Request) -> web.StreamResponse:
+        form = await request.post()
+        name, password = str(form.get("username", ""))[:64], str(form.get("password", ""))[:256]
+        fails_key = f"desk:fails:{name}"
+        if int(self.redis.get(fails_key) or 0) >= MAX_FAILED_LOGINS:
+            raise web.HTTPFound("/login?fehler=gesperrt")
+        role = await asyncio.to_thread(self.accounts.verify, name, password)
+        if role is None:
+            self.redis.incr(fails_key)
+            self.redis.expire(fails_key, LOCKOUT_SECONDS)
+            raise web.HTTPFound("/login?fehler=1")
+        self.redis.delete(fails_key)
+        token = secrets.token_urlsafe(32)
+        self.redis.set(f"desk:session:{token}", json.dumps({"user": name, "role": role,
+                                                            "csrf": secrets.token_urlsafe(24)}), ex=SESSION_TTL)
+        response = web.HTTPFound("/")
+        response.set_cookie("desk_session", token, httponly=True, samesite="Strict", secure=request.secure,
+                            max_age=SESSION_TTL, path="/")
+        raise response
+
+    async def logout(self, request: web.Request) -> web.StreamResponse:
+        self.require(request, csrf=False)  # a plain form; the SameSite=Strict cookie blocks cross-site posts
+        self.redis.delete(f"desk:session:{request.cookies.get('desk_session')}")
+        response = web.HTTPFound("/login")
+        response.del_cookie("desk_session", path="/")
+        raise response
+
+    async def index(self, request: web.Request) -> web.StreamResponse:
+        if self.session(request) is None:
+            raise web.HTTPFound("/login")
+        return web.FileResponse(STATIC / "desk.html")
+
+    async def me(self, request: web.Request) -> web.Response:
+        session = self.require(request)
+        return web.json_response({"user": session["user"], "role": session["role"], "csrf": session["csrf"],
+                                  "quick_texts": QUICK_TEXTS})
+
+    # ------------------------------------------------------------------ queue and conversations
+    def queue_snapshot(self) -> dict:
+        now = time.time()
+        entries = self.handover.queue()
+        agents = self.handover.agents_online()
+        return {
+            "queue": [{"sender": e.sender, "priority": e.priority, "topic": e.topic, "summary": e.summary,
+                       "channel": e.channel, "customer": bool(e.customer), "waiting": e.waiting_seconds(now)}
+                      for e in entries],
+            "stats": {"queue_length": len(entries),
+                      "longest_wait": max((e.waiting_seconds(now) for e in entries), default=0),
+                      "agents_online": agents,
+                      "estimate_minutes": wait_estimate_minutes(len(entries), len(agents)) if entries else 0},
+        }
+
+    async def queue(self, request: web.Request) -> web.Response:
+        self.require(request, {"agent", "supervisor"})
+        return web.json_response(self.queue_snapshot())
+
+    async def conversation(self, request: web.Request) -> web.Response:
+        self.require(request, {"agent", "supervisor"})
+        sender = request.match_info["sender"]
+        return web.json_response({"sender": sender, "state": self.handover.state(sender),
+                                  "agent": self.handover.owner(sender),
+                                  "transcript": self.handover.transcript(sender)})
+
+    async def claim(self, request: web.Request) -> web.Response:
+        session = self.require(request, {"agent", "supervisor"})
+        sender = str((await self.body(request)).get("sender", ""))
+        ok, holder = self.handover.claim(sender, session["user"])
+        if not ok:
+            return web.json_response({"ok": False, "message": f"Bereits übernommen von {holder or 'jemand anderem'}."},
+                                     status=409)
+        line = self.handover.add_line(sender, "agent", "Guten Tag, hier ist das Service Center. Wie kann ich helfen?",
+                                      agent=session["user"])
+        self.handover.publish({"type": "to_citizen", "sender": sender, "line": line})
+        return web.json_response({"ok": True})
+
+    def _owned(self, session: dict, sender: str) -> None:
+        if self.handover.owner(sender) != session["user"]:
+            raise web.HTTPConflict(text="Dieses Gespräch gehört Ihnen nicht (mehr).")
+
+    async def send(self, request: web.Request) -> web.Response:
+        session = self.require(request, {"agent", "supervisor"})
+        data = await self.body(request)
+        sender, text = str(data.get("sender", "")), data.get("text")
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+            raise web.HTTPBadRequest(text=f"Nachricht leer oder länger als {MAX_TEXT} Zeichen.")
+        self._owned(session, sender)
+        line = self.handover.add_line(sender, "agent", text.strip(), agent=session["user"])
+        self.handover.publish({"type": "to_citizen", "sender": sender, "line": line})
+        return web.json_response({"ok": True, "line": line})
+
+    async def typing(self, request: web.Request) -> web.Response:
+        session = self.require(request, {"agent", "supervisor"})
+        data = await self.body(request)
+        sender = str(data.get("sender", ""))
+        self._owned(session, sender)
+        self.handover.publish({"type": "agent_typing", "sender": sender, "typing": bool(data.get("typing"))})
+        return web.json_response({"ok": True})
+
+    async def _release(self, request: web.Request, kind: str) -> web.Response:
+        session = self.require(request, {"agent", "supervisor"})
+        data = await self.body(request)
+        sender, outcome = str(data.get("sender", "")), str(data.get("outcome", ""))[:1000]
+        self._owned(session, sender)
+        if kind == "closed" and not outcome.strip():
+            raise web.HTTPBadRequest(text="Bitte eine Notiz zum Ergebnis angeben.")
+        if not self.handover.release(sender, session["user"], outcome):
+            raise web.HTTPConflict(text="Das Gespräch konnte nicht freigegeben werden.")
+        line = self.handover.add_line(sender, "system", BACK_TO_BOT if kind == "released" else CLOSED)
+        self.handover.publish({"type": "to_citizen", "sender": sender, "line": line})
+        if kind == "closed":
+            self.handover.publish({"type": "closed", "sender": sender, "agent": session["user"]})
+        return web.json_response({"ok": True})
+
+    async def handback(self, request: web.Request) -> web.Response:
+        return await self._release(request, "released")
+
+    async def close(self, request: web.Request) -> web.Response:
+        return await self._release(request, "closed")
+
+    # ------------------------------------------------------------------ push
+    async def websocket(self, request: web.Request) -> web.StreamResponse:
+        session = self.require(request, {"agent", "supervisor"}, csrf=False)
+        ws = web.WebSocketResponse(heartbeat=20)
+        await ws.prepare(request)
+        self.sockets[ws] = session
+        self.handover.mark_present(session["user"])
+        self.handover.publish({"type": "presence", "agent": session["user"]})
+        await ws.send_json({"type": "queue", **self.queue_snapshot()})
+        try:
+            async for message in ws:
+                if message.type == WSMsgType.TEXT:
+                    self.handover.mark_present(session["user"])  # any message is a heartbeat
+                elif message.type == WSMsgType.ERROR:
+                    break
+        finally:
+            self.sockets.pop(ws, None)
+            if not any(s["user"] == session["user"] for s in self.sockets.values()):
+                self.redis.delete(f"ho:presence:{session['user']}")
+        return ws
+
+    async def relay(self, app: web.Application) -> None:
+        """Redis pub/sub -> desk websockets, reconnecting after Redis restarts."""
+        while True:
+            try:
+                client = aioredis.from_url(self.redis_url)
+                pubsub = client.pubsub()
+                await pubsub.subscribe(EVENTS)
+                async for message in pubsub.listen():
+                    if message.get("type") == "message":
+                        await self.dispatch(json.loads(message["data"]))
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                logger.warning("desk relay: %s; reconnecting", error)
+                await asyncio.sleep(1)
+
+    async def dispatch(self, event: dict) -> None:
+        kind = event.get("type")
+        snapshot = self.queue_snapshot() if kind in ("queued", "claimed", "released", "closed", "presence") else None
+        for ws, session in list(self.sockets.items()):
+            try:
+                if snapshot is not None:
+                    await ws.send_json({"type": "queue", **snapshot})
+                if kind in ("citizen_message", "citizen_typing", "claimed", "released", "closed", "to_citizen"):
+                    await ws.send_json(event)
+                if kind == "supervisor_alert" and session["role"] == "supervisor":
+                    await ws.send_json(event)
+            except ConnectionResetError:
+                self.sockets.pop(ws, None)
+
+    async def presence_loop(self, app: web.Application) -> None:
+        while True:
+            for session in list(self.sockets.values()):
+                self.handover.mark_present(session["user"])
+            await asyncio.sleep(15)
+
+
+QUICK_TEXTS = [
+    "Einen Moment bitte, ich sehe mir das an.",
+    "Dazu brauche ich Ihre BG-Nummer und Ihr Geburtsdatum.",
+    "Ich gebe Ihr Anliegen an Ihr Team weiter; Sie werden zurückgerufen.",
+    "Vielen Dank für Ihre Geduld. Kann ich sonst noch etwas für Sie tun?",
+]
+
+
+def create_app(redis_url: str, accounts: Accounts) -> web.Application:
+    desk = Desk(redis_url, accounts)
+    app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
+    app["desk"] = desk
+    app.router.add_get("/login", desk.login_page)
+    app.router.add_post("/login", desk.login)
+    app.router.add_post("/logout", desk.logout)
+    app.router.add_get("/", desk.index)
+    app.router.add_get("/api/me", desk.me)
+    app.router.add_get("/api/queue", desk.queue)
+    app.router.add_get("/api/conversations/{sender}", desk.conversation)
+    app.router.add_post("/api/claim", desk.claim)
+    app.router.add_post("/api/send", desk.send)
+    app.router.add_post("/api/typing", desk.typing)
+    app.router.add_post("/api/handback", desk.handback)
+    app.router.add_post("/api/close", desk.close)
+    app.router.add_get("/ws", desk.websocket)
+    app.router.add_static("/static", STATIC)
+
+    async def start_background(app: web.Application) -> None:
+        app["tasks"] = [asyncio.create_task(desk.relay(app)), asyncio.create_task(desk.presence_loop(app))]
+
+    async def stop_background(app: web.Application) -> None:
+        for task in app["tasks"]:
+            task.cancel()
+        for ws in list(desk.sockets):
+            await ws.close()
+
+    app.on_startup.append(start_background)
+    app.on_cleanup.append(stop_background)
+    return app
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO)
+    accounts = Accounts(accounts_path())
+    password = accounts.ensure_admin()
+    if password:
+        print(f"Erstes Desk-Konto angelegt: admin / {password}  (nur jetzt sichtbar; "
+              f"weitere Konten: python -m bot.desk.accounts add NAME agent)", flush=True)
+    port = int(os.environ.get("DESK_PORT", "8081"))
+    web.run_app(create_app(os.environ.get("REDIS_URL", "redis://127.0.0.1:6380/0"), accounts),
+                host=os.environ.get("DESK_HOST", "127.0.0.1"), port=port, print=None)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

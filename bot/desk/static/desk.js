@@ -1,0 +1,146 @@
+// Agent desk: live queue over a websocket, actions as JSON POSTs with the CSRF token.
+(function () {
+  "use strict";
+  var me = null, current = null, lastLine = 0;
+  var ROLE = { citizen: "Bürger/in", bot: "Assistent", agent: "Service Center", system: "System" };
+
+  function api(path, body) {
+    return fetch(path, {
+      method: body ? "POST" : "GET",
+      headers: body ? { "Content-Type": "application/json", "X-CSRF-Token": me.csrf } : {},
+      body: body ? JSON.stringify(body) : undefined,
+      credentials: "same-origin"
+    }).then(function (r) {
+      if (r.status === 401) { window.location = "/login"; }
+      return r.headers.get("Content-Type") && r.headers.get("Content-Type").indexOf("json") >= 0
+        ? r.json().then(function (d) { d.status = r.status; return d; })
+        : r.text().then(function (t) { return { ok: r.ok, status: r.status, message: t }; });
+    });
+  }
+
+  function minutes(seconds) { return Math.floor(seconds / 60) + " min " + (seconds % 60) + " s"; }
+
+  function showAlert(text) {
+    var box = document.getElementById("alert");
+    box.textContent = text; box.hidden = false;
+  }
+
+  function renderQueue(data) {
+    var list = document.getElementById("queue");
+    list.innerHTML = "";
+    data.queue.forEach(function (entry) {
+      var li = document.createElement("li");
+      if (entry.priority === "urgent") { li.className = "urgent"; }
+      var head = document.createElement("p");
+      head.innerHTML = "";
+      var prio = document.createElement("span");
+      prio.className = "prio";
+      prio.textContent = { urgent: "DRINGEND", high: "hoch", normal: "normal" }[entry.priority] + " · ";
+      head.appendChild(prio);
+      head.appendChild(document.createTextNode("wartet " + minutes(entry.waiting) + " · Thema: " + (entry.topic || "–") +
+        " · " + (entry.channel === "voice" ? "Anruf" : "Chat")));
+      var summary = document.createElement("p");
+      summary.textContent = entry.summary;
+      var claim = document.createElement("button");
+      claim.type = "button";
+      claim.textContent = "Übernehmen";
+      claim.addEventListener("click", function () {
+        api("/api/claim", { sender: entry.sender }).then(function (r) {
+          if (r.ok) { open(entry.sender); } else { showAlert(r.message || "Bereits übernommen."); }
+        });
+      });
+      li.appendChild(head); li.appendChild(summary); li.appendChild(claim);
+      list.appendChild(li);
+    });
+    if (data.queue.length === 0) {
+      var empty = document.createElement("li"); empty.textContent = "Niemand wartet."; list.appendChild(empty);
+    }
+    if (me && me.role === "supervisor") {
+      document.getElementById("stats").hidden = false;
+      document.getElementById("stat-queue").textContent = "Warteschlange: " + data.stats.queue_length;
+      document.getElementById("stat-wait").textContent = "längste Wartezeit: " + minutes(data.stats.longest_wait);
+      document.getElementById("stat-agents").textContent = "online: " + data.stats.agents_online.join(", ");
+    }
+  }
+
+  function addLine(line) {
+    if (line.id <= lastLine) { return; }
+    lastLine = line.id;
+    var li = document.createElement("li");
+    li.className = line.role;
+    var role = document.createElement("span");
+    role.className = "role";
+    role.textContent = (ROLE[line.role] || line.role) + (line.agent ? " (" + line.agent + ")" : "") + " " + line.ts.slice(11, 16);
+    li.appendChild(role);
+    li.appendChild(document.createTextNode(line.text));
+    var log = document.getElementById("transcript");
+    log.appendChild(li);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function open(sender) {
+    api("/api/conversations/" + encodeURIComponent(sender)).then(function (data) {
+      current = sender; lastLine = 0;
+      document.getElementById("transcript").innerHTML = "";
+      data.transcript.forEach(addLine);
+      var mine = data.agent === me.user && data.state === "agent";
+      document.getElementById("conv-info").textContent = mine ? "Sie betreuen dieses Gespräch." : "Status: " + data.state;
+      document.getElementById("reply").hidden = !mine;
+      if (mine) { document.getElementById("reply-text").focus(); }
+    });
+  }
+
+  function connect() {
+    var ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws");
+    ws.onmessage = function (message) {
+      var event = JSON.parse(message.data);
+      if (event.type === "queue") { renderQueue(event); }
+      if (event.sender && event.sender === current) {
+        if (event.type === "citizen_message" || event.type === "to_citizen") { addLine(event.line); }
+        if (event.type === "citizen_typing") { document.getElementById("citizen-typing").hidden = !event.typing; }
+        if (event.type === "released" || event.type === "closed") { open(current); }
+      }
+      if (event.type === "supervisor_alert") { showAlert("Achtung: Drohung im Chat (Vorgang " + event.case + "): " + event.text); }
+    };
+    ws.onclose = function () { setTimeout(connect, 1000); };
+    setInterval(function () { if (ws.readyState === 1) { ws.send("ping"); } }, 15000);
+  }
+
+  document.getElementById("reply").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var box = document.getElementById("reply-text");
+    var text = box.value.trim();
+    if (!text || !current) { return; }
+    api("/api/send", { sender: current, text: text }).then(function (r) {
+      if (r.ok) { box.value = ""; addLine(r.line); } else { showAlert(r.message); }
+    });
+  });
+  var typingTimer = null;
+  document.getElementById("reply-text").addEventListener("input", function () {
+    if (!current) { return; }
+    if (!typingTimer) { api("/api/typing", { sender: current, typing: true }); }
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { typingTimer = null; api("/api/typing", { sender: current, typing: false }); }, 2500);
+  });
+  document.getElementById("handback").addEventListener("click", function () {
+    api("/api/handback", { sender: current }).then(function (r) { if (!r.ok) { showAlert(r.message); } open(current); });
+  });
+  document.getElementById("close").addEventListener("click", function () {
+    var note = document.getElementById("outcome").value.trim();
+    if (!note) { showAlert("Bitte eine Ergebnisnotiz eingeben."); document.getElementById("outcome").focus(); return; }
+    api("/api/close", { sender: current, outcome: note }).then(function (r) { if (!r.ok) { showAlert(r.message); } open(current); });
+  });
+
+  api("/api/me").then(function (data) {
+    me = data;
+    document.getElementById("me").textContent = data.user + " (" + (data.role === "supervisor" ? "Supervisor" : "Agent") + ")";
+    var quick = document.getElementById("quick");
+    data.quick_texts.forEach(function (text) {
+      var b = document.createElement("button");
+      b.type = "button"; b.textContent = text;
+      b.addEventListener("click", function () { document.getElementById("reply-text").value = text; document.getElementById("reply-text").focus(); });
+      quick.appendChild(b);
+    });
+    connect();
+  });
+})();

@@ -1,0 +1,52 @@
+"""Run-time settings from environment variables, with documented defaults (see README)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot import PROJECT_ROOT
+
+
+@dataclass(frozen=True)
+class Settings:
+    redis_url: str | None  # external Redis; None starts the embedded one
+    embedded_redis_port: int
+    data_dir: Path  # runtime data: embedded Redis files, secrets, logs
+    rasa_port: int
+    action_port: int
+    desk_port: int
+    model_path: Path
+
+    @property
+    def effective_redis_url(self) -> str:
+        return self.redis_url or f"redis://127.0.0.1:{self.embedded_redis_port}/0"
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    return Settings(
+        redis_url=env.get("REDIS_URL") or None,
+        embedded_redis_port=int(env.get("EMBEDDED_REDIS_PORT", "6380")),
+        data_dir=Path(env.get("DATA_DIR", PROJECT_ROOT / "var")),
+        rasa_port=int(env.get("RASA_PORT", "5005")),
+        action_port=int(env.get("ACTION_PORT", "5055")),
+        desk_port=int(env.get("DESK_PORT", "8081")),
+        model_path=Path(env.get("MODEL_PATH", PROJECT_ROOT / "models" / "jobcenter.tar.gz")),
+    )
+
+
+def secret(data_dir: Path, name: str, env_value: str | None = None) -> str:
+    """A secret from the environment, else generated once and kept (mode 600) in the data dir."""
+    if env_value:
+        return env_value
+    path = data_dir / "secrets" / name
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    value = secrets.token_urlsafe(32)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value

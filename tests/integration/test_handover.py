@@ -1,0 +1,277 @@
+"""Human handover end to end: the chat widget and the agent desk in a real browser (Debian
+chromium via playwright), two Rasa servers sharing one Redis, concurrent claims, restarts, and the
+callback path when no agent is online."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import time
+import uuid
+
+import pytest
+import redis
+import requests
+import socketio
+
+from bot.cases import CaseStore
+from bot.desk.accounts import Accounts
+from bot.handover import Handover
+from tests.conftest import ROOT
+from tests.integration.servers import Assistant
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PASSWORD = "test-passwort-123"
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """The assistant with a Service Center that is always open (a content copy), plus desk accounts."""
+    content = tmp_path_factory.mktemp("content") / "content"
+    shutil.copytree(ROOT / "content", content)
+    path = content / "jobcenter.yml"
+    text = path.read_text(encoding="utf-8")
+    always = "".join(f"    {day}: 00:00-24:00\n" for day in
+                     ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"))
+    text = re.sub(r"(service_center:\n(?:.*\n)*?  hours:\n)((?:    \w+: .*\n)+)", lambda m: m.group(1) + always, text, count=1)
+    path.write_text(text, encoding="utf-8")
+    data_dir = tmp_path_factory.mktemp("live")
+    accounts = Accounts(data_dir / "desk_users.json")
+    for name, role in (("anna", "agent"), ("ben", "agent"), ("sara", "supervisor")):
+        accounts.add(name, role, PASSWORD)
+    running = Assistant(data_dir, rasa_servers=2, extra_env={"CONTENT_DIR": str(content)}).start()
+    yield running
+    running.stop()
+
+
+def desk_session(live, name: str) -> tuple[requests.Session, str]:
+    session = requests.Session()
+    response = session.post(f"{live.desk_url}/login", data={"username": name, "password": PASSWORD}, allow_redirects=False)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    return session, session.get(f"{live.desk_url}/api/me").json()["csrf"]
+
+
+def test_citizen_and_agent_in_the_browser(live):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            citizen = browser.new_context().new_page()
+            citizen.goto(f"{live.url(0)}/webhooks/webchat/")
+            expect(citizen.locator("#chat-status")).to_have_text("Verbunden")
+
+            agent = browser.new_context().new_page()
+            agent.goto(f"{live.desk_url}/login")
+            agent.fill("#username", "anna")
+            agent.fill("#password", PASSWORD)
+            agent.click("button[type=submit]")
+            expect(agent.locator("#me")).to_contain_text("anna")
+            expect(agent.locator("#queue")).to_contain_text("Niemand wartet")
+
+            citizen.fill("#chat-input", "wann hat die geschäftsstelle mitte offen")
+            citizen.keyboard.press("Enter")
+            expect(citizen.locator(".msg.bot").last).to_contain_text("Geschäftsstelle Mitte")
+
+            citizen.fill("#chat-input", "ich möchte bitte mit einem menschen sprechen")
+            citizen.keyboard.press("Enter")
+            expect(citizen.locator(".msg.bot").last).to_contain_text("Position 1")
+
+            expect(agent.locator("#queue li")).to_contain_text("ich möchte bitte mit einem menschen sprechen")
+            agent.click("#queue li button")
+            expect(agent.locator("#transcript")).to_contain_text("geschäftsstelle mitte offen")  # the bot part too
+            expect(citizen.locator(".msg.agent").last).to_contain_text("hier ist das Service Center")
+            expect(citizen.locator("#chat-status")).to_have_text("Sie schreiben mit dem Service Center")
+
+            bot_messages = citizen.locator(".msg.bot").count()
+            citizen.fill("#chat-input", "mein geld ist diesen monat nicht angekommen")
+            citizen.keyboard.press("Enter")
+            expect(agent.locator("#transcript")).to_contain_text("mein geld ist diesen monat nicht angekommen")
+            time.sleep(2)
+            assert citizen.locator(".msg.bot").count() == bot_messages  # the bot stays silent
+
+            agent.fill("#reply-text", "Ich sehe nach, einen Moment bitte.")
+            agent.click("#reply button[type=submit]")
+            expect(citizen.locator(".msg.agent").last).to_contain_text("Ich sehe nach")
+
+            citizen.reload()
+            expect(citizen.locator(".msg.agent").last).to_contain_text("Ich sehe nach")
+            assert citizen.locator(".msg", has_text="Ich sehe nach").count() == 1  # nothing twice after reload
+
+            agent.click("#handback")
+            expect(citizen.locator(".msg.system").last).to_contain_text("wieder mit dem digitalen Assistenten")
+            citizen.fill("#chat-input", "und wo ist die geschäftsstelle nord")
+            citizen.keyboard.press("Enter")
+            expect(citizen.locator(".msg.bot").last).to_contain_text("Nordring 25")
+        finally:
+            browser.close()
+
+
+def test_two_agents_claiming_at_once_one_wins(live):
+    sender = f"claim-{uuid.uuid4().hex}"
+    Handover(redis.Redis.from_url(live.redis_url)).enqueue(sender, topic="ask_payment", summary="Test")
+    sessions = [desk_session(live, "anna"), desk_session(live, "ben")]
+    barrier = threading.Barrier(2)
+    codes: list[int] = []
+
+    def claim(session, csrf):
+        barrier.wait()
+        codes.append(session.post(f"{live.desk_url}/api/claim", json={"sender": sender},
+                                  headers={"X-CSRF-Token": csrf}).status_code)
+
+    threads = [threading.Thread(target=claim, args=s) for s in sessions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [200, 409]
+
+
+def test_desk_actions_need_login_role_and_csrf_token(live):
+    assert requests.get(f"{live.desk_url}/api/queue").status_code == 401
+    session, csrf = desk_session(live, "anna")
+    assert session.post(f"{live.desk_url}/api/claim", json={"sender": "x"}).status_code == 403  # no CSRF token
+    assert session.post(f"{live.desk_url}/api/send", data="{kaputt", headers={"X-CSRF-Token": csrf,
+                        "Content-Type": "application/json"}).status_code == 400
+    bad = requests.post(f"{live.desk_url}/login", data={"username": "anna", "password": "falsch"}, allow_redirects=False)
+    assert bad.headers["Location"] == "/login?fehler=1"
+
+
+def test_restarts_lose_no_queue_entry_ownership_or_transcript(live):
+    client = redis.Redis.from_url(live.redis_url)
+    handover = Handover(client)
+    waiting, owned = f"wait-{uuid.uuid4().hex}", f"own-{uuid.uuid4().hex}"
+    handover.enqueue(waiting, summary="wartet")
+    handover.enqueue(owned, summary="in Bearbeitung")
+    session, csrf = desk_session(live, "anna")
+    assert session.post(f"{live.desk_url}/api/claim", json={"sender": owned}, headers={"X-CSRF-Token": csrf}).ok
+    live.stop_process("desk")
+    live.start_process("desk", __import__("bot.run", fromlist=["commands"]).commands(
+        live._settings(live.rasa_ports[0]), live.token)["desk"],
+        __import__("bot.run", fromlist=["process_env"]).process_env(live._settings(live.rasa_ports[0])))
+    live.wait_desk()
+    live.stop_process("rasa0")
+    live.start_rasa(0)
+    live.wait_rasa(0)
+    session, csrf = desk_session(live, "anna")  # sessions live in Redis too
+    queue = session.get(f"{live.desk_url}/api/queue").json()["queue"]
+    assert waiting in [e["sender"] for e in queue]
+    conversation = session.get(f"{live.desk_url}/api/conversations/{owned}").json()
+    assert conversation["agent"] == "anna" and conversation["state"] == "agent"
+    assert "übernommen" in conversation["transcript"][0]["text"]
+    assert session.post(f"{live.desk_url}/api/send", json={"sender": owned, "text": "Noch da?"},
+                        headers={"X-CSRF-Token": csrf}).ok
+
+
+def test_without_agents_online_the_citizen_leaves_a_callback_request(live):
+    client = redis.Redis.from_url(live.redis_url)
+    for key in client.scan_iter("ho:presence:*"):
+        client.delete(key)
+    sio = socketio.Client()
+    received: list[dict] = []
+    confirmed = threading.Event()
+    session = {}
+
+    @sio.on("session_confirm")
+    def on_confirm(data):
+        session.update(data)
+        confirmed.set()
+
+    @sio.on("bot_uttered")
+    def on_bot(data):
+        received.append(data)
+
+    sio.connect(live.url(1), socketio_path="/webchat/socket.io", transports=["websocket"])
+    try:
+        sio.emit("session_request", {})
+        assert confirmed.wait(10)
+
+        def say(text: str) -> str:
+            received.clear()
+            sio.emit("user_uttered", {"session_id": session["session_id"], "message": text})
+            deadline = time.time() + 20
+            while time.time() < deadline and not received:
+                time.sleep(0.1)
+            time.sleep(1)
+            return "\n".join(m.get("text", "") for m in received)
+
+        assert "Rückrufbitte" in say("kann ich mit einem mitarbeiter sprechen")
+        assert "Telefonnummer" in " ".join(m.get("text", "") for m in received)
+        assert "oder eine E-Mail-Adresse" in say("weiss nicht")
+        say("0221 123456")
+        done = say("vormittags")
+        assert "Rückrufbitte ist aufgenommen" in done
+        case_id = done.split("(Vorgang ")[1].split(")")[0]
+        case = CaseStore(client).get(case_id)
+        assert case.kind == "rueckruf" and case.fields["kontakt"] == "0221 123456"
+    finally:
+        sio.disconnect()
+
+
+def test_threat_creates_an_urgent_case_alerts_supervisors_and_tops_the_queue(live):
+    client = redis.Redis.from_url(live.redis_url)
+    pubsub = client.pubsub()
+    pubsub.subscribe("ho:events")
+    Handover(client).mark_present("sara")  # a supervisor's desk is open
+    Handover(client).enqueue(f"earlier-{uuid.uuid4().hex}", summary="wartet schon")
+    sio = socketio.Client()
+    answers: list[str] = []
+    confirmed = threading.Event()
+    session = {}
+    sio.on("session_confirm", lambda data: (session.update(data), confirmed.set()))
+    sio.on("bot_uttered", lambda data: answers.append(data.get("text", "")))
+    sio.connect(live.url(0), socketio_path="/webchat/socket.io", transports=["websocket"])
+    try:
+        sio.emit("session_request", {})
+        assert confirmed.wait(10)
+        sio.emit("user_uttered", {"session_id": session["session_id"],
+                                  "message": "wenn ich nochmal abgelehnt werde komme ich vorbei und dann knallt es, das wird der sachbearbeiter bereuen"})
+        deadline = time.time() + 20
+        alert = None
+        while time.time() < deadline and alert is None:
+            message = pubsub.get_message(timeout=1)
+            if message and message["type"] == "message":
+                event = __import__("json").loads(message["data"])
+                if event.get("type") == "supervisor_alert":
+                    alert = event
+        assert alert is not None and alert["sender"] == session["session_id"]
+        time.sleep(1)
+        assert any("nehme Ihre Nachricht ernst" in a for a in answers)
+        case = CaseStore(client).get(alert["case"])
+        assert case.kind == "drohung" and case.priority == "urgent"
+        assert Handover(client).queue()[0].sender == session["session_id"]  # urgent goes first
+    finally:
+        sio.disconnect()
+        client.delete("ho:presence:sara")
+
+
+def test_closing_needs_an_outcome_note_and_returns_to_the_bot(live):
+    sender = f"close-{uuid.uuid4().hex}"
+    Handover(redis.Redis.from_url(live.redis_url)).enqueue(sender, summary="abschliessen")
+    session, csrf = desk_session(live, "anna")
+    headers = {"X-CSRF-Token": csrf}
+    assert session.post(f"{live.desk_url}/api/claim", json={"sender": sender}, headers=headers).ok
+    assert session.post(f"{live.desk_url}/api/close", json={"sender": sender, "outcome": " "},
+                        headers=headers).status_code == 400
+    assert session.post(f"{live.desk_url}/api/close", json={"sender": sender, "outcome": "Auskunft erteilt"},
+                        headers=headers).ok
+    conversation = session.get(f"{live.desk_url}/api/conversations/{sender}").json()
+    assert conversation["state"] == "bot" and "beendet" in conversation["transcript"][-1]["text"]
+
+
+def test_chat_page_fits_a_320_pixel_screen(live):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 320, "height": 640})
+            page.goto(f"{live.url(0)}/webhooks/webchat/")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 320
+            page.keyboard.press("Tab")  # the skip link comes first and is visible when focused
+            assert page.evaluate("document.activeElement.textContent") == "Zum Chat springen"
+        finally:
+            browser.close()

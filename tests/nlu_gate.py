@@ -1,0 +1,37 @@
+"""Fail when the cross-validated intent macro-F1 is below the gate.
+
+Usage: python -m tests.nlu_gate results/nlu/intent_report.json --min-macro-f1 0.93
+Prints the weakest intents so an editor sees where to add examples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+NOT_INTENTS = {"accuracy", "macro avg", "weighted avg", "micro avg"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("report", type=Path)
+    parser.add_argument("--min-macro-f1", type=float, default=0.93)
+    args = parser.parse_args(argv)
+    report = json.loads(args.report.read_text(encoding="utf-8"))
+    macro = report["macro avg"]["f1-score"]
+    intents = {k: v for k, v in report.items() if k not in NOT_INTENTS and isinstance(v, dict)}
+    print(f"Intents: {len(intents)}, macro-F1: {macro:.4f} (gate {args.min_macro_f1:.2f})")
+    for name, scores in sorted(intents.items(), key=lambda kv: kv[1]["f1-score"])[:8]:
+        confused = ", ".join(f"{k} {v}" for k, v in (scores.get("confused_with") or {}).items())
+        print(f"  {name:32s} F1 {scores['f1-score']:.3f}  support {scores['support']}  {confused}")
+    if macro < args.min_macro_f1:
+        print("NLU gate FAILED: macro-F1 below the gate.")
+        return 1
+    print("NLU gate passed.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""German appointment wishes: the phrases citizens use, month and year ends, impossible input."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.dates import Wish, WishError, parse_wish
+
+MONDAY = dt.datetime(2026, 11, 23, 9, 0)
+
+
+def wish(text: str, now: dt.datetime = MONDAY) -> Wish:
+    result = parse_wish(text, now)
+    assert isinstance(result, Wish), result
+    return result
+
+
+def test_next_tuesday_mornings():
+    w = wish("nächsten Dienstag vormittags")
+    assert w.dates == (dt.date(2026, 11, 24),) and w.latest == dt.time(12) and w.earliest is None
+
+
+def test_date_with_hour():
+    w = wish("am 3.12. um 10")
+    assert w.dates == (dt.date(2026, 12, 3),) and w.exact == dt.time(10)
+
+
+def test_as_soon_as_possible():
+    w = wish("so früh wie möglich")
+    assert w.asap and not w.dates and w.latest is None
+
+
+def test_day_after_tomorrow_after_two_pm():
+    w = wish("übermorgen nach 14 Uhr")
+    assert w.dates == (dt.date(2026, 11, 25),) and w.earliest == dt.time(14)
+
+
+def test_without_umlauts_and_lower_case():
+    assert wish("uebermorgen nachmittags").dates == (dt.date(2026, 11, 25),)
+    assert wish("naechsten donnerstag um halb elf").exact == dt.time(10, 30)
+
+
+def test_tomorrow_across_the_month_end():
+    assert wish("morgen", dt.datetime(2026, 11, 30, 9)).dates == (dt.date(2026, 12, 1),)
+
+
+def test_day_after_tomorrow_across_the_year_end():
+    assert wish("übermorgen", dt.datetime(2026, 12, 31, 9)).dates == (dt.date(2027, 1, 2),)
+
+
+def test_date_without_year_that_has_passed_means_next_year():
+    assert wish("am 2.1.", dt.datetime(2026, 12, 20, 9)).dates == (dt.date(2027, 1, 2),)
+
+
+def test_next_week_is_monday_to_friday():
+    assert wish("nächste Woche").dates == tuple(dt.date(2026, 11, 30) + dt.timedelta(days=i) for i in range(5))
+
+
+def test_weekday_named_today_means_next_week():
+    assert wish("montag").dates == (dt.date(2026, 11, 30),)
+
+
+def test_month_name():
+    assert wish("am 3. Dezember").dates == (dt.date(2026, 12, 3),)
+
+
+def test_fallback_to_dateparser_for_relative_phrases():
+    assert wish("in zwei wochen").dates == (dt.date(2026, 12, 7),)
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("31.02.", "Den 31.02. gibt es nicht"),
+    ("am 30.2.2027", "gibt es nicht"),
+    ("am 1.11.2025", "liegt in der Vergangenheit"),
+    ("um 25 uhr", "keine gültige Uhrzeit"),
+    ("nach 14 vor 10", "Zeitraum ist leer"),
+    ("blablub", "nicht als Wunschtermin verstanden"),
+])
+def test_bad_wishes_get_a_german_explanation(text, fragment):
+    result = parse_wish(text, MONDAY)
+    assert isinstance(result, WishError) and fragment in result.message
+
+
+def test_leap_day_is_valid_in_a_leap_year():
+    assert wish("am 29.2.", dt.datetime(2027, 12, 1, 9)).dates == (dt.date(2028, 2, 29),)

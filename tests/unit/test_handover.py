@@ -1,0 +1,72 @@
+"""Handover state in a real Redis: queue order, atomic claim, release, transcript, presence."""
+
+from __future__ import annotations
+
+import threading
+
+import redis
+
+from bot.handover import Handover
+
+
+def test_queue_orders_by_priority_then_waiting_time(redis_client):
+    handover = Handover(redis_client)
+    handover.enqueue("a", now=100.0)
+    handover.enqueue("b", now=50.0)
+    handover.enqueue("threat", priority="urgent", now=200.0)
+    assert [e.sender for e in handover.queue()] == ["threat", "b", "a"]
+    assert handover.position("a") == 3
+
+
+def test_enqueue_twice_keeps_one_entry(redis_client):
+    handover = Handover(redis_client)
+    assert handover.enqueue("a") == "queued"
+    assert handover.enqueue("a") == "queued"
+    assert len(handover.queue()) == 1
+
+
+def test_two_agents_claiming_at_once_get_one_winner(redis_url, redis_client):
+    Handover(redis_client).enqueue("citizen")
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def claim(agent: str) -> None:
+        own = Handover(redis.Redis.from_url(redis_url))
+        barrier.wait()
+        results[agent] = own.claim("citizen", agent)
+
+    threads = [threading.Thread(target=claim, args=(name,)) for name in ("anna", "ben")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    winners = [agent for agent, (ok, _) in results.items() if ok]
+    assert len(winners) == 1
+    loser = "ben" if winners[0] == "anna" else "anna"
+    assert results[loser] == (False, winners[0])
+    assert Handover(redis_client).owner("citizen") == winners[0]
+    assert Handover(redis_client).queue() == []
+
+
+def test_only_the_owner_can_hand_back(redis_client):
+    handover = Handover(redis_client)
+    handover.enqueue("c")
+    handover.claim("c", "anna")
+    assert not handover.release("c", "ben")
+    assert handover.release("c", "anna")
+    assert handover.state("c") == "bot" and not handover.is_with_human("c")
+
+
+def test_transcript_lines_are_numbered_and_can_be_read_from_an_id(redis_client):
+    handover = Handover(redis_client)
+    first = handover.add_line("c", "citizen", "Hallo")
+    handover.add_line("c", "bot", "Guten Tag!")
+    handover.add_line("c", "agent", "Hier ist Anna.", agent="anna")
+    assert first["id"] == 1
+    assert [line["text"] for line in handover.transcript("c", after_id=1)] == ["Guten Tag!", "Hier ist Anna."]
+
+
+def test_presence_lists_connected_agents(redis_client):
+    handover = Handover(redis_client)
+    handover.mark_present("anna")
+    assert handover.agents_online() == ["anna"]
