@@ -188,7 +188,9 @@ class AppointmentBook:
         return Outcome(False, result)
 
 
+@lru_cache(maxsize=1)
 def redis_client() -> redis.Redis:
+    """The process's Redis client (thread-safe, with a connection pool), from REDIS_URL."""
     return redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6380/0"),
                                 socket_timeout=5, socket_connect_timeout=5, health_check_interval=30)
 

@@ -14,6 +14,25 @@ from dataclasses import dataclass
 import redis
 
 PRIORITY = {"normal": 0, "high": 1, "urgent": 2}
+STATUSES = ("neu", "in_bearbeitung", "erledigt")
+
+_UPDATE = """
+-- KEYS: case hash;  ARGV: field (status | assignee | note), value, actor, now
+local raw = redis.call('HGET', KEYS[1], 'data')
+if not raw then return nil end
+local case = cjson.decode(raw)
+if case.history == nil then case.history = {} end
+if ARGV[1] == 'note' then
+  if case.notes == nil then case.notes = {} end
+  table.insert(case.notes, {text = ARGV[2], by = ARGV[3], at = ARGV[4]})
+else
+  case[ARGV[1]] = ARGV[2]
+end
+table.insert(case.history, {change = ARGV[1], value = ARGV[2], by = ARGV[3], at = ARGV[4]})
+local encoded = cjson.encode(case)
+redis.call('HSET', KEYS[1], 'data', encoded)
+return encoded
+"""
 
 _CREATE = """
 -- KEYS: idempotency key, counter;  ARGV: year, created_ts, priority score, ttl, json fields
@@ -44,11 +63,14 @@ class CaseStore:
     def __init__(self, client: redis.Redis):
         self.redis = client
         self._create = client.register_script(_CREATE)
+        self._update = client.register_script(_UPDATE)
 
     def create(self, kind: str, fields: dict, now: dt.datetime, customer: str | None = None,
-               priority: str = "normal", idempotency_key: str | None = None, summary: str = "") -> str:
+               priority: str = "normal", idempotency_key: str | None = None, summary: str = "",
+               office: str = "") -> str:
         data = {"kind": kind, "status": "neu", "priority": priority, "customer": customer, "fields": fields,
-                "summary": summary, "created_at": now.isoformat(timespec="seconds")}
+                "summary": summary, "created_at": now.isoformat(timespec="seconds"), "office": office,
+                "assignee": "", "notes": [], "history": []}
         key = f"cases:idem:{idempotency_key or kind + ':' + now.isoformat() + ':' + str(customer)}"
         created = self._create(keys=[key, "cases:counter"],
                                args=[now.year, int(now.timestamp()), PRIORITY[priority], 7 * 24 * 3600,
@@ -56,13 +78,36 @@ class CaseStore:
         return created.decode()
 
     def get(self, case_id: str) -> Case | None:
-        raw = self.redis.hget(f"case:{case_id}", "data")
-        if raw is None:
+        data = self.raw(case_id)
+        if data is None:
             return None
-        data = json.loads(raw)
         return Case(case_id, data["kind"], data["status"], data["priority"], data["customer"], data["fields"],
                     data["created_at"])
 
-    def open_cases(self, limit: int = 100) -> list[Case]:
+    def raw(self, case_id: str) -> dict | None:
+        raw = self.redis.hget(f"case:{case_id}", "data")
+        return _normalised(case_id, raw) if raw else None
+
+    def search(self, kind: str = "", status: str = "", office: str = "", limit: int = 500) -> list[dict]:
+        """Cases for the inbox: urgent and high priority first, then newest first."""
         ids = [i.decode() for i in self.redis.zrevrange("cases:open", 0, limit - 1)]
-        return [c for c in (self.get(i) for i in ids) if c]
+        cases = [c for c in (self.raw(i) for i in ids) if c]
+        return [c for c in cases if (not kind or c["kind"] == kind) and (not status or c["status"] == status)
+                and (not office or c.get("office") == office or c["fields"].get("geschaeftsstelle") == office)]
+
+    def update(self, case_id: str, change: str, value: str, actor: str, now: dt.datetime) -> dict | None:
+        if change == "status" and value not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}")
+        if change not in ("status", "assignee", "note"):
+            raise ValueError("unknown change")
+        raw = self._update(keys=[f"case:{case_id}"], args=[change, value, actor, now.isoformat(timespec="seconds")])
+        return _normalised(case_id, raw) if raw else None
+
+
+def _normalised(case_id: str, raw: bytes | str) -> dict:
+    """Lua's cjson writes empty lists as {}; give callers lists."""
+    data = {"id": case_id, **json.loads(raw)}
+    for key in ("notes", "history"):
+        if not data.get(key):
+            data[key] = []
+    return data

@@ -59,6 +59,7 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "fallback_first": JOBCENTER_PLACEHOLDERS,
     "fallback_second": JOBCENTER_PLACEHOLDERS,
     "message_too_long": set(),
+    "technical_problem": set(),
     "stand": {"date"},
     "handover_queued": {"position", "minutes"},
     "handover_callback_intro": {"hours"},

@@ -19,6 +19,7 @@ import json
 import logging
 import re
 import secrets
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
@@ -41,11 +42,14 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 MAX_MESSAGE_CHARS = 5000
+ANSWER_TIMEOUT = 15  # seconds until the citizen gets an apology instead of silence
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 TOO_LONG = "Ihre Nachricht ist zu lang. Bitte fassen Sie Ihr Anliegen in höchstens 5.000 Zeichen zusammen."
 
 
+@lru_cache(maxsize=1)
 def _handover() -> Handover:
+    """One Handover (and Redis connection pool) per process, created on first use."""
     from bot.appointments import redis_client
 
     return Handover(redis_client())
@@ -61,8 +65,10 @@ class WebchatOutput(OutputChannel):
     def __init__(self, sio: AsyncServer, handover: Handover):
         self.sio = sio
         self.handover = handover
+        self.sent = 0
 
     async def _emit(self, recipient_id: str, payload: dict) -> None:
+        self.sent += 1
         line = await asyncio.to_thread(self.handover.add_line, recipient_id, "bot", payload.get("text", ""))
         payload.update(id=line["id"], ts=line["ts"], role="bot")
         if payload.get("buttons"):
@@ -207,8 +213,17 @@ class WebchatInput(InputChannel):
                 return
             await sio.emit("typing", {"role": "bot", "typing": True}, room=session_id)
             output = WebchatOutput(sio, handover)
-            await on_new_message(UserMessage(text, output, session_id, input_channel=self.name()))
+            try:
+                await asyncio.wait_for(
+                    on_new_message(UserMessage(text, output, session_id, input_channel=self.name())), ANSWER_TIMEOUT)
+            except Exception as error:  # never leave the citizen with silence
+                logger.error("webchat: processing failed for a message: %s", error)
             await sio.emit("typing", {"role": "bot", "typing": False}, room=session_id)
+            if output.sent == 0:
+                from bot.content import get_content
+                from bot.knowledge import template
+
+                await output.send_text_message(session_id, template(get_content(), "technical_problem"))
 
         return webchat
 

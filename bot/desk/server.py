@@ -9,6 +9,9 @@ over one websocket per desk; actions are small JSON POSTs protected by the sessi
 from __future__ import annotations
 
 import asyncio
+import csv
+import datetime as dt
+import io
 import json
 import logging
 import os
@@ -21,6 +24,7 @@ import redis
 import redis.asyncio as aioredis
 from aiohttp import WSMsgType, web
 
+from bot.cases import CaseStore
 from bot.desk.accounts import Accounts, accounts_path
 from bot.handover import EVENTS, Handover
 from bot.handover_policy import wait_estimate_minutes
@@ -62,6 +66,7 @@ class Desk:
         self.redis = redis.Redis.from_url(redis_url)
         self.redis_url = redis_url
         self.handover = Handover(self.redis)
+        self.cases_store = CaseStore(self.redis)
         self.accounts = accounts
         self.sockets: dict[web.WebSocketResponse, dict] = {}
 
@@ -213,6 +218,49 @@ class Desk:
     async def close(self, request: web.Request) -> web.Response:
         return await self._release(request, "closed")
 
+    # ------------------------------------------------------------------ cases (Vorgänge)
+    async def cases(self, request: web.Request) -> web.Response:
+        self.require(request, {"agent", "supervisor"})
+        query = request.query
+        found = self.cases_store.search(kind=query.get("kind", ""), status=query.get("status", ""),
+                                        office=query.get("office", ""))
+        return web.json_response({"cases": found})
+
+    async def update_case(self, request: web.Request) -> web.Response:
+        session = self.require(request, {"agent", "supervisor"})
+        data = await self.body(request)
+        change, value = str(data.get("change", "")), str(data.get("value", ""))[:2000]
+        if change == "assignee" and not value:
+            value = session["user"]
+        try:
+            case = self.cases_store.update(request.match_info["case_id"], change, value, session["user"],
+                                           dt.datetime.now())
+        except ValueError as error:
+            raise web.HTTPBadRequest(text=f"Ungültige Änderung: {error}")
+        if case is None:
+            raise web.HTTPNotFound(text="Vorgang nicht gefunden.")
+        return web.json_response(case)
+
+    async def export_cases(self, request: web.Request) -> web.StreamResponse:
+        """All matching cases as JSON or CSV, for transfer into the e-file."""
+        self.require(request, {"agent", "supervisor"})
+        found = self.cases_store.search(kind=request.query.get("kind", ""), status=request.query.get("status", ""),
+                                        office=request.query.get("office", ""))
+        if request.match_info["format"] == "json":
+            return web.json_response(found, headers={"Content-Disposition": 'attachment; filename="vorgaenge.json"'})
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow(["id", "art", "status", "prioritaet", "kunde", "geschaeftsstelle", "bearbeitung", "erstellt",
+                         "zusammenfassung", "angaben", "notizen"])
+        for case in found:
+            writer.writerow([case["id"], case["kind"], case["status"], case["priority"], case.get("customer") or "",
+                             case.get("office") or case["fields"].get("geschaeftsstelle", ""), case.get("assignee", ""),
+                             case["created_at"], case.get("summary", ""),
+                             json.dumps(case["fields"], ensure_ascii=False),
+                             " | ".join(n["text"] for n in case.get("notes", []))])
+        return web.Response(text=buffer.getvalue(), content_type="text/csv", charset="utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="vorgaenge.csv"'})
+
     # ------------------------------------------------------------------ push
     async def websocket(self, request: web.Request) -> web.StreamResponse:
         session = self.require(request, {"agent", "supervisor"}, csrf=False)
@@ -295,6 +343,9 @@ def create_app(redis_url: str, accounts: Accounts) -> web.Application:
     app.router.add_post("/api/typing", desk.typing)
     app.router.add_post("/api/handback", desk.handback)
     app.router.add_post("/api/close", desk.close)
+    app.router.add_get("/api/cases", desk.cases)
+    app.router.add_post("/api/cases/{case_id}", desk.update_case)
+    app.router.add_get("/api/cases/export.{format:json|csv}", desk.export_cases)
     app.router.add_get("/ws", desk.websocket)
     app.router.add_static("/static", STATIC)
 

@@ -4,6 +4,8 @@ callback path when no agent is online."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import shutil
 import threading
@@ -18,8 +20,9 @@ import socketio
 from bot.cases import CaseStore
 from bot.desk.accounts import Accounts
 from bot.handover import Handover
+from bot.run import commands, process_env
 from tests.conftest import ROOT
-from tests.integration.servers import Assistant
+from tests.integration.servers import Assistant, wait_http
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -149,9 +152,8 @@ def test_restarts_lose_no_queue_entry_ownership_or_transcript(live):
     session, csrf = desk_session(live, "anna")
     assert session.post(f"{live.desk_url}/api/claim", json={"sender": owned}, headers={"X-CSRF-Token": csrf}).ok
     live.stop_process("desk")
-    live.start_process("desk", __import__("bot.run", fromlist=["commands"]).commands(
-        live._settings(live.rasa_ports[0]), live.token)["desk"],
-        __import__("bot.run", fromlist=["process_env"]).process_env(live._settings(live.rasa_ports[0])))
+    settings = live._settings(live.rasa_ports[0])
+    live.start_process("desk", commands(settings, live.token)["desk"], process_env(settings))
     live.wait_desk()
     live.stop_process("rasa0")
     live.start_rasa(0)
@@ -234,7 +236,7 @@ def test_threat_creates_an_urgent_case_alerts_supervisors_and_tops_the_queue(liv
         while time.time() < deadline and alert is None:
             message = pubsub.get_message(timeout=1)
             if message and message["type"] == "message":
-                event = __import__("json").loads(message["data"])
+                event = json.loads(message["data"])
                 if event.get("type") == "supervisor_alert":
                     alert = event
         assert alert is not None and alert["sender"] == session["session_id"]
@@ -273,5 +275,81 @@ def test_chat_page_fits_a_320_pixel_screen(live):
             assert page.evaluate("document.documentElement.scrollWidth") <= 320
             page.keyboard.press("Tab")  # the skip link comes first and is visible when focused
             assert page.evaluate("document.activeElement.textContent") == "Zum Chat springen"
+        finally:
+            browser.close()
+
+
+def test_action_server_down_gives_an_apology_within_seconds_and_recovers(live):
+    sio = socketio.Client()
+    answers: list[str] = []
+    confirmed = threading.Event()
+    session = {}
+    sio.on("session_confirm", lambda data: (session.update(data), confirmed.set()))
+    sio.on("bot_uttered", lambda data: answers.append(data.get("text", "")))
+    live.stop_process("actions")
+    try:
+        sio.connect(live.url(0), socketio_path="/webchat/socket.io", transports=["websocket"])
+        sio.emit("session_request", {})
+        assert confirmed.wait(10)
+        started = time.time()
+        sio.emit("user_uttered", {"session_id": session["session_id"], "message": "wann hat nord offen"})
+        while time.time() - started < 20 and not answers:
+            time.sleep(0.1)
+        assert answers and "technische Störung" in answers[0] and "0221 9876-0" in answers[0]
+        assert time.time() - started < 16
+    finally:
+        settings = live._settings(live.rasa_ports[0])
+        live.start_process("actions", commands(settings, live.token)["actions"], process_env(settings))
+        wait_http(f"http://127.0.0.1:{live.action_port}/health", 120, live.processes["actions"],
+                  live.data_dir / "actions.log")
+    answers.clear()
+    sio.emit("user_uttered", {"session_id": session["session_id"], "message": "wann hat nord offen"})
+    deadline = time.time() + 20
+    while time.time() < deadline and not any("Nord" in a for a in answers):
+        time.sleep(0.1)
+    sio.disconnect()
+    assert any("Geschäftsstelle Nord" in a for a in answers)
+
+
+def test_case_inbox_lists_updates_and_exports_cases_from_the_flows(live):
+    client = redis.Redis.from_url(live.redis_url)
+    case_id = CaseStore(client).create("terminabsage", {"grund": "Arbeit", "geschaeftsstelle": "nord"},
+                                       dt.datetime.now(), customer="12345BG0000002", summary="Terminabsage")
+    session, csrf = desk_session(live, "anna")
+    headers = {"X-CSRF-Token": csrf}
+    listed = session.get(f"{live.desk_url}/api/cases", params={"kind": "terminabsage", "office": "nord"}).json()
+    assert case_id in [c["id"] for c in listed["cases"]]
+    assert session.post(f"{live.desk_url}/api/cases/{case_id}", json={"change": "assignee"}, headers=headers).json()[
+        "assignee"] == "anna"
+    assert session.post(f"{live.desk_url}/api/cases/{case_id}", json={"change": "status", "value": "kaputt"},
+                        headers=headers).status_code == 400
+    done = session.post(f"{live.desk_url}/api/cases/{case_id}", json={"change": "status", "value": "erledigt"},
+                        headers=headers).json()
+    assert done["status"] == "erledigt" and done["history"][-1]["by"] == "anna"
+    exported = session.get(f"{live.desk_url}/api/cases/export.csv", params={"status": "erledigt"})
+    assert exported.headers["Content-Type"].startswith("text/csv")
+    assert case_id in exported.text and exported.text.splitlines()[0].startswith("id;art;status")
+    as_json = session.get(f"{live.desk_url}/api/cases/export.json").json()
+    assert any(c["id"] == case_id for c in as_json)
+    assert requests.get(f"{live.desk_url}/api/cases/export.csv").status_code == 401
+
+
+def test_case_inbox_in_the_browser(live):
+    from playwright.sync_api import expect, sync_playwright
+
+    case_id = CaseStore(redis.Redis.from_url(live.redis_url)).create(
+        "rueckruf", {"kontakt": "0221 123456"}, dt.datetime.now(), summary="Rückrufbitte: ask_payment")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{live.desk_url}/login")
+            page.fill("#username", "ben")
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            row = page.locator("#cases tr", has_text=case_id)
+            expect(row).to_contain_text("Rückrufbitte: ask_payment")
+            row.get_by_role("button", name="Übernehmen").click()
+            expect(page.locator("#cases tr", has_text=case_id)).to_contain_text("ben")
         finally:
             browser.close()

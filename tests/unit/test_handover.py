@@ -70,3 +70,28 @@ def test_presence_lists_connected_agents(redis_client):
     handover = Handover(redis_client)
     handover.mark_present("anna")
     assert handover.agents_online() == ["anna"]
+
+
+def test_case_inbox_filters_updates_and_keeps_history(redis_client):
+    import datetime as dt
+
+    import pytest
+
+    from bot.cases import CaseStore
+
+    store = CaseStore(redis_client)
+    now = dt.datetime(2026, 11, 24, 9, 0)
+    cancel = store.create("terminabsage", {"grund": "krank", "geschaeftsstelle": "mitte"}, now, customer="A")
+    threat = store.create("drohung", {"nachricht": "..."}, now, priority="urgent")
+    assert [c["id"] for c in store.search()][0] == threat  # urgent first
+    assert [c["id"] for c in store.search(kind="terminabsage", office="mitte")] == [cancel]
+    store.update(cancel, "assignee", "anna", "anna", now)
+    store.update(cancel, "note", "AU liegt vor", "anna", now)
+    updated = store.update(cancel, "status", "erledigt", "anna", now)
+    assert updated["status"] == "erledigt" and updated["assignee"] == "anna"
+    assert updated["notes"][0]["text"] == "AU liegt vor" and len(updated["history"]) == 3
+    assert store.search(status="erledigt")[0]["id"] == cancel
+    with pytest.raises(ValueError):
+        store.update(cancel, "status", "kaputt", "anna", now)
+    assert store.create("terminabsage", {}, now, idempotency_key="same") == store.create("terminabsage", {}, now,
+                                                                                         idempotency_key="same")

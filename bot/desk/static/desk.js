@@ -131,6 +131,45 @@
     api("/api/close", { sender: current, outcome: note }).then(function (r) { if (!r.ok) { showAlert(r.message); } open(current); });
   });
 
+  function loadCases() {
+    var params = new URLSearchParams();
+    var kind = document.getElementById("case-kind").value, status = document.getElementById("case-status").value;
+    if (kind) { params.set("kind", kind); }
+    if (status) { params.set("status", status); }
+    document.getElementById("export-csv").href = "/api/cases/export.csv?" + params;
+    document.getElementById("export-json").href = "/api/cases/export.json?" + params;
+    api("/api/cases?" + params).then(function (data) {
+      var body = document.getElementById("cases");
+      body.innerHTML = "";
+      data.cases.forEach(function (c) {
+        var row = document.createElement("tr");
+        [c.id, c.kind, c.priority, c.status, c.summary, c.assignee || "–"].forEach(function (value) {
+          var cell = document.createElement("td"); cell.textContent = value; row.appendChild(cell);
+        });
+        var cell = document.createElement("td");
+        var take = document.createElement("button");
+        take.type = "button"; take.textContent = "Übernehmen";
+        take.addEventListener("click", function () { api("/api/cases/" + c.id, { change: "assignee" }).then(loadCases); });
+        var next = document.createElement("select");
+        next.setAttribute("aria-label", "Status von " + c.id);
+        ["neu", "in_bearbeitung", "erledigt"].forEach(function (s) {
+          var o = document.createElement("option"); o.value = s; o.textContent = s; o.selected = s === c.status; next.appendChild(o);
+        });
+        next.addEventListener("change", function () { api("/api/cases/" + c.id, { change: "status", value: next.value }).then(loadCases); });
+        var note = document.createElement("button");
+        note.type = "button"; note.textContent = "Notiz";
+        note.addEventListener("click", function () {
+          var text = window.prompt("Notiz zu " + c.id);
+          if (text) { api("/api/cases/" + c.id, { change: "note", value: text }).then(loadCases); }
+        });
+        cell.appendChild(take); cell.appendChild(next); cell.appendChild(note);
+        row.appendChild(cell);
+        body.appendChild(row);
+      });
+    });
+  }
+  document.getElementById("case-filter").addEventListener("submit", function (event) { event.preventDefault(); loadCases(); });
+
   api("/api/me").then(function (data) {
     me = data;
     document.getElementById("me").textContent = data.user + " (" + (data.role === "supervisor" ? "Supervisor" : "Agent") + ")";
@@ -142,5 +181,6 @@
       quick.appendChild(b);
     });
     connect();
+    loadCases();
   });
 })();
