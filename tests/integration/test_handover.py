@@ -57,6 +57,13 @@ def desk_session(live, name: str) -> tuple[requests.Session, str]:
     return session, session.get(f"{live.desk_url}/api/me").json()["csrf"]
 
 
+def browser_login(page, live, name: str) -> None:
+    page.goto(f"{live.desk_url}/login")
+    page.fill("#username", name)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+
+
 def test_citizen_and_agent_in_the_browser(live):
     from playwright.sync_api import expect, sync_playwright
 
@@ -68,10 +75,7 @@ def test_citizen_and_agent_in_the_browser(live):
             expect(citizen.locator("#chat-status")).to_have_text("Verbunden")
 
             agent = browser.new_context().new_page()
-            agent.goto(f"{live.desk_url}/login")
-            agent.fill("#username", "anna")
-            agent.fill("#password", PASSWORD)
-            agent.click("button[type=submit]")
+            browser_login(agent, live, "anna")
             expect(agent.locator("#me")).to_contain_text("anna")
             expect(agent.locator("#queue")).to_contain_text("Niemand wartet")
 
@@ -343,10 +347,7 @@ def test_case_inbox_in_the_browser(live):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         try:
             page = browser.new_page()
-            page.goto(f"{live.desk_url}/login")
-            page.fill("#username", "ben")
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
+            browser_login(page, live, "ben")
             row = page.locator("#cases tr", has_text=case_id)
             expect(row).to_contain_text("Rückrufbitte: ask_payment")
             row.get_by_role("button", name="Übernehmen").click()
