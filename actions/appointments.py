@@ -269,9 +269,9 @@ class ValidateCancelForm(IdentifyingFormValidation):
         short_notice = (old.start.date() - now_local().date()).days <= 1
         case_id = CaseStore(get_book().redis).create(
             "terminabsage",
-            {"buchung": ref, "termin": old.start.isoformat(timespec="minutes"), "geschaeftsstelle": old.office,
-             "terminart": old.type, "grund": reason, "kurzfristig": short_notice},
-            now_local(), customer=customer, idempotency_key=f"cancel:{ref}",
+            {"buchung": ref, "termin": old.start.isoformat(timespec="minutes"), "terminart": old.type,
+             "grund": reason, "kurzfristig": short_notice},
+            now_local(), customer=customer, idempotency_key=f"cancel:{ref}", office=old.office,
             summary=f"Terminabsage {old.start:%d.%m.%Y %H:%M}, Grund: {reason}",
         )
         return {"appointment_confirm": "ja", "appointment_result": case_id}

@@ -93,7 +93,7 @@ class CaseStore:
         ids = [i.decode() for i in self.redis.zrevrange("cases:open", 0, limit - 1)]
         cases = [c for c in (self.raw(i) for i in ids) if c]
         return [c for c in cases if (not kind or c["kind"] == kind) and (not status or c["status"] == status)
-                and (not office or c.get("office") == office or c["fields"].get("geschaeftsstelle") == office)]
+                and (not office or c["office"] == office)]
 
     def update(self, case_id: str, change: str, value: str, actor: str, now: dt.datetime) -> dict | None:
         if change == "status" and value not in STATUSES:

@@ -219,12 +219,14 @@ class Desk:
         return await self._release(request, "closed")
 
     # ------------------------------------------------------------------ cases (Vorgänge)
-    async def cases(self, request: web.Request) -> web.Response:
+    def _search_cases(self, request: web.Request) -> list[dict]:
         self.require(request, {"agent", "supervisor"})
         query = request.query
-        found = self.cases_store.search(kind=query.get("kind", ""), status=query.get("status", ""),
-                                        office=query.get("office", ""))
-        return web.json_response({"cases": found})
+        return self.cases_store.search(kind=query.get("kind", ""), status=query.get("status", ""),
+                                       office=query.get("office", ""))
+
+    async def cases(self, request: web.Request) -> web.Response:
+        return web.json_response({"cases": self._search_cases(request)})
 
     async def update_case(self, request: web.Request) -> web.Response:
         session = self.require(request, {"agent", "supervisor"})
@@ -243,9 +245,7 @@ class Desk:
 
     async def export_cases(self, request: web.Request) -> web.StreamResponse:
         """All matching cases as JSON or CSV, for transfer into the e-file."""
-        self.require(request, {"agent", "supervisor"})
-        found = self.cases_store.search(kind=request.query.get("kind", ""), status=request.query.get("status", ""),
-                                        office=request.query.get("office", ""))
+        found = self._search_cases(request)
         if request.match_info["format"] == "json":
             return web.json_response(found, headers={"Content-Disposition": 'attachment; filename="vorgaenge.json"'})
         buffer = io.StringIO()
@@ -254,7 +254,7 @@ class Desk:
                          "zusammenfassung", "angaben", "notizen"])
         for case in found:
             writer.writerow([case["id"], case["kind"], case["status"], case["priority"], case.get("customer") or "",
-                             case.get("office") or case["fields"].get("geschaeftsstelle", ""), case.get("assignee", ""),
+                             case["office"], case["assignee"],
                              case["created_at"], case.get("summary", ""),
                              json.dumps(case["fields"], ensure_ascii=False),
                              " | ".join(n["text"] for n in case.get("notes", []))])

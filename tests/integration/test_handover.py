@@ -57,6 +57,37 @@ def desk_session(live, name: str) -> tuple[requests.Session, str]:
     return session, session.get(f"{live.desk_url}/api/me").json()["csrf"]
 
 
+class WidgetClient:
+    """A socket.io client speaking the widget's protocol (session_request, user_uttered, bot_uttered)."""
+
+    def __init__(self, live, index: int = 0):
+        self.sio = socketio.Client()
+        self.answers: list[str] = []
+        self.session: dict = {}
+        confirmed = threading.Event()
+        self.sio.on("session_confirm", lambda data: (self.session.update(data), confirmed.set()))
+        self.sio.on("bot_uttered", lambda data: self.answers.append(data.get("text", "")))
+        self.sio.connect(live.url(index), socketio_path="/webchat/socket.io", transports=["websocket"])
+        self.sio.emit("session_request", {})
+        assert confirmed.wait(10), "no session_confirm"
+
+    def send(self, text: str) -> None:
+        self.sio.emit("user_uttered", {"session_id": self.session["session_id"], "message": text})
+
+    def say(self, text: str, timeout: float = 20) -> str:
+        """Send and collect this turn's answers (waits for the first, then a second for the rest)."""
+        self.answers.clear()
+        self.send(text)
+        deadline = time.time() + timeout
+        while time.time() < deadline and not self.answers:
+            time.sleep(0.1)
+        time.sleep(1)
+        return "\n".join(self.answers)
+
+    def close(self) -> None:
+        self.sio.disconnect()
+
+
 def browser_login(page, live, name: str) -> None:
     page.goto(f"{live.desk_url}/login")
     page.fill("#username", name)
@@ -176,36 +207,11 @@ def test_without_agents_online_the_citizen_leaves_a_callback_request(live):
     client = redis.Redis.from_url(live.redis_url)
     for key in client.scan_iter("ho:presence:*"):
         client.delete(key)
-    sio = socketio.Client()
-    received: list[dict] = []
-    confirmed = threading.Event()
-    session = {}
-
-    @sio.on("session_confirm")
-    def on_confirm(data):
-        session.update(data)
-        confirmed.set()
-
-    @sio.on("bot_uttered")
-    def on_bot(data):
-        received.append(data)
-
-    sio.connect(live.url(1), socketio_path="/webchat/socket.io", transports=["websocket"])
+    widget = WidgetClient(live, index=1)
     try:
-        sio.emit("session_request", {})
-        assert confirmed.wait(10)
-
-        def say(text: str) -> str:
-            received.clear()
-            sio.emit("user_uttered", {"session_id": session["session_id"], "message": text})
-            deadline = time.time() + 20
-            while time.time() < deadline and not received:
-                time.sleep(0.1)
-            time.sleep(1)
-            return "\n".join(m.get("text", "") for m in received)
-
+        say = widget.say
         assert "Rückrufbitte" in say("kann ich mit einem mitarbeiter sprechen")
-        assert "Telefonnummer" in " ".join(m.get("text", "") for m in received)
+        assert "Telefonnummer" in " ".join(widget.answers)
         assert "oder eine E-Mail-Adresse" in say("weiss nicht")
         say("0221 123456")
         done = say("vormittags")
@@ -214,7 +220,7 @@ def test_without_agents_online_the_citizen_leaves_a_callback_request(live):
         case = CaseStore(client).get(case_id)
         assert case.kind == "rueckruf" and case.fields["kontakt"] == "0221 123456"
     finally:
-        sio.disconnect()
+        widget.close()
 
 
 def test_threat_creates_an_urgent_case_alerts_supervisors_and_tops_the_queue(live):
@@ -223,18 +229,10 @@ def test_threat_creates_an_urgent_case_alerts_supervisors_and_tops_the_queue(liv
     pubsub.subscribe("ho:events")
     Handover(client).mark_present("sara")  # a supervisor's desk is open
     Handover(client).enqueue(f"earlier-{uuid.uuid4().hex}", summary="wartet schon")
-    sio = socketio.Client()
-    answers: list[str] = []
-    confirmed = threading.Event()
-    session = {}
-    sio.on("session_confirm", lambda data: (session.update(data), confirmed.set()))
-    sio.on("bot_uttered", lambda data: answers.append(data.get("text", "")))
-    sio.connect(live.url(0), socketio_path="/webchat/socket.io", transports=["websocket"])
+    widget = WidgetClient(live)
+    session, answers = widget.session, widget.answers
     try:
-        sio.emit("session_request", {})
-        assert confirmed.wait(10)
-        sio.emit("user_uttered", {"session_id": session["session_id"],
-                                  "message": "wenn ich nochmal abgelehnt werde komme ich vorbei und dann knallt es, das wird der sachbearbeiter bereuen"})
+        widget.send("wenn ich nochmal abgelehnt werde komme ich vorbei und dann knallt es, das wird der sachbearbeiter bereuen")
         deadline = time.time() + 20
         alert = None
         while time.time() < deadline and alert is None:
@@ -250,7 +248,7 @@ def test_threat_creates_an_urgent_case_alerts_supervisors_and_tops_the_queue(liv
         assert case.kind == "drohung" and case.priority == "urgent"
         assert Handover(client).queue()[0].sender == session["session_id"]  # urgent goes first
     finally:
-        sio.disconnect()
+        widget.close()
         client.delete("ho:presence:sara")
 
 
@@ -284,19 +282,12 @@ def test_chat_page_fits_a_320_pixel_screen(live):
 
 
 def test_action_server_down_gives_an_apology_within_seconds_and_recovers(live):
-    sio = socketio.Client()
-    answers: list[str] = []
-    confirmed = threading.Event()
-    session = {}
-    sio.on("session_confirm", lambda data: (session.update(data), confirmed.set()))
-    sio.on("bot_uttered", lambda data: answers.append(data.get("text", "")))
+    widget = WidgetClient(live)
+    answers = widget.answers
     live.stop_process("actions")
     try:
-        sio.connect(live.url(0), socketio_path="/webchat/socket.io", transports=["websocket"])
-        sio.emit("session_request", {})
-        assert confirmed.wait(10)
         started = time.time()
-        sio.emit("user_uttered", {"session_id": session["session_id"], "message": "wann hat nord offen"})
+        widget.send("wann hat nord offen")
         while time.time() - started < 20 and not answers:
             time.sleep(0.1)
         assert answers and "technische Störung" in answers[0] and "0221 9876-0" in answers[0]
@@ -306,19 +297,15 @@ def test_action_server_down_gives_an_apology_within_seconds_and_recovers(live):
         live.start_process("actions", commands(settings, live.token)["actions"], process_env(settings))
         wait_http(f"http://127.0.0.1:{live.action_port}/health", 120, live.processes["actions"],
                   live.data_dir / "actions.log")
-    answers.clear()
-    sio.emit("user_uttered", {"session_id": session["session_id"], "message": "wann hat nord offen"})
-    deadline = time.time() + 20
-    while time.time() < deadline and not any("Nord" in a for a in answers):
-        time.sleep(0.1)
-    sio.disconnect()
-    assert any("Geschäftsstelle Nord" in a for a in answers)
+    recovered = widget.say("wann hat nord offen")
+    widget.close()
+    assert "Geschäftsstelle Nord" in recovered
 
 
 def test_case_inbox_lists_updates_and_exports_cases_from_the_flows(live):
     client = redis.Redis.from_url(live.redis_url)
-    case_id = CaseStore(client).create("terminabsage", {"grund": "Arbeit", "geschaeftsstelle": "nord"},
-                                       dt.datetime.now(), customer="12345BG0000002", summary="Terminabsage")
+    case_id = CaseStore(client).create("terminabsage", {"grund": "Arbeit"}, dt.datetime.now(),
+                                       customer="12345BG0000002", summary="Terminabsage", office="nord")
     session, csrf = desk_session(live, "anna")
     headers = {"X-CSRF-Token": csrf}
     listed = session.get(f"{live.desk_url}/api/cases", params={"kind": "terminabsage", "office": "nord"}).json()

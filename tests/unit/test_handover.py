@@ -81,7 +81,7 @@ def test_case_inbox_filters_updates_and_keeps_history(redis_client):
 
     store = CaseStore(redis_client)
     now = dt.datetime(2026, 11, 24, 9, 0)
-    cancel = store.create("terminabsage", {"grund": "krank", "geschaeftsstelle": "mitte"}, now, customer="A")
+    cancel = store.create("terminabsage", {"grund": "krank"}, now, customer="A", office="mitte")
     threat = store.create("drohung", {"nachricht": "..."}, now, priority="urgent")
     assert [c["id"] for c in store.search()][0] == threat  # urgent first
     assert [c["id"] for c in store.search(kind="terminabsage", office="mitte")] == [cancel]
