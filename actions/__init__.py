@@ -6,9 +6,11 @@ with broken content files (the error names file and line).
 
 from bot.calendar import get_calendar
 from bot.content import get_content
+from bot.declarations import get_catalogue
 
 get_content()
 get_calendar()
+get_catalogue()
 
 from actions.appointments import (  # noqa: E402
     ActionBookAppointment,
@@ -29,6 +31,12 @@ from actions.appointments import (  # noqa: E402
     ValidateLookupForm,
     ValidateRescheduleForm,
 )
+from actions.declarations import (  # noqa: E402
+    ActionAskDeclValue,
+    ActionStartDeclaration,
+    ActionSubmitDeclaration,
+    ValidateDeclarationForm,
+)
 from actions.fallback import ActionFallback  # noqa: E402
 from actions.handover import (  # noqa: E402
     ActionAskCallbackContact,
@@ -47,6 +55,10 @@ from actions.knowledge import (  # noqa: E402
 )
 
 __all__ = [
+    "ActionAskDeclValue",
+    "ActionStartDeclaration",
+    "ActionSubmitDeclaration",
+    "ValidateDeclarationForm",
     "ActionAskCallbackContact",
     "ActionAskCallbackTime",
     "ActionHandover",

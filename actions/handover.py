@@ -3,7 +3,6 @@ otherwise a callback request that becomes a case. Threats go to the top and aler
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -16,12 +15,11 @@ from bot import knowledge
 from bot.appointments import redis_client
 from bot.booking import is_abort
 from bot.cases import CaseStore
+from bot.fields import EMAIL, PHONE
 from bot.content import Button, get_content
 from bot.handover import Handover
 from bot.handover_policy import live_queue_available, wait_estimate_minutes
 
-PHONE = re.compile(r"(\+?\d[\d /()-]{5,}\d)")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 LIVE_CHANNELS = {"webchat"}
 
 
@@ -59,29 +57,34 @@ class ActionHandover(Action):
         return hand_over(dispatcher, tracker, "normal")
 
 
-class ActionThreat(Action):
+def report_threat(dispatcher: CollectingDispatcher, tracker: Tracker) -> str:
     """A calm answer, an urgent case, an immediate supervisor alert and the top of the queue."""
+    content = get_content()
+    send(dispatcher, knowledge.answer_for_intent(content, "threat"))
+    text = tracker.latest_message.get("text") or ""
+    client = redis_client()
+    case_id = CaseStore(client).create(
+        "drohung", {"nachricht": text[:2000], "kanal": tracker.get_latest_input_channel() or ""}, now_local(),
+        customer=tracker.get_slot("customer_id"), priority="urgent",
+        idempotency_key=f"threat:{tracker.sender_id}:{len(tracker.events)}", summary="Drohung im Chat",
+        office=tracker.get_slot("customer_office") or "", channel=tracker.get_latest_input_channel() or "")
+    Handover(client).publish({"type": "supervisor_alert", "sender": tracker.sender_id, "case": case_id,
+                              "text": text[:300]})
+    handover = Handover(client)
+    if tracker.get_latest_input_channel() in LIVE_CHANNELS and live_queue_available(
+            content, now_local(), len(handover.agents_online())):
+        topic, summary = topic_and_summary(tracker)
+        handover.enqueue(tracker.sender_id, priority="urgent", topic="threat", summary=summary,
+                         channel=tracker.get_latest_input_channel())
+    return case_id
 
+
+class ActionThreat(Action):
     def name(self) -> str:
         return "action_threat"
 
     async def run(self, dispatcher, tracker, domain):
-        content = get_content()
-        send(dispatcher, knowledge.answer_for_intent(content, "threat"))
-        text = tracker.latest_message.get("text") or ""
-        client = redis_client()
-        case_id = CaseStore(client).create(
-            "drohung", {"nachricht": text[:2000], "kanal": tracker.get_latest_input_channel() or ""}, now_local(),
-            customer=tracker.get_slot("customer_id"), priority="urgent",
-            idempotency_key=f"threat:{tracker.sender_id}:{len(tracker.events)}", summary="Drohung im Chat")
-        Handover(client).publish({"type": "supervisor_alert", "sender": tracker.sender_id, "case": case_id,
-                                  "text": text[:300]})
-        handover = Handover(client)
-        if tracker.get_latest_input_channel() in LIVE_CHANNELS and live_queue_available(
-                content, now_local(), len(handover.agents_online())):
-            topic, summary = topic_and_summary(tracker)
-            handover.enqueue(tracker.sender_id, priority="urgent", topic="threat", summary=summary,
-                             channel=tracker.get_latest_input_channel())
+        report_threat(dispatcher, tracker)
         return []
 
 

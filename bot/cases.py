@@ -15,6 +15,8 @@ import redis
 
 PRIORITY = {"normal": 0, "high": 1, "urgent": 2}
 STATUSES = ("neu", "in_bearbeitung", "erledigt")
+# Case kinds created by the built-in flows; declarations add theirs from content/declarations.yml.
+BUILTIN_KINDS = {"terminabsage": "Terminabsage", "rueckruf": "Rückrufbitte", "drohung": "Drohung"}
 
 _UPDATE = """
 -- KEYS: case hash;  ARGV: field (status | assignee | note), value, actor, now
@@ -67,10 +69,17 @@ class CaseStore:
 
     def create(self, kind: str, fields: dict, now: dt.datetime, customer: str | None = None,
                priority: str = "normal", idempotency_key: str | None = None, summary: str = "",
-               office: str = "") -> str:
-        data = {"kind": kind, "status": "neu", "priority": priority, "customer": customer, "fields": fields,
-                "summary": summary, "created_at": now.isoformat(timespec="seconds"), "office": office,
-                "assignee": "", "notes": [], "history": []}
+               office: str = "", status: str = "neu", transcript: list[str] | None = None, channel: str = "",
+               history_note: str = "") -> str:
+        """Create a case; with the same idempotency key, return the first case instead of a second one."""
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}")
+        created_at = now.isoformat(timespec="seconds")
+        data = {"kind": kind, "status": status, "priority": priority, "customer": customer, "fields": fields,
+                "summary": summary, "created_at": created_at, "office": office, "channel": channel,
+                "transcript": transcript or [], "assignee": "", "notes": [],
+                "history": [{"change": "status", "value": status, "by": "assistent", "at": created_at,
+                             **({"note": history_note} if history_note else {})}] if history_note else []}
         key = f"cases:idem:{idempotency_key or kind + ':' + now.isoformat() + ':' + str(customer)}"
         created = self._create(keys=[key, "cases:counter"],
                                args=[now.year, int(now.timestamp()), PRIORITY[priority], 7 * 24 * 3600,
@@ -107,7 +116,7 @@ class CaseStore:
 def _normalised(case_id: str, raw: bytes | str) -> dict:
     """Lua's cjson writes empty lists as {}; give callers lists."""
     data = {"id": case_id, **json.loads(raw)}
-    for key in ("notes", "history"):
+    for key in ("notes", "history", "transcript"):
         if not data.get(key):
             data[key] = []
     return data

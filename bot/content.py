@@ -78,6 +78,7 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "id_invalid_birth_date": set(),
     "id_mismatch": {"attempt", "max"},
     "id_failed": set(),
+    "decl_aborted": set(),
     "id_ok": {"name"},
     "appt_offer": {"type"},
     "appt_offer_other": {"wish", "type"},
@@ -104,8 +105,13 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
 }
 
 # Intents whose answers are computed by dedicated actions (not looked up in answers.yml).
+# Declarations and requests (content/declarations.yml) open a form instead of answering.
+DECLARATION_INTENTS = {"report_change", "report_employment", "report_income", "report_absence", "report_sick",
+                       "request_deadline_extension", "report_activity", "waive_benefits", "submit_complaint",
+                       "give_praise", "report_misuse", "request_documents", "request_certificate"}
 COMPUTED_INTENTS = {"ask_opening_hours", "ask_contact", "ask_housing_costs", "request_human",
-                    "book_appointment", "cancel_appointment", "reschedule_appointment", "check_appointment"}
+                    "book_appointment", "cancel_appointment", "reschedule_appointment", "check_appointment",
+                    *DECLARATION_INTENTS}
 
 
 @dataclass(frozen=True)
@@ -532,6 +538,9 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(argv[0]) if argv else PROJECT_ROOT
     try:
         content = load_content(root)
+        from bot.declarations import load_catalogue
+
+        catalogue = load_catalogue(root)
     except ContentError as error:
         print(f"Inhalte fehlerhaft ({len(error.problems)} Problem(e)):", file=sys.stderr)
         for problem in error.problems:
@@ -539,7 +548,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(
         f"Inhalte in Ordnung: {len(content.offices)} Geschäftsstellen, {len(content.figures)} Kennzahlen, "
-        f"{len(content.answers)} Antworten."
+        f"{len(content.answers)} Antworten, {len(catalogue.declarations)} Erklärungen, "
+        f"{len(catalogue.documents)} Unterlagen."
     )
     return 0
 

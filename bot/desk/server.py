@@ -24,7 +24,7 @@ import redis
 import redis.asyncio as aioredis
 from aiohttp import WSMsgType, web
 
-from bot.cases import CaseStore
+from bot.cases import BUILTIN_KINDS, CaseStore
 from bot.desk.accounts import Accounts, accounts_path
 from bot.handover import EVENTS, Handover
 from bot.handover_policy import wait_estimate_minutes
@@ -226,7 +226,19 @@ class Desk:
                                        office=query.get("office", ""))
 
     async def cases(self, request: web.Request) -> web.Response:
-        return web.json_response({"cases": self._search_cases(request)})
+        from bot.content import get_content
+        from bot.declarations import get_catalogue
+
+        offices = {key: office.name for key, office in get_content().offices.items()}
+        return web.json_response({"cases": self._search_cases(request),
+                                  "kinds": {**BUILTIN_KINDS, **get_catalogue().kinds()}, "offices": offices})
+
+    async def case(self, request: web.Request) -> web.Response:
+        self.require(request, {"agent", "supervisor"})
+        case = self.cases_store.raw(request.match_info["case_id"])
+        if case is None:
+            raise web.HTTPNotFound(text="Vorgang nicht gefunden.")
+        return web.json_response({"case": case})
 
     async def update_case(self, request: web.Request) -> web.Response:
         session = self.require(request, {"agent", "supervisor"})
@@ -251,13 +263,14 @@ class Desk:
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
         writer.writerow(["id", "art", "status", "prioritaet", "kunde", "geschaeftsstelle", "bearbeitung", "erstellt",
-                         "zusammenfassung", "angaben", "notizen"])
+                         "zusammenfassung", "angaben", "notizen", "kanal", "verlauf"])
         for case in found:
             writer.writerow([case["id"], case["kind"], case["status"], case["priority"], case.get("customer") or "",
                              case["office"], case["assignee"],
                              case["created_at"], case.get("summary", ""),
                              json.dumps(case["fields"], ensure_ascii=False),
-                             " | ".join(n["text"] for n in case.get("notes", []))])
+                             " | ".join(n["text"] for n in case.get("notes", [])), case.get("channel", ""),
+                             " | ".join(case.get("transcript", []))])
         return web.Response(text=buffer.getvalue(), content_type="text/csv", charset="utf-8",
                             headers={"Content-Disposition": 'attachment; filename="vorgaenge.csv"'})
 
@@ -346,6 +359,7 @@ def create_app(redis_url: str, accounts: Accounts) -> web.Application:
     app.router.add_get("/api/cases", desk.cases)
     app.router.add_post("/api/cases/{case_id}", desk.update_case)
     app.router.add_get("/api/cases/export.{format:json|csv}", desk.export_cases)
+    app.router.add_get("/api/cases/{case_id}", desk.case)
     app.router.add_get("/ws", desk.websocket)
     app.router.add_static("/static", STATIC)
 

@@ -341,3 +341,61 @@ def test_case_inbox_in_the_browser(live):
             expect(page.locator("#cases tr", has_text=case_id)).to_contain_text("ben")
         finally:
             browser.close()
+
+
+def test_declarations_land_in_the_inbox_with_filters_details_and_export(live):
+    """A sick note and a deadline request from the chat, a threat: ordering, filters, detail, export."""
+    from tests.integration.test_appointment_conversations import Conversation
+
+    chat = Conversation(live)
+    chat.say("ich bin krank")
+    chat.say("12345BG0000003")
+    chat.say("30.11.1990")
+    chat.say("vom 23.11. bis 25.11.")
+    chat.say("nein, noch nicht")
+    sick_id = chat.say("ja").split("Nummer ")[1].split()[0]
+    chat.say("ich brauche eine fristverlängerung")
+    chat.say("Aufforderung zur Mitwirkung")
+    chat.say("30.11.")
+    chat.say("14.12.")
+    chat.say("Unterlagen vom Vermieter fehlen noch")
+    extension_id = chat.say("ja").split("Nummer ")[1].split()[0]
+    threat = Conversation(live, index=1)
+    threat.say("ich bring euch alle um")
+
+    session, _ = desk_session(live, "anna")
+    listed = session.get(f"{live.desk_url}/api/cases").json()
+    kinds = [c["kind"] for c in listed["cases"]]
+    assert kinds.index("drohung") < kinds.index("fristverlaengerung") < kinds.index("krankmeldung")
+    assert listed["kinds"]["krankmeldung"] == "Krankmeldung" and listed["offices"]["sued"]
+    only_sick = session.get(f"{live.desk_url}/api/cases", params={"kind": "krankmeldung", "office": "sued"}).json()
+    assert [c["id"] for c in only_sick["cases"]] == [sick_id]
+    assert session.get(f"{live.desk_url}/api/cases", params={"kind": "krankmeldung", "office": "nord"}).json()[
+        "cases"] == []
+    detail = session.get(f"{live.desk_url}/api/cases/{sick_id}").json()["case"]
+    assert detail["fields"]["zeitraum"] == "23.11.2026 bis 25.11.2026" and detail["customer"] == "12345BG0000003"
+    assert "Bürger/in: vom 23.11. bis 25.11." in detail["transcript"]
+    assert "Bürger/in: [Geburtsdatum, geprüft]" in detail["transcript"]
+    assert session.get(f"{live.desk_url}/api/cases/V-1999-000000").status_code == 404
+    exported = session.get(f"{live.desk_url}/api/cases/export.csv", params={"kind": "fristverlaengerung"}).text
+    assert extension_id in exported and "Unterlagen vom Vermieter fehlen noch" in exported
+    assert sick_id not in exported
+
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            page = browser.new_page()
+            browser_login(page, live, "ben")
+            page.select_option("#case-kind", "krankmeldung")
+            page.click("#case-filter button[type=submit]")
+            row = page.locator("#cases tr", has_text=sick_id)
+            expect(row).to_contain_text("Krankmeldung")
+            expect(page.locator("#cases tr")).to_have_count(1)
+            row.get_by_role("button", name="Öffnen").click()
+            expect(page.locator("#case-detail")).to_be_visible()
+            expect(page.locator("#case-detail-fields")).to_contain_text("23.11.2026 bis 25.11.2026")
+            expect(page.locator("#case-detail-transcript")).to_contain_text("[Geburtsdatum, geprüft]")
+        finally:
+            browser.close()

@@ -131,22 +131,69 @@
     api("/api/close", { sender: current, outcome: note }).then(function (r) { if (!r.ok) { showAlert(r.message); } open(current); });
   });
 
+  var caseKinds = {}, caseOffices = {};
+
+  function fillSelect(id, entries) {
+    var select = document.getElementById(id), chosen = select.value;
+    while (select.options.length > 1) { select.remove(1); }
+    Object.keys(entries).forEach(function (key) {
+      var o = document.createElement("option"); o.value = key; o.textContent = entries[key]; select.appendChild(o);
+    });
+    select.value = chosen;
+  }
+
+  function item(parent, tag, text) {
+    var el = document.createElement(tag); el.textContent = text; parent.appendChild(el); return el;
+  }
+
+  function openCase(id) {
+    api("/api/cases/" + encodeURIComponent(id)).then(function (data) {
+      var c = data.case, box = document.getElementById("case-detail");
+      document.getElementById("case-detail-title").textContent = c.id + ": " + (caseKinds[c.kind] || c.kind);
+      document.getElementById("case-detail-meta").textContent = "Priorität " + c.priority + ", Status " + c.status +
+        ", erstellt " + c.created_at + ", Kunde " + (c.customer || "nicht identifiziert") +
+        ", Geschäftsstelle " + (caseOffices[c.office] || c.office || "–") + ", Kanal " + (c.channel || "–");
+      var fields = document.getElementById("case-detail-fields"); fields.innerHTML = "";
+      Object.keys(c.fields || {}).forEach(function (key) {
+        var value = c.fields[key];
+        if (key === "werte") { return; }
+        item(fields, "dt", key); item(fields, "dd", typeof value === "string" ? value : JSON.stringify(value));
+      });
+      var transcript = document.getElementById("case-detail-transcript"); transcript.innerHTML = "";
+      (c.transcript || []).forEach(function (line) { item(transcript, "li", line); });
+      var history = document.getElementById("case-detail-history"); history.innerHTML = "";
+      (c.notes || []).forEach(function (n) { item(history, "li", n.at + " " + n.by + ": " + n.text); });
+      (c.history || []).forEach(function (h) { item(history, "li", h.at + " " + h.by + ": " + h.change + " → " + h.value); });
+      box.hidden = false;
+    });
+  }
+  document.getElementById("case-detail-close").addEventListener("click", function () {
+    document.getElementById("case-detail").hidden = true;
+  });
+
   function loadCases() {
     var params = new URLSearchParams();
-    var kind = document.getElementById("case-kind").value, status = document.getElementById("case-status").value;
-    if (kind) { params.set("kind", kind); }
-    if (status) { params.set("status", status); }
+    ["kind", "office", "status"].forEach(function (name) {
+      var value = document.getElementById("case-" + name).value;
+      if (value) { params.set(name, value); }
+    });
     document.getElementById("export-csv").href = "/api/cases/export.csv?" + params;
     document.getElementById("export-json").href = "/api/cases/export.json?" + params;
     api("/api/cases?" + params).then(function (data) {
+      caseKinds = data.kinds || {}; caseOffices = data.offices || {};
+      fillSelect("case-kind", caseKinds); fillSelect("case-office", caseOffices);
       var body = document.getElementById("cases");
       body.innerHTML = "";
       data.cases.forEach(function (c) {
         var row = document.createElement("tr");
-        [c.id, c.kind, c.priority, c.status, c.summary, c.assignee || "–"].forEach(function (value) {
+        if (c.priority !== "normal") { row.className = "priority-" + c.priority; }
+        [c.id, caseKinds[c.kind] || c.kind, c.priority, c.status, c.summary, c.assignee || "–"].forEach(function (value) {
           var cell = document.createElement("td"); cell.textContent = value; row.appendChild(cell);
         });
         var cell = document.createElement("td");
+        var show = document.createElement("button");
+        show.type = "button"; show.textContent = "Öffnen";
+        show.addEventListener("click", function () { openCase(c.id); });
         var take = document.createElement("button");
         take.type = "button"; take.textContent = "Übernehmen";
         take.addEventListener("click", function () { api("/api/cases/" + c.id, { change: "assignee" }).then(loadCases); });
@@ -162,7 +209,7 @@
           var text = window.prompt("Notiz zu " + c.id);
           if (text) { api("/api/cases/" + c.id, { change: "note", value: text }).then(loadCases); }
         });
-        cell.appendChild(take); cell.appendChild(next); cell.appendChild(note);
+        cell.appendChild(show); cell.appendChild(take); cell.appendChild(next); cell.appendChild(note);
         row.appendChild(cell);
         body.appendChild(row);
       });

@@ -1,0 +1,152 @@
+"""Declarations and requests (Veränderungsmitteilung, Ortsabwesenheit, Krankmeldung, Unterlagen, ...):
+one Rasa form, `declaration_form`, driven by content/declarations.yml.
+
+The form asks for identification where the declaration needs it (same slots and checks as the
+appointment flows) and then for `decl_value` again and again; bot/declaration_flow.py decides what
+each answer means and what to ask next, and bot/declaration_submit.py creates the case.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.appointments import ID_SLOTS, IdentifyingFormValidation, reset_flow, say
+from actions.common import current_intent, message_text, now_local, send
+from actions.handover import report_threat
+from bot import declaration_flow as flow
+from bot.appointments import get_book, redis_client
+from bot.content import Button, get_content
+from bot.declaration_submit import Submitter, link_reply, submit
+from bot.declarations import get_catalogue
+from bot.knowledge import answer_for_intent, fill
+
+FINISHED = ("send", "aborted", "link")
+THREAT_CONFIDENCE = 0.6
+TRANSCRIPT_LINES = 40
+LINE_LENGTH = 300
+
+
+def transcript_excerpt(events: list[dict], start_action: str = "action_start_declaration") -> list[str]:
+    """The conversation since the declaration started, for the case; the date of birth is left out."""
+    start = max((i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") == start_action),
+                default=0)
+    lines, requested = [], None
+    # the user message that started the declaration comes right before the start action
+    first_user = max((i for i, e in enumerate(events[:start]) if e.get("event") == "user"), default=start)
+    for event in events[first_user:]:
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
+        elif kind == "user":
+            text = event.get("text") or ""
+            shown = "[Geburtsdatum, geprüft]" if requested == "id_birth_date" else text[:LINE_LENGTH]
+            lines.append(f"Bürger/in: {shown}")
+        elif kind == "bot" and event.get("text"):
+            lines.append(f"Assistent: {event['text'][:LINE_LENGTH]}")
+    return lines[-TRANSCRIPT_LINES:]
+
+
+class ActionStartDeclaration(Action):
+    def name(self) -> str:
+        return "action_start_declaration"
+
+    async def run(self, dispatcher, tracker, domain):
+        content, catalogue = get_content(), get_catalogue()
+        declaration = catalogue.declarations.get(current_intent(tracker))
+        if declaration is None:  # the declaration was removed from the content: answer instead
+            send(dispatcher, answer_for_intent(content, current_intent(tracker)) or answer_for_intent(content, "help"))
+            return [SlotSet("decl_state", {"stage": "aborted", "message": ""})]
+        if declaration.intro:
+            dispatcher.utter_message(text=fill(content, declaration.intro)[0])
+        state = flow.new_state(declaration, message_text(tracker), catalogue)
+        return [*reset_flow(), SlotSet("decl_state", state), SlotSet("decl_value", None)]
+
+
+class ValidateDeclarationForm(IdentifyingFormValidation):
+    def name(self) -> str:
+        return "validate_declaration_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: dict) -> list[str]:
+        state = tracker.get_slot("decl_state") or {}
+        if tracker.get_slot("flow_aborted") or tracker.get_slot("id_failed") or state.get("stage", "aborted") in FINISHED:
+            return []
+        declaration = get_catalogue().declarations.get(state.get("intent", ""))
+        if declaration is None:
+            return []
+        slots = ["decl_value"]
+        if flow.needs_identification(declaration, state, get_catalogue()) and not tracker.get_slot("customer_id"):
+            slots = [*ID_SLOTS, *slots]
+        return slots
+
+    async def validate_decl_value(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: dict) -> dict[str, Any]:
+        if value is None:  # the slot was only reset (start of the form), nothing was answered
+            return {}
+        state = tracker.get_slot("decl_state") or {}
+        catalogue = get_catalogue()
+        declaration = catalogue.declarations.get(state.get("intent", ""))
+        if declaration is None:
+            return {"decl_value": "fertig"}
+        intent = tracker.latest_message.get("intent") or {}
+        if intent.get("name") == "threat" and (intent.get("confidence") or 0) >= THREAT_CONFIDENCE:
+            # never filed as an answer: the threat is handled as anywhere else, the declaration stops
+            report_threat(dispatcher, tracker)
+            return {"decl_state": {**state, "stage": "aborted", "message": "", "silent": True}, "decl_value": "fertig"}
+        step = flow.answer(declaration, state, str(value), now_local().date(), catalogue, get_content())
+        for message in step.messages:
+            dispatcher.utter_message(text=message)
+        done = step.state["stage"] in FINISHED
+        return {"decl_state": step.state, "decl_value": "fertig" if done else None}
+
+
+class ActionAskDeclValue(Action):
+    def name(self) -> str:
+        return "action_ask_decl_value"
+
+    async def run(self, dispatcher, tracker, domain):
+        state = tracker.get_slot("decl_state") or {}
+        catalogue = get_catalogue()
+        declaration = catalogue.declarations.get(state.get("intent", ""))
+        if declaration is not None:
+            send(dispatcher, flow.prompt(declaration, state, catalogue, get_content()))
+        return []
+
+
+class ActionSubmitDeclaration(Action):
+    def name(self) -> str:
+        return "action_submit_declaration"
+
+    async def run(self, dispatcher, tracker, domain):
+        events = [*reset_flow(), SlotSet("decl_state", None), SlotSet("decl_value", None)]
+        state = tracker.get_slot("decl_state") or {}
+        content, catalogue = get_content(), get_catalogue()
+        declaration = catalogue.declarations.get(state.get("intent", ""))
+        if tracker.get_slot("id_failed"):
+            say(dispatcher, "id_failed", (Button("Mit einem Menschen sprechen", "request_human"),))
+            return events
+        stage = "aborted" if tracker.get_slot("flow_aborted") else state.get("stage")
+        if declaration is None or stage == "aborted":
+            if state.get("silent"):
+                return events
+            if state.get("message"):
+                dispatcher.utter_message(text=state["message"])
+            elif declaration is not None:
+                say(dispatcher, "decl_aborted")
+            return events
+        if stage == "link":
+            send(dispatcher, link_reply(declaration, state, catalogue, content))
+            return events
+        if stage != "send":
+            return events
+        who = Submitter(customer=tracker.get_slot("customer_id"),
+                        office=tracker.get_slot("customer_office") or "",
+                        channel=tracker.get_latest_input_channel() or "",
+                        transcript=tuple(transcript_excerpt(tracker.events)))
+        for reply in submit(declaration, state, catalogue, content, redis_client(), get_book(), who, now_local()):
+            send(dispatcher, reply)
+        return events
