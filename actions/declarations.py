@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointments import ID_SLOTS, IdentifyingFormValidation, reset_flow, say
 from actions.common import current_intent, message_text, now_local, send
-from actions.handover import report_threat
+from actions.handover import hand_over, report_threat
 from bot import declaration_flow as flow
 from bot.appointments import get_book, redis_client
 from bot.content import Button, get_content
@@ -26,6 +26,7 @@ from bot.knowledge import answer_for_intent, fill
 
 FINISHED = ("send", "aborted", "link")
 THREAT_CONFIDENCE = 0.6
+HUMAN_CONFIDENCE = 0.8
 TRANSCRIPT_LINES = 40
 LINE_LENGTH = 300
 
@@ -97,6 +98,10 @@ class ValidateDeclarationForm(IdentifyingFormValidation):
             # never filed as an answer: the threat is handled as anywhere else, the declaration stops
             report_threat(dispatcher, tracker)
             return {"decl_state": {**state, "stage": "aborted", "message": "", "silent": True}, "decl_value": "fertig"}
+        if (intent.get("name") == "request_human" and (intent.get("confidence") or 0) >= HUMAN_CONFIDENCE
+                and len(str(value)) <= 80):
+            return {"decl_state": {**state, "stage": "aborted", "message": "", "handover": True},
+                    "decl_value": "fertig"}
         step = flow.answer(declaration, state, str(value), now_local().date(), catalogue, get_content())
         for message in step.messages:
             dispatcher.utter_message(text=message)
@@ -133,6 +138,9 @@ class ActionSubmitDeclaration(Action):
         if declaration is None or stage == "aborted":
             if state.get("silent"):
                 return events
+            if state.get("handover"):
+                say(dispatcher, "decl_to_human")
+                return events + hand_over(dispatcher, tracker, "normal")
             if state.get("message"):
                 dispatcher.utter_message(text=state["message"])
             elif declaration is not None:

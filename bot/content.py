@@ -79,6 +79,7 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "id_mismatch": {"attempt", "max"},
     "id_failed": set(),
     "decl_aborted": set(),
+    "decl_to_human": set(),
     "id_ok": {"name"},
     "appt_offer": {"type"},
     "appt_offer_other": {"wish", "type"},

@@ -171,3 +171,12 @@ def test_a_threat_inside_a_declaration_is_never_filed_as_an_answer(assistant):
     case = json.loads(client.hget(f"case:{newest}", "data"))
     assert case["kind"] == "drohung" and case["priority"] == "urgent"
     assert "Kontakt" not in chat.say("wann hat nord offen")  # the complaint dialogue has ended
+
+
+def test_asking_for_a_person_inside_a_declaration_hands_over(assistant):
+    chat = Conversation(assistant, index=1)
+    chat.say("ich möchte ein lob aussprechen")
+    answer = chat.say("ich möchte lieber mit einem menschen sprechen")
+    assert "noch nicht gesendet" in answer
+    # REST has no live chat: the person calls back (the web chat gets the live queue, see test_handover)
+    assert "Rückrufbitte" in answer
