@@ -4,9 +4,13 @@ Importing this package loads and validates the content, so the action server ref
 with broken content files (the error names file and line).
 """
 
-from bot.calendar import get_calendar
-from bot.content import get_content
-from bot.declarations import get_catalogue
+from bot.redact import install_log_redaction
+
+install_log_redaction()  # the action server's logs carry no personal data
+
+from bot.calendar import get_calendar  # noqa: E402
+from bot.content import get_content  # noqa: E402
+from bot.declarations import get_catalogue  # noqa: E402
 
 get_content()
 get_calendar()

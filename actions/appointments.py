@@ -22,6 +22,7 @@ from bot.cases import CaseStore
 from bot.content import Button, get_content
 from bot.dates import Wish, WishError, parse_wish
 from bot.knowledge import Reply, template
+from bot.privacy import link_conversation
 from bot.registry import MAX_ATTEMPTS, find_birth_date, find_number, get_registry
 from bot.textparse import find_office
 
@@ -99,6 +100,7 @@ class IdentifyingFormValidation(FormValidationAction, ABC):
             say(dispatcher, "id_mismatch", attempt=attempts, max=MAX_ATTEMPTS)
             return {"id_number": None, "id_birth_date": None, "id_attempts": attempts}
         say(dispatcher, "id_ok", name=customer.name)
+        link_conversation(get_book().redis, customer.id, tracker.sender_id)
         # The date of birth is checked, never stored or read back.
         return {"id_birth_date": "geprüft", "customer_id": customer.id, "customer_name": customer.name,
                 "customer_office": customer.office, "id_attempts": 0}

@@ -1,7 +1,7 @@
 """`make run`: start the whole assistant in the foreground, supervised; Ctrl-C stops everything.
 
 Processes (supervised with honcho): the embedded Redis (unless REDIS_URL is set), the action
-server and the Rasa server with the REST and socket.io channels.
+server, the Rasa server (REST and web chat channels) and the agent desk.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ def commands(settings: Settings, token: str) -> dict[str, str]:
     result: dict[str, str] = {}
     if settings.redis_url is None:
         result["redis"] = shlex.join(embedded_command(settings.embedded_redis_port, settings.data_dir / "redis"))
-    result["actions"] = f"exec {py} -m rasa_sdk --actions actions --port {settings.action_port}"
+    result["actions"] = (f"SANIC_HOST={shlex.quote(settings.action_host)} exec {py} -m rasa_sdk --actions actions"
+                         f" --port {settings.action_port}")
     result["desk"] = f"exec {py} -m bot.desk.server"
     result["rasa"] = (
         f"{py} -m bot.redis_server {redis_url} && exec {py} -m rasa run"
@@ -53,7 +54,7 @@ def banner(settings: Settings) -> str:
             f"  Chat-Seite:    {base}/webhooks/webchat/",
             f"  Agent-Desk:    http://localhost:{settings.desk_port}/ (Konten: python -m bot.desk.accounts add NAME agent)",
             f"  REST-Chat:     POST {base}/webhooks/rest/webhook  {{\"sender\": \"id\", \"message\": \"Hallo\"}}",
-            f"  socket.io:     {base}/socket.io (Ereignisse user_uttered / bot_uttered)",
+            f"  socket.io:     {base}, Pfad /webchat/socket.io (Ereignisse user_uttered / bot_uttered)",
             f"  Rasa-API:      {base} (Token in {settings.data_dir / 'secrets' / 'rasa_token'} oder RASA_AUTH_TOKEN)",
             f"  Action-Server: http://127.0.0.1:{settings.action_port}",
             f"  Redis:         {redis_line}",

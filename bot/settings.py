@@ -19,6 +19,7 @@ class Settings:
     action_port: int
     desk_port: int
     model_path: Path
+    action_host: str = "127.0.0.1"  # the action server is reached by Rasa only, never from outside
 
     @property
     def effective_redis_url(self) -> str:
@@ -35,6 +36,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         action_port=int(env.get("ACTION_PORT", "5055")),
         desk_port=int(env.get("DESK_PORT", "8081")),
         model_path=Path(env.get("MODEL_PATH", PROJECT_ROOT / "models" / "jobcenter.tar.gz")),
+        action_host=env.get("ACTION_HOST", "127.0.0.1"),
     )
 
 

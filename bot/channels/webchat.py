@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
+import redis
 from sanic import Blueprint, response
 from sanic.request import Request
 from socketio import AsyncServer
@@ -30,6 +31,7 @@ from socketio import AsyncServer
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from bot.handover import EVENTS, Handover
+from bot.ratelimit import RATE_LIMITED, RateLimiter, citizen_checks
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +55,20 @@ def _handover() -> Handover:
     from bot.appointments import redis_client
 
     return Handover(redis_client())
+
+
+def _apology() -> str:
+    from bot.content import get_content
+    from bot.knowledge import template
+
+    return template(get_content(), "technical_problem")
+
+
+@lru_cache(maxsize=1)
+def _limiter() -> RateLimiter:
+    from bot.appointments import redis_client
+
+    return RateLimiter(redis_client())
 
 
 class WebchatOutput(OutputChannel):
@@ -200,6 +216,19 @@ class WebchatInput(InputChannel):
                 return
             if not isinstance(text, str) or not text.strip():
                 return
+            try:
+                await process(sid, session_id, text, data)
+            except redis.RedisError as error:  # shared state unreachable: an apology, never silence
+                logger.error("webchat: Redis unavailable: %s", error)
+                await sio.emit("error", {"text": _apology()}, room=sid)
+
+        async def process(sid: str, session_id: str, text: str, data: dict) -> None:
+            address = (sio.get_environ(sid) or {}).get("REMOTE_ADDR", "")
+            verdict = await asyncio.to_thread(_limiter().hits, citizen_checks(session_id, address))
+            if not verdict.allowed:
+                if verdict.first_refusal:
+                    await sio.emit("error", {"text": RATE_LIMITED}, room=sid)
+                return
             if len(text) > MAX_MESSAGE_CHARS:
                 await sio.emit("error", {"text": TOO_LONG}, room=sid)
                 return
@@ -220,10 +249,10 @@ class WebchatInput(InputChannel):
                 logger.error("webchat: processing failed for a message: %s", error)
             await sio.emit("typing", {"role": "bot", "typing": False}, room=session_id)
             if output.sent == 0:
-                from bot.content import get_content
-                from bot.knowledge import template
-
-                await output.send_text_message(session_id, template(get_content(), "technical_problem"))
+                try:
+                    await output.send_text_message(session_id, _apology())
+                except redis.RedisError:
+                    await sio.emit("error", {"text": _apology()}, room=session_id)
 
         return webchat
 

@@ -28,6 +28,7 @@ from bot.cases import BUILTIN_KINDS, CaseStore
 from bot.desk.accounts import Accounts, accounts_path
 from bot.handover import EVENTS, Handover
 from bot.handover_policy import wait_estimate_minutes
+from bot.ratelimit import RateLimiter
 
 logger = logging.getLogger("desk")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -47,6 +48,13 @@ BACK_TO_BOT = "Sie schreiben jetzt wieder mit dem digitalen Assistenten. Fragen 
 CLOSED = "Das Service Center hat das Gespräch beendet. Bei weiteren Fragen hilft Ihnen der digitale Assistent."
 
 
+def behind_tls(request: web.Request) -> bool:
+    """TLS directly, or at a reverse proxy that says so (only trusted with DESK_BEHIND_TLS_PROXY=1)."""
+    if request.secure:
+        return True
+    return os.environ.get("DESK_BEHIND_TLS_PROXY") == "1" and request.headers.get("X-Forwarded-Proto") == "https"
+
+
 @web.middleware
 async def security_headers(request: web.Request, handler):
     try:
@@ -54,11 +62,27 @@ async def security_headers(request: web.Request, handler):
     except web.HTTPException as error:
         response = error
     response.headers.update(HEADERS)
-    if request.secure:
+    if behind_tls(request):
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
     if isinstance(response, web.HTTPException):
         raise response
     return response
+
+
+def flood_guard(limiter: "RateLimiter"):
+    """Too many requests from one address (DESK_LIMIT_PER_ADDRESS, default 600 per minute) get 429."""
+    from bot.ratelimit import _limit
+
+    count, seconds = _limit("DESK_LIMIT_PER_ADDRESS", "600/60")
+
+    @web.middleware
+    async def guard(request: web.Request, handler):
+        verdict = await asyncio.to_thread(limiter.hit, f"desk:{request.remote or ''}", count, seconds)
+        if not verdict.allowed:
+            raise web.HTTPTooManyRequests(text="Zu viele Anfragen. Bitte warten Sie einen Moment.")
+        return await handler(request)
+
+    return guard
 
 
 class Desk:
@@ -115,7 +139,7 @@ class Desk:
         self.redis.set(f"desk:session:{token}", json.dumps({"user": name, "role": role,
                                                             "csrf": secrets.token_urlsafe(24)}), ex=SESSION_TTL)
         response = web.HTTPFound("/")
-        response.set_cookie("desk_session", token, httponly=True, samesite="Strict", secure=request.secure,
+        response.set_cookie("desk_session", token, httponly=True, samesite="Strict", secure=behind_tls(request),
                             max_age=SESSION_TTL, path="/")
         raise response
 
@@ -286,6 +310,10 @@ class Desk:
         try:
             async for message in ws:
                 if message.type == WSMsgType.TEXT:
+                    current = self.session(request)  # logged out or role changed meanwhile: close
+                    if current is None or current["role"] not in ("agent", "supervisor"):
+                        await ws.close(code=4401, message=b"session ended")
+                        break
                     self.handover.mark_present(session["user"])  # any message is a heartbeat
                 elif message.type == WSMsgType.ERROR:
                     break
@@ -331,6 +359,17 @@ class Desk:
                 self.handover.mark_present(session["user"])
             await asyncio.sleep(15)
 
+    async def retention_loop(self, app: web.Application) -> None:
+        """Delete cases and appointment records past their retention period, hourly."""
+        from bot.privacy import PrivacyOffice, Retention
+
+        while True:
+            try:
+                await asyncio.to_thread(PrivacyOffice(self.redis).purge, dt.datetime.now(), Retention.from_env())
+            except redis.RedisError as error:
+                logging.getLogger(__name__).warning("retention purge failed, retrying later: %s", error)
+            await asyncio.sleep(3600)
+
 
 QUICK_TEXTS = [
     "Einen Moment bitte, ich sehe mir das an.",
@@ -342,7 +381,8 @@ QUICK_TEXTS = [
 
 def create_app(redis_url: str, accounts: Accounts) -> web.Application:
     desk = Desk(redis_url, accounts)
-    app = web.Application(middlewares=[security_headers], client_max_size=64 * 1024)
+    app = web.Application(middlewares=[security_headers, flood_guard(RateLimiter(desk.redis))],
+                          client_max_size=64 * 1024)
     app["desk"] = desk
     app.router.add_get("/login", desk.login_page)
     app.router.add_post("/login", desk.login)
@@ -364,7 +404,8 @@ def create_app(redis_url: str, accounts: Accounts) -> web.Application:
     app.router.add_static("/static", STATIC)
 
     async def start_background(app: web.Application) -> None:
-        app["tasks"] = [asyncio.create_task(desk.relay(app)), asyncio.create_task(desk.presence_loop(app))]
+        app["tasks"] = [asyncio.create_task(desk.relay(app)), asyncio.create_task(desk.presence_loop(app)),
+                        asyncio.create_task(desk.retention_loop(app))]
 
     async def stop_background(app: web.Application) -> None:
         for task in app["tasks"]:
@@ -378,6 +419,9 @@ def create_app(redis_url: str, accounts: Accounts) -> web.Application:
 
 
 def main() -> None:
+    from bot.redact import install_log_redaction
+
+    install_log_redaction()
     logging.basicConfig(level=logging.INFO)
     accounts = Accounts(accounts_path())
     password = accounts.ensure_admin()

@@ -150,13 +150,15 @@ def test_booking_over_socketio(assistant):
         received.append(data)
         got.set()
 
-    session_id = str(uuid.uuid4())
-    client.connect(assistant.url(), transports=["websocket"])
+    confirmed = threading.Event()
+    session: dict = {}
+    client.on("session_confirm", lambda data: (session.update(data), confirmed.set()))
+    client.connect(assistant.url(), socketio_path="/webchat/socket.io", transports=["websocket"])
 
     def say(text: str) -> str:
         received.clear()
         got.clear()
-        client.emit("user_uttered", {"message": text, "session_id": session_id})
+        client.emit("user_uttered", {"message": text, "session_id": session["session_id"]})
         assert got.wait(30)
         import time
 
@@ -164,14 +166,15 @@ def test_booking_over_socketio(assistant):
         return "\n".join(m.get("text", "") for m in received)
 
     try:
-        client.emit("session_request", {"session_id": session_id})
+        client.emit("session_request", {})
+        assert confirmed.wait(10)
         assert "BG-Nummer" in say("ich möchte einen termin buchen")
         say("12345BG0000003")
         say("30.11.1990")
         say("Beratung")
         say("egal")
         offers = say("so früh wie möglich")
-        assert "frei" in offers and received[0].get("quick_replies")
+        assert "frei" in offers and received[0].get("buttons")
         say("1")
         assert "Ihr Termin ist gebucht" in say("ja")
     finally:

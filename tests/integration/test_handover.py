@@ -43,9 +43,11 @@ def live(tmp_path_factory):
     path.write_text(text, encoding="utf-8")
     data_dir = tmp_path_factory.mktemp("live")
     accounts = Accounts(data_dir / "desk_users.json")
-    for name, role in (("anna", "agent"), ("ben", "agent"), ("sara", "supervisor")):
+    for name, role in (("anna", "agent"), ("ben", "agent"), ("sara", "supervisor"), ("eddi", "editor"),
+                       ("lena", "agent")):
         accounts.add(name, role, PASSWORD)
-    running = Assistant(data_dir, rasa_servers=2, extra_env={"CONTENT_DIR": str(content)}).start()
+    limits = {"CHAT_LIMIT_PER_ADDRESS": "100000/60", "DESK_LIMIT_PER_ADDRESS": "100000/60"}  # all tests share 127.0.0.1
+    running = Assistant(data_dir, rasa_servers=2, extra_env={"CONTENT_DIR": str(content), **limits}).start()
     yield running
     running.stop()
 
@@ -67,6 +69,7 @@ class WidgetClient:
         confirmed = threading.Event()
         self.sio.on("session_confirm", lambda data: (self.session.update(data), confirmed.set()))
         self.sio.on("bot_uttered", lambda data: self.answers.append(data.get("text", "")))
+        self.sio.on("error", lambda data: self.answers.append(data.get("text", "")))
         self.sio.connect(live.url(index), socketio_path="/webchat/socket.io", transports=["websocket"])
         self.sio.emit("session_request", {})
         assert confirmed.wait(10), "no session_confirm"
@@ -399,3 +402,160 @@ def test_declarations_land_in_the_inbox_with_filters_details_and_export(live):
             expect(page.locator("#case-detail-transcript")).to_contain_text("[Geburtsdatum, geprüft]")
         finally:
             browser.close()
+
+
+def test_a_flooding_client_is_slowed_down_and_others_are_unaffected(live):
+    """`live` keeps the production limit of 15 messages per conversation in 10 seconds."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    flood = f"flood-{uuid.uuid4().hex}"
+
+    def post(_):
+        return requests.post(f"{live.url()}/webhooks/rest/webhook", json={"sender": flood, "message": "hallo"},
+                             timeout=60)
+
+    with ThreadPoolExecutor(8) as pool:
+        responses = list(pool.map(post, range(30)))
+    refused = [r for r in responses if r.status_code == 429]
+    assert refused and all(r.status_code in (200, 429) for r in responses)
+    assert "sehr viele Nachrichten" in refused[0].json()["message"]
+    calm = requests.post(f"{live.url()}/webhooks/rest/webhook", json={"sender": f"calm-{uuid.uuid4().hex}",
+                                                                      "message": "wann hat nord offen"}, timeout=60)
+    assert calm.status_code == 200 and "Nord" in calm.text
+
+    errors: list[str] = []
+    client = socketio.Client()
+    confirmed = threading.Event()
+    session: dict = {}
+    client.on("session_confirm", lambda data: (session.update(data), confirmed.set()))
+    client.on("error", lambda data: errors.append(data.get("text", "")))
+    client.connect(live.url(), socketio_path="/webchat/socket.io", transports=["websocket"])
+    try:
+        client.emit("session_request", {})
+        assert confirmed.wait(10)
+        for _ in range(40):
+            client.emit("user_uttered", {"session_id": session["session_id"], "message": "hallo"})
+        deadline = time.time() + 20
+        while time.time() < deadline and not errors:
+            time.sleep(0.2)
+        time.sleep(1)
+    finally:
+        client.disconnect()
+    assert [e for e in errors if "sehr viele Nachrichten" in e] == [errors[0]]  # told once, not 25 times
+
+
+def restart_redis(live) -> None:
+    from bot.redis_server import wait_for_redis
+
+    settings = live._settings(live.rasa_ports[0])
+    live.stop_process("redis")  # SIGTERM: Redis writes its append-only file and exits
+    live.start_process("redis", commands(settings, live.token)["redis"], process_env(settings))
+    wait_for_redis(live.redis_url, timeout=30)
+
+
+def test_redis_restart_mid_booking_and_mid_handover_loses_nothing(live):
+    from tests.integration.test_appointment_conversations import Conversation
+
+    client = redis.Redis.from_url(live.redis_url)
+    chat = Conversation(live)
+    chat.say("ich brauche einen termin")
+    chat.say("12345BG0000003")
+    chat.say("30.11.1990")
+    chat.say("Beratung")
+    assert "Wann passt es Ihnen" in chat.say("sued")
+    waiting = f"wait-{uuid.uuid4().hex}"
+    handover = Handover(client)
+    handover.enqueue(waiting, summary="wartet auf Redis")
+    for text in ("erste Zeile", "zweite Zeile"):
+        handover.add_line(waiting, "citizen", text)
+    case_id = CaseStore(client).create("lob", {"lob": "vor dem Neustart"}, dt.datetime.now())
+
+    widget = WidgetClient(live)
+    live.stop_process("redis")
+    try:
+        down = widget.say("wann hat nord offen", timeout=25)
+        assert "Service Center" in down or "technisch" in down.lower(), down  # an apology, never silence
+    finally:
+        settings = live._settings(live.rasa_ports[0])
+        live.start_process("redis", commands(settings, live.token)["redis"], process_env(settings))
+        from bot.redis_server import wait_for_redis
+
+        wait_for_redis(live.redis_url, timeout=30)
+    widget.close()
+
+    assert waiting in [e.sender for e in handover.queue()]
+    assert [line["text"] for line in handover.transcript(waiting)] == ["erste Zeile", "zweite Zeile"]
+    assert CaseStore(client).raw(case_id)["fields"] == {"lob": "vor dem Neustart"}
+    offers = chat.say("so früh wie möglich")  # the booking continues where it was
+    assert "sind frei" in offers or "Zu Ihrem Wunsch" in offers, offers
+    assert "verbindlich" in chat.say("1")
+    assert "Ihr Termin ist gebucht" in chat.say("ja")
+    restart_redis(live)
+    assert client.smembers("cal:customer:12345BG0000003")  # the booking survived a second restart
+
+
+def test_roles_types_and_sizes_are_enforced_on_every_desk_entry_point(live):
+    import websocket
+
+    editor, editor_csrf = desk_session(live, "eddi")
+    for path in ("/api/queue", "/api/cases", "/api/cases/export.csv", "/api/conversations/x"):
+        assert editor.get(f"{live.desk_url}{path}").status_code == 403, path
+    for path in ("/api/claim", "/api/send", "/api/handback", "/api/close", "/api/cases/V-2026-000001"):
+        assert editor.post(f"{live.desk_url}{path}", json={"sender": "x"},
+                           headers={"X-CSRF-Token": editor_csrf}).status_code == 403, path
+    cookie = f"desk_session={editor.cookies['desk_session']}"
+    ws_url = live.desk_url.replace("http", "ws") + "/ws"
+    with pytest.raises(websocket.WebSocketBadStatusException):
+        websocket.create_connection(ws_url, header=[f"Cookie: {cookie}"], timeout=5)
+
+    agent, csrf = desk_session(live, "anna")
+    headers = {"X-CSRF-Token": csrf}
+    for body in ({"sender": ["x"], "text": "hallo"}, {"sender": "x", "text": 5}, {"sender": "x"}, [1, 2], "text"):
+        assert agent.post(f"{live.desk_url}/api/send", json=body, headers=headers).status_code in (400, 403, 409)
+    huge = agent.post(f"{live.desk_url}/api/send", data="x" * 200_000,
+                      headers={**headers, "Content-Type": "application/json"})
+    assert huge.status_code == 413
+    assert agent.post(f"{live.desk_url}/api/cases/V-2026-000001", json={"change": {"a": 1}},
+                      headers=headers).status_code in (400, 404)
+
+    socket = websocket.create_connection(ws_url, header=[f"Cookie: desk_session={agent.cookies['desk_session']}"],
+                                         timeout=5)
+    socket.recv()  # the queue snapshot
+    for frame in ("kein json", '{"type": "unbekannt"}', "{" * 10_000):
+        socket.send(frame)
+    assert agent.get(f"{live.desk_url}/api/me").status_code == 200  # still up, still logged in
+    agent.post(f"{live.desk_url}/logout", allow_redirects=False)
+    socket.send("ping")
+    closed = False
+    try:
+        for _ in range(20):
+            frame = socket.recv()
+            if frame == "":
+                closed = True
+                break
+    except (websocket.WebSocketConnectionClosedException, ConnectionError):
+        closed = True
+    assert closed, "the desk socket stays open after logout"
+
+
+def test_security_headers_cookie_flags_lockout_and_privacy_notice(live):
+    page = requests.get(f"{live.url()}/webhooks/webchat/", timeout=10)
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert page.headers["X-Frame-Options"] == "DENY" and page.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Der Chat wird gespeichert" in page.text and "Datenschutz" in page.text  # before the first message
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page.text), "inline script on the chat page"
+
+    login = requests.post(f"{live.desk_url}/login", data={"username": "anna", "password": PASSWORD},
+                          allow_redirects=False)
+    cookie = login.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie  # plain HTTP here
+    assert login.headers["X-Frame-Options"] == "DENY" and "Strict-Transport-Security" not in login.headers
+    desk_page = requests.get(f"{live.desk_url}/login", timeout=10)
+    assert "unsafe-inline" not in desk_page.headers["Content-Security-Policy"]
+
+    for _ in range(5):
+        requests.post(f"{live.desk_url}/login", data={"username": "lena", "password": "falsch"}, allow_redirects=False)
+    locked = requests.post(f"{live.desk_url}/login", data={"username": "lena", "password": PASSWORD},
+                           allow_redirects=False)
+    assert locked.headers["Location"] == "/login?fehler=gesperrt"  # even the right password waits now

@@ -71,24 +71,78 @@ def test_http_api_requires_the_token(assistant):
 
 
 def test_socketio_channel_answers(assistant):
+    """The web chat's socket.io channel: the server chooses the session id; bad frames get an error."""
     client = socketio.Client()
     received: list[dict] = []
-    done = threading.Event()
+    errors: list[dict] = []
+    confirmed, done = threading.Event(), threading.Event()
+    session: dict = {}
+    client.on("session_confirm", lambda data: (session.update(data), confirmed.set()))
+    client.on("error", lambda data: errors.append(data))
 
     @client.on("bot_uttered")
     def on_bot(data):
         received.append(data)
         done.set()
 
-    session_id = str(uuid.uuid4())
-    client.connect(assistant.url(), transports=["websocket"])
+    client.connect(assistant.url(), socketio_path="/webchat/socket.io", transports=["websocket"])
     try:
-        client.emit("session_request", {"session_id": session_id})
-        client.emit("user_uttered", {"message": "wo ist die geschäftsstelle mitte", "session_id": session_id})
+        client.emit("session_request", {"session_id": "short"})  # not a valid id: the server picks one
+        assert confirmed.wait(10) and session["session_id"] != "short" and len(session["session_id"]) >= 20
+        for bad in (None, "text", 42, [1, 2], {"message": "hallo"}, {"session_id": 5, "message": "x"},
+                    {"session_id": "someone-elses-session-id-123", "message": "hallo"}, b"\x00\xff"):
+            client.emit("user_uttered", bad)
+        client.emit("no_such_event", {"x": 1})
+        client.emit("user_uttered", {"message": "wo ist die geschäftsstelle mitte", "session_id": session["session_id"]})
         assert done.wait(timeout=30), "no bot_uttered event within 30 s"
     finally:
         client.disconnect()
     assert "Marktplatz 1" in texts(received)
+    assert any("Bitte laden Sie die Seite neu" in e.get("text", "") for e in errors)  # a foreign session id
+    assert any("nicht gelesen werden" in e.get("text", "") for e in errors)
+
+
+@pytest.mark.parametrize("body, status", [
+    ("{kaputt", 400), ("[1, 2]", 400), ('{"sender": 5, "message": "hallo"}', 400),
+    ('{"sender": "ok-sender", "message": ["a"]}', 400), ('{"sender": "../../etc", "message": "x"}', 400),
+    ('{"message": "hallo"}', 400),
+])
+def test_broken_rest_requests_get_a_clear_german_error(assistant, body, status):
+    response = requests.post(f"{assistant.url()}/webhooks/rest/webhook", data=body,
+                             headers={"Content-Type": "application/json"}, timeout=10)
+    assert response.status_code == status
+    message = response.json()["message"]
+    assert any(word in message for word in ("JSON", "„sender“", "„message“")), message
+    assert "Öffnungszeiten" in texts(assistant.say(str(uuid.uuid4()), "öffnungszeiten"))  # still up
+
+
+def test_action_server_and_redis_are_not_reachable_from_outside(assistant):
+    import socket
+
+    addresses = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)}
+    outside = [a for a in addresses if not a.startswith("127.")]
+    for port in (assistant.action_port, assistant.redis_port):
+        probe = socket.socket()
+        probe.settimeout(2)
+        assert probe.connect_ex(("127.0.0.1", port)) == 0  # reachable on the machine itself
+        probe.close()
+        for address in outside:
+            probe = socket.socket()
+            probe.settimeout(2)
+            assert probe.connect_ex((address, port)) != 0, f"port {port} open on {address}"
+            probe.close()
+
+
+def test_logs_carry_no_personal_data(assistant):
+    chat = str(uuid.uuid4())
+    for text in ("neue iban", "12345BG0000002", "01.02.1979", "DE02 1203 0000 0000 2020 51", "Max Mustermann",
+                 "abbrechen", "ich möchte mich beschweren", "Erreichbarkeit", "niemand geht ran", "ja",
+                 "max.mustermann@example.org"):
+        assistant.say(chat, text)
+    logs = "".join(p.read_text(errors="replace") for p in assistant.data_dir.glob("*.log"))
+    assert "[IBAN]" in logs and "[BG-Nummer]" in logs  # the messages were logged, redacted
+    for secret in ("12345BG0000002", "01.02.1979", "DE02120300000000202051", "DE02 1203", "max.mustermann@example.org"):
+        assert secret not in logs, f"{secret} found in a log file"
 
 
 def test_restarted_rasa_server_keeps_the_conversation(assistant):

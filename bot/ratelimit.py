@@ -1,0 +1,64 @@
+"""Flood protection shared by all processes: a fixed-window counter per key in Redis.
+
+Used by the web chat, the REST channel and the agent desk. When Redis is unreachable the limiter lets
+messages through (the conversation matters more than the limit) and logs a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+import redis
+
+logger = logging.getLogger(__name__)
+
+_HIT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1])) end
+return count
+"""
+
+RATE_LIMITED = ("Sie senden sehr viele Nachrichten kurz hintereinander. Bitte warten Sie einen Moment und "
+                "schreiben Sie dann weiter.")
+
+
+def _limit(name: str, default: str) -> tuple[int, int]:
+    """"count/seconds" from the environment, e.g. CHAT_LIMIT_PER_SESSION=15/10."""
+    count, seconds = os.environ.get(name, default).split("/")
+    return int(count), int(seconds)
+
+
+def citizen_checks(session: str, address: str) -> list[tuple[str, int, int]]:
+    """The limits for one citizen message: per conversation and per client address."""
+    per_session, per_address = _limit("CHAT_LIMIT_PER_SESSION", "15/10"), _limit("CHAT_LIMIT_PER_ADDRESS", "300/60")
+    return [(f"chat:s:{session}", *per_session), (f"chat:a:{address}", *per_address)]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    first_refusal: bool  # tell the client once per window, not for every dropped message
+
+
+class RateLimiter:
+    def __init__(self, client: redis.Redis):
+        self.redis = client
+        self._hit = client.register_script(_HIT)
+
+    def hit(self, key: str, limit: int, window_seconds: int) -> Verdict:
+        try:
+            count = int(self._hit(keys=[f"rl:{key}"], args=[window_seconds]))
+        except redis.RedisError as error:
+            logger.warning("rate limiter unavailable, letting the request through: %s", error)
+            return Verdict(True, False)
+        return Verdict(count <= limit, count == limit + 1)
+
+    def hits(self, checks: list[tuple[str, int, int]]) -> Verdict:
+        """All limits must allow; the first refusal counts once."""
+        verdicts = [self.hit(key, limit, window) for key, limit, window in checks]
+        refused = [v for v in verdicts if not v.allowed]
+        if not refused:
+            return Verdict(True, False)
+        return Verdict(False, any(v.first_refusal for v in refused))
