@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWarning
 
-.PHONY: setup run train validate content-check unit test test-stories test-nlu test-integration soak clean
+.PHONY: setup run train validate content-check unit test test-stories test-nlu test-integration soak models bench-voice clean
 
 setup: $(VENV)/.installed
 
@@ -52,6 +52,12 @@ test-integration: setup $(MODEL)
 	$(PY) -m pytest -q tests/integration
 
 test: content-check unit validate train test-stories test-integration test-nlu
+
+models: setup
+	$(PY) -m voice.fetch_models
+
+bench-voice: setup $(MODEL)
+	$(PY) -m bench.voice $(BENCH_ARGS)
 
 soak: setup $(MODEL)
 	$(PY) -m bench.soak $(SOAK_ARGS)

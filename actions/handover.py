@@ -20,7 +20,7 @@ from bot.content import Button, get_content
 from bot.handover import Handover
 from bot.handover_policy import live_queue_available, wait_estimate_minutes
 
-LIVE_CHANNELS = {"webchat"}
+LIVE_CHANNELS = {"webchat", "voice"}  # channels where a person can take over live
 
 
 def topic_and_summary(tracker: Tracker) -> tuple[str, str]:

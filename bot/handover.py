@@ -135,6 +135,12 @@ class Handover:
             self.publish({"type": "claimed", "sender": sender, "agent": agent})
         return ok, holder.decode()
 
+    def leave_queue(self, sender: str) -> None:
+        """A caller hung up while waiting: out of the queue, the desks refresh."""
+        self.redis.zrem("ho:queue", sender)
+        self.redis.hset(f"ho:conv:{sender}", "state", "bot")
+        self.publish({"type": "closed", "sender": sender, "agent": ""})
+
     def release(self, sender: str, agent: str, outcome: str = "") -> bool:
         ok = self._release(keys=[f"ho:conv:{sender}", "ho:queue"],
                            args=[sender, agent, "bot", outcome, time.time()]).decode() == "ok"

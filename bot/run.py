@@ -24,6 +24,9 @@ def process_env(settings: Settings) -> dict[str, str]:
     env["PYTHONPATH"] = str(PROJECT_ROOT)
     env["DESK_PORT"] = str(settings.desk_port)
     env["DATA_DIR"] = str(settings.data_dir)
+    env["RASA_URL"] = f"http://127.0.0.1:{settings.rasa_port}"
+    env["VOICE_PORT"] = str(settings.voice_port)
+    env["AUDIOSOCKET_PORT"] = str(settings.audiosocket_port)
     return env
 
 
@@ -36,6 +39,7 @@ def commands(settings: Settings, token: str) -> dict[str, str]:
     result["actions"] = (f"SANIC_HOST={shlex.quote(settings.action_host)} exec {py} -m rasa_sdk --actions actions"
                          f" --port {settings.action_port}")
     result["desk"] = f"exec {py} -m bot.desk.server"
+    result["voice"] = f"exec {py} -m voice.server"
     result["rasa"] = (
         f"{py} -m bot.redis_server {redis_url} && exec {py} -m rasa run"
         f" --model {shlex.quote(str(settings.model_path))} --port {settings.rasa_port}"
@@ -56,6 +60,8 @@ def banner(settings: Settings) -> str:
             f"  REST-Chat:     POST {base}/webhooks/rest/webhook  {{\"sender\": \"id\", \"message\": \"Hallo\"}}",
             f"  socket.io:     {base}, Pfad /webchat/socket.io (Ereignisse user_uttered / bot_uttered)",
             f"  Rasa-API:      {base} (Token in {settings.data_dir / 'secrets' / 'rasa_token'} oder RASA_AUTH_TOKEN)",
+            f"  Sprache:       http://localhost:{settings.voice_port}/ (Browser), AudioSocket 127.0.0.1:"
+            f"{settings.audiosocket_port} (Asterisk)",
             f"  Action-Server: http://127.0.0.1:{settings.action_port}",
             f"  Redis:         {redis_line}",
         ]

@@ -20,6 +20,8 @@ class Settings:
     desk_port: int
     model_path: Path
     action_host: str = "127.0.0.1"  # the action server is reached by Rasa only, never from outside
+    voice_port: int = 8090
+    audiosocket_port: int = 9092
 
     @property
     def effective_redis_url(self) -> str:
@@ -37,6 +39,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         desk_port=int(env.get("DESK_PORT", "8081")),
         model_path=Path(env.get("MODEL_PATH", PROJECT_ROOT / "models" / "jobcenter.tar.gz")),
         action_host=env.get("ACTION_HOST", "127.0.0.1"),
+        voice_port=int(env.get("VOICE_PORT", "8090")),
+        audiosocket_port=int(env.get("AUDIOSOCKET_PORT", "9092")),
     )
 
 

