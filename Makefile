@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWarning
 
-.PHONY: setup run train validate content-check unit test test-stories test-nlu test-integration soak models bench-voice clean
+.PHONY: setup run train validate content-check unit test test-stories test-nlu test-integration soak models bench-voice eval eval-accept load-model rollback-model clean
 
 setup: $(VENV)/.installed
 
@@ -35,6 +35,7 @@ content-check: setup
 	$(PY) -m bot.content
 
 validate: setup content-check
+	$(PY) -m bot.editor.checks
 	$(RASA) data validate --fail-on-warnings
 
 unit: setup
@@ -47,11 +48,27 @@ test-nlu: setup
 	$(PY) -m tests.nlu_cv --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/nlu 2>&1 \
 		| tr '\r' '\n' | grep -v 'it/s' ; test $${PIPESTATUS[0]} -eq 0
 	$(PY) -m tests.nlu_gate results/nlu/intent_report.json --min-macro-f1 0.93
+	$(PY) -m bot.editor.report --results results/nlu
 
 test-integration: setup $(MODEL)
 	$(PY) -m pytest -q tests/integration
 
 test: content-check unit validate train test-stories test-integration test-nlu
+
+# Editors: cross-validation report against the accepted baseline (docs/nlu_baseline.json); see docs/redaktion.md
+eval: setup
+	$(PY) -m tests.nlu_cv --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/nlu 2>&1 \
+		| tr '\r' '\n' | grep -v 'it/s' ; test $${PIPESTATUS[0]} -eq 0
+	$(PY) -m bot.editor.report --results results/nlu
+
+eval-accept: setup
+	$(PY) -m bot.editor.report --results results/nlu --accept
+
+load-model: setup $(MODEL)
+	$(PY) -m bot.editor.models load
+
+rollback-model: setup
+	$(PY) -m bot.editor.models rollback
 
 models: setup
 	$(PY) -m voice.fetch_models

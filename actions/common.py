@@ -35,3 +35,27 @@ def now() -> dt.datetime:
 def now_local() -> dt.datetime:
     """Local wall-clock time without tzinfo, as the calendar stores it."""
     return now().replace(tzinfo=None, microsecond=0)
+
+
+def learn(tracker: Tracker, reason: str) -> None:
+    """Keep the citizen's message for the editors' review when the assistant did not understand it
+    or was unsure (redacted; see bot/editor/learning.py). Never disturbs the conversation."""
+    import logging
+
+    from bot.appointments import redis_client
+    from bot.editor.learning import UNSURE_BELOW, LearningInbox
+
+    message = tracker.latest_message or {}
+    intent = message.get("intent") or {}
+    confidence = float(intent.get("confidence") or 0.0)
+    if intent.get("name") == "out_of_scope":  # the assistant cannot help with it: worth a look
+        reason = "fallback"
+    if reason == "unsure" and confidence >= UNSURE_BELOW:
+        return
+    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") not in ("nlu_fallback", None)]
+    guess = intent.get("name") if intent.get("name") != "nlu_fallback" else (ranking[0]["name"] if ranking else "")
+    names = tuple(n for n in [tracker.get_slot("customer_name")] if n)
+    try:
+        LearningInbox(redis_client()).collect(message_text(tracker), reason, guess or "", confidence, names)
+    except Exception as error:  # Redis trouble must not cost the citizen an answer
+        logging.getLogger(__name__).warning("learning inbox unavailable: %s", error)

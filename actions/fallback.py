@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import message_text, send
+from actions.common import learn, message_text, send
 from bot import knowledge
 from bot.content import get_content
 from bot.dialogue import consecutive_misses
@@ -19,6 +19,7 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        learn(tracker, "fallback")
         misses = consecutive_misses(tracker.events)
         send(dispatcher, knowledge.fallback(get_content(), misses, len(message_text(tracker))))
         return [SlotSet("pending_topic", None)]

@@ -35,6 +35,7 @@ def topic_and_summary(tracker: Tracker) -> tuple[str, str]:
 
 def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str) -> list[dict[str, Any]]:
     content = get_content()
+    _learn_from_handover(tracker)
     handover = Handover(redis_client())
     channel = tracker.get_latest_input_channel()
     agents = len(handover.agents_online())
@@ -47,6 +48,23 @@ def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str)
         return []
     say(dispatcher, "handover_callback_intro", hours=knowledge.compact_week(content.service_center.hours))
     return [FollowupAction("callback_form")]
+
+
+def _learn_from_handover(tracker: Tracker) -> None:
+    """The citizen's last messages before asking for a person, for the editors' review (redacted)."""
+    from bot.editor.learning import LearningInbox
+
+    texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    intents = [(e.get("parse_data") or {}).get("intent", {}).get("name", "") for e in tracker.events
+               if e.get("event") == "user"]
+    names = tuple(n for n in [tracker.get_slot("customer_name")] if n)
+    try:
+        inbox = LearningInbox(redis_client())
+        for text, intent in list(zip(texts, intents))[-4:-1]:  # not the request for a person itself
+            if intent not in ("request_human", "affirm", "deny", "greet", "thank"):
+                inbox.collect(text, "handover", intent, 0.0, names)
+    except Exception:  # never block a handover
+        pass
 
 
 class ActionHandover(Action):

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import current_intent, message_text, now, send
+from actions.common import current_intent, learn, message_text, now, send
 from bot import knowledge
 from bot.content import get_content
 from bot.dialogue import consecutive_misses, is_miss
@@ -25,6 +25,7 @@ class ActionAnswer(Action):
         return "action_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        learn(tracker, "unsure")
         content = get_content()
         intent = current_intent(tracker)
         if intent == "out_of_scope" and consecutive_misses(tracker.events) >= 2:
@@ -40,6 +41,7 @@ class ActionOpeningHours(Action):
         return "action_opening_hours"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        learn(tracker, "unsure")
         send(dispatcher, knowledge.opening_hours(get_content(), message_text(tracker), now()))
         return [SlotSet("pending_topic", OPENING_HOURS)]
 
@@ -49,6 +51,7 @@ class ActionContact(Action):
         return "action_contact"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        learn(tracker, "unsure")
         send(dispatcher, knowledge.contact(get_content(), message_text(tracker)))
         return [SlotSet("pending_topic", CONTACT)]
 
@@ -76,6 +79,7 @@ class ActionHousingCosts(Action):
         return "action_housing_costs"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        learn(tracker, "unsure")
         return _housing_costs(dispatcher, tracker)
 
 
@@ -86,6 +90,7 @@ class ActionInform(Action):
         return "action_inform"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        learn(tracker, "unsure")
         content = get_content()
         text = message_text(tracker)
         topic = tracker.get_slot("pending_topic")

@@ -44,7 +44,7 @@ def redact(text: str, known_names: Iterable[str] = ()) -> str:
         else:
             text = pattern.sub(placeholder, text)
     for name in known_names:
-        for part in {name, *name.split()}:
+        for part in sorted({name, *name.split()}, key=len, reverse=True):  # the full name first
             if len(part) >= 3:
                 text = re.sub(rf"\b{re.escape(part)}\b", "[Name]", text, flags=re.IGNORECASE)
     return text

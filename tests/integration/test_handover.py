@@ -47,6 +47,9 @@ def live(tmp_path_factory):
                        ("lena", "agent")):
         accounts.add(name, role, PASSWORD)
     limits = {"CHAT_LIMIT_PER_ADDRESS": "100000/60", "DESK_LIMIT_PER_ADDRESS": "100000/60"}  # all tests share 127.0.0.1
+    nlu_copy = tmp_path_factory.mktemp("nlu") / "nlu"
+    shutil.copytree(ROOT / "data" / "nlu", nlu_copy)  # the editors' assignments go here, not into the repo
+    limits["EDITOR_DATA_DIR"] = str(nlu_copy)
     running = Assistant(data_dir, rasa_servers=2, voice=True,
                         extra_env={"CONTENT_DIR": str(content), **limits, **packaged_voice_models()}).start()
     yield running
@@ -601,3 +604,46 @@ def test_a_caller_reaches_an_agent_who_is_heard_and_reads_along(live):
     assert "ich möchte mit einem menschen sprechen" in texts  # the call's history before the handover
     assert "ich habe eine frage zu meinem bescheid" in texts  # the caller's words during the handover
     assert any(line["role"] == "agent" and "Sara" in line["text"] for line in transcript)
+
+
+def test_editor_reviews_collected_messages_and_assigns_them_as_training_data(live):
+    from pathlib import Path
+
+    from playwright.sync_api import expect, sync_playwright
+
+    client = redis.Redis.from_url(live.redis_url)
+    client.delete("learn:items", "learn:by_text")
+    sender = f"learn-{uuid.uuid4().hex}"
+    for text in ("xyzzy plugh frobnicate quux", "xyzzy plugh frobnicate quux", "mein name ist Erika Beispiel, wie ist das wetter"):
+        live.say(sender, text)
+    editor, csrf = desk_session(live, "eddi")
+    data = editor.get(f"{live.desk_url}/api/learn").json()
+    texts = [item["text"] for group in data["groups"] for item in group["items"]]
+    assert "xyzzy plugh frobnicate quux" in texts and "out_of_scope" in data["intents"]
+    assert "mein name ist [Name], wie ist das wetter" in texts  # redacted before it is stored
+    group = next(g for g in data["groups"] if any(i["text"] == "xyzzy plugh frobnicate quux" for i in g["items"]))
+    assert group["items"][0]["count"] == 2
+    ids = [i["id"] for i in group["items"] if i["text"] == "xyzzy plugh frobnicate quux"]
+    assert editor.post(f"{live.desk_url}/api/learn/assign", json={"ids": ids, "intent": "gibt_es_nicht"},
+                       headers={"X-CSRF-Token": csrf}).status_code == 400
+    done = editor.post(f"{live.desk_url}/api/learn/assign", json={"ids": ids, "intent": "out_of_scope"},
+                       headers={"X-CSRF-Token": csrf}).json()
+    assert done["ok"] and done["added"] == 1
+    written = Path(live.extra_env["EDITOR_DATA_DIR"]) / done["file"].split("/")[-1]
+    assert "    - xyzzy plugh frobnicate quux\n" in written.read_text(encoding="utf-8")
+    agent, _ = desk_session(live, "anna")
+    assert agent.get(f"{live.desk_url}/api/learn").status_code == 403  # agents do not edit training data
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            page = browser.new_page()
+            browser_login(page, live, "eddi")
+            expect(page.locator("#learn-view")).to_be_visible()
+            expect(page.locator("#agent-view")).to_be_hidden()
+            item = page.locator(".learn-group", has_text="wie ist das wetter")
+            expect(item).to_be_visible()
+            item.get_by_role("button", name="Rauschen").click()
+            expect(page.locator(".learn-group", has_text="wie ist das wetter")).to_have_count(0)
+        finally:
+            browser.close()

@@ -277,3 +277,29 @@ def test_voice_page_in_a_real_browser(assistant):
             expect(page.get_by_role("button", name="Gespräch beginnen")).to_be_enabled()
         finally:
             browser.close()
+
+
+def test_an_appointment_is_booked_by_voice_with_spoken_choices(assistant):
+    """Words at the dialogue boundary as a caller would say them: spoken option choices ("den ersten",
+    "ja") are mapped to the buttons, numbers said as words are understood."""
+    async def scenario():
+        async with VoiceClient(assistant) as client:
+            async def turn(words: str) -> list[dict]:
+                count = len(client.events)
+                await client.send({"type": "text", "text": words})
+                await client.wait_for(lambda e: e["type"] == "bot" and client.events.index(e) >= count)
+                await asyncio.sleep(1.0)  # the rest of this turn's answers
+                return [e for e in client.events[count:] if e["type"] == "bot"]
+
+            await client.send({"type": "start", "rate": 8000})
+            await client.wait_for(lambda e: e["type"] == "ready")
+            for words in ["ich brauche einen termin", "12345BG0000002", "01.02.1979", "Antrag", "egal"]:  # Max has no Antrag booked elsewhere
+                await turn(words)
+            offers = (await turn("so früh wie möglich"))[-1]
+            assert "erstens:" in offers["spoken"] and offers["buttons"], offers
+            confirm = (await turn("den ersten bitte"))[-1]
+            assert "verbindlich" in confirm["text"] and "ja oder nein" in confirm["spoken"]
+            return await turn("ja gerne")
+
+    booked = " ".join(e["text"] for e in run(scenario()))
+    assert "Ihr Termin ist gebucht" in booked and "Buchungsnummer" in booked

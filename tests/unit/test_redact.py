@@ -33,7 +33,8 @@ def test_each_kind_of_personal_data_is_redacted(text, secret, placeholder):
 
 
 def test_known_names_of_the_identified_person_are_redacted():
-    assert redact("Danke, Max Mustermann.", ["Max Mustermann"]) == "Danke, [Name] [Name]."
+    assert redact("Danke, Max Mustermann.", ["Max Mustermann"]) == "Danke, [Name]."
+    assert redact("Herr Mustermann hat angerufen, Max war da.", ["Max Mustermann"]) == "Herr [Name] hat angerufen, [Name] war da."
 
 
 @pytest.mark.parametrize("text", ["Termin am 3.12.2026 um 10 Uhr", "vom 1.12. bis 14.12.", "miete 450 euro für 2 personen",

@@ -217,9 +217,56 @@
   }
   document.getElementById("case-filter").addEventListener("submit", function (event) { event.preventDefault(); loadCases(); });
 
+  function loadLearning() {
+    api("/api/learn").then(function (data) {
+      var list = document.getElementById("learn-groups");
+      list.innerHTML = "";
+      data.groups.forEach(function (group, index) {
+        var item = document.createElement("li");
+        item.className = "learn-group";
+        var texts = document.createElement("ul");
+        group.items.forEach(function (entry) {
+          var li = document.createElement("li");
+          li.textContent = entry.text + " (" + entry.count + "×, " + entry.reason + (entry.guess ? ", erkannt: " + entry.guess : "") + ")";
+          texts.appendChild(li);
+        });
+        item.appendChild(texts);
+        var select = document.createElement("select");
+        select.setAttribute("aria-label", "Intent für Gruppe " + (index + 1));
+        data.intents.forEach(function (name) {
+          var o = document.createElement("option"); o.value = name; o.textContent = name; o.selected = name === group.suggestion; select.appendChild(o);
+        });
+        var ids = group.items.map(function (entry) { return entry.id; });
+        var assign = document.createElement("button");
+        assign.type = "button"; assign.textContent = "Zuordnen";
+        assign.addEventListener("click", function () {
+          api("/api/learn/assign", { ids: ids, intent: select.value }).then(function (r) {
+            document.getElementById("learn-result").textContent = r.ok ? r.added + " Beispiel(e) für " + select.value + " in " + r.file + " geschrieben." : r.message;
+            loadLearning();
+          });
+        });
+        var noise = document.createElement("button");
+        noise.type = "button"; noise.textContent = "Rauschen";
+        noise.addEventListener("click", function () { api("/api/learn/noise", { ids: ids }).then(loadLearning); });
+        item.appendChild(select); item.appendChild(assign); item.appendChild(noise);
+        list.appendChild(item);
+      });
+      if (!data.groups.length) { document.getElementById("learn-result").textContent = "Keine offenen Nachrichten."; }
+    });
+  }
+
   api("/api/me").then(function (data) {
     me = data;
-    document.getElementById("me").textContent = data.user + " (" + (data.role === "supervisor" ? "Supervisor" : "Agent") + ")";
+    document.getElementById("me").textContent = data.user + " (" + ({ supervisor: "Supervisor", editor: "Redaktion" }[data.role] || "Agent") + ")";
+    if (data.role === "editor" || data.role === "supervisor") {
+      document.getElementById("learn-view").hidden = false;
+      loadLearning();
+    }
+    if (data.role === "editor") {
+      document.getElementById("agent-view").hidden = true;
+      document.getElementById("cases-view").hidden = true;
+      return;
+    }
     var quick = document.getElementById("quick");
     data.quick_texts.forEach(function (text) {
       var b = document.createElement("button");

@@ -1,0 +1,1 @@
+"""Tools for content editors: checks, evaluation report, model loading, learning from conversations."""
