@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWarning
 
-.PHONY: setup run train validate content-check unit test test-stories test-nlu test-integration soak models bench-voice eval eval-accept load-model rollback-model clean
+.PHONY: setup run train validate content-check unit test test-stories test-nlu test-integration soak models bench bench-voice eval eval-accept load-model rollback-model clean
 
 setup: $(VENV)/.installed
 
@@ -72,6 +72,9 @@ rollback-model: setup
 
 models: setup
 	$(PY) -m voice.fetch_models
+
+bench: setup $(MODEL)
+	$(PY) -m bench.chat $(BENCH_ARGS)
 
 bench-voice: setup $(MODEL)
 	$(PY) -m bench.voice $(BENCH_ARGS)
