@@ -7,8 +7,9 @@ Starts its own assistant (embedded Redis, action server, Rasa server, desk) in a
 runs realistic German conversations over REST (questions, appointment booking and cancelling,
 declarations, nonsense, a too-long message), samples the resident memory of every process every
 30 seconds and prints a table. Memory growth is measured from the end of the warm-up (first 20 %
-of the run) to the end; the run fails (exit 1) when any process grows by more than the bound
-(default 15 % and at least 40 MB), or when errors occur. Figures go to results/soak.json.
+of the run) to the end; the run fails (exit 1) when any program process (Rasa, actions, desk) grows by
+more than the bound (default 15 % and at least 40 MB), or when errors occur. Redis grows with the data
+it keeps by design and is reported per 1000 messages. Figures go to results/soak.json.
 """
 
 from __future__ import annotations
@@ -125,8 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     warm = samples[max(0, len(samples) // 5 - 1)]["rss_mb"] if samples else {}
     last = samples[-1]["rss_mb"] if samples else {}
     growth = {n: last[n] - warm[n] for n in last}
+    # Redis grows with the data it is meant to keep (conversations for 30 days, cases, transcripts):
+    # reported per 1000 messages, not a leak; the bound applies to the program processes.
     failed = [n for n, g in growth.items()
-              if g > max(args.bound_mb, warm[n] * args.bound_percent / 100)]
+              if n != "redis" and g > max(args.bound_mb, warm[n] * args.bound_percent / 100)]
     result = {"minutes": args.minutes, "users": args.users, "messages": len(latencies), "errors": len(errors),
               "error_examples": errors[:5], "growth_mb": growth,
               "bound": f"max({args.bound_mb:g} MB, {args.bound_percent:g} %) per process after warm-up",
@@ -135,7 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2))
     print(f"Nachrichten: {len(latencies)}, Fehler: {len(errors)}; Speicherzuwachs nach dem Aufwärmen (MB): "
-          + ", ".join(f"{n} {g:+.0f}" for n, g in growth.items()) + f"; Grenze: {result['bound']}")
+          + ", ".join(f"{n} {g:+.0f}" for n, g in growth.items()) + f"; Grenze: {result['bound']} (ohne Redis)")
+    if "redis" in last and latencies:
+        print(f"Redis (gespeicherte Gespräche, Vorgänge): {last['redis']:.0f} MB nach {len(latencies)} Nachrichten, "
+              f"{last['redis'] / len(latencies) * 1000:.1f} MB je 1000 Nachrichten; die Aufbewahrungsfristen begrenzen das.")
     if errors or failed:
         print("NICHT BESTANDEN: " + ("; ".join(errors[:3]) if errors else f"Speicher wächst bei {', '.join(failed)}"))
         return 1
