@@ -28,6 +28,7 @@ logger = logging.getLogger("voice")
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_FRAME_BYTES = 48000 * 2  # one second at the highest rate
 MAX_CALL_SECONDS = 3600
+AUDIO_BURST_SECONDS = 15  # audio may arrive ahead of real time by this much (buffers, tests), not more
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; "
                                "media-src 'self' blob:; frame-ancestors 'none'",
@@ -83,6 +84,7 @@ class Gateway:
         await ws.prepare(request)
         call = None
         started = asyncio.get_running_loop().time()
+        audio_seconds, warned = 0.0, False
 
         async def emit(event: dict) -> None:
             if not ws.closed:
@@ -131,7 +133,14 @@ class Gateway:
                         await emit({"type": "error", "text": "Bitte zuerst ein start-Ereignis senden."})
                     elif len(message.data) > MAX_FRAME_BYTES or len(message.data) % 2:
                         await emit({"type": "error", "text": "Audio-Block ungültig (16 Bit, höchstens 1 Sekunde)."})
+                    elif audio_seconds > asyncio.get_running_loop().time() - started + AUDIO_BURST_SECONDS:
+                        if not warned:  # a flood: far more audio than time has passed; dropped, told once
+                            await emit({"type": "error", "text": "Es kommt mehr Audio an, als gesprochen werden "
+                                                                 "kann; Audio wird verworfen."})
+                            warned = True
                     else:
+                        audio_seconds += len(message.data) / 2 / call.rate
+                        warned = False
                         await call.audio(message.data)
                     if call is not None and call.ended:
                         break

@@ -208,6 +208,24 @@ def test_bad_frames_and_events_get_clear_errors_and_the_gateway_stays_up(assista
     assert requests.get(f"{assistant.voice_url}/health", timeout=5).json()["status"] == "ok"
 
 
+def test_an_audio_flood_is_dropped_with_one_notice_and_the_call_goes_on(assistant):
+    async def scenario():
+        async with VoiceClient(assistant) as client:
+            await client.send({"type": "start", "rate": 8000})
+            await client.wait_for(lambda e: e["type"] == "ready")
+            flood = silence(1.0, 8000)
+            for _ in range(60):  # a minute of audio within a moment
+                await client.ws.send_bytes(flood)
+            notice = await client.wait_for(lambda e: e["type"] == "error" and "mehr Audio" in e["text"])
+            await client.send({"type": "text", "text": "wann hat die geschäftsstelle nord offen"})
+            answer = await client.wait_for(lambda e: e["type"] == "bot" and "Nord" in e["text"])
+            notices = [e for e in client.events if e["type"] == "error" and "mehr Audio" in e["text"]]
+            return notice, answer, notices
+
+    _, answer, notices = run(scenario())
+    assert len(notices) == 1 and answer["text"]
+
+
 def read_frame(sock: socket.socket) -> tuple[int, bytes]:
     header = b""
     while len(header) < 3:
