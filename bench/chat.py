@@ -216,14 +216,10 @@ def nlu_figures(url: str, token: str, train_time: bool) -> dict:
 
 
 def memory(assistant) -> dict[str, float]:
-    result = {}
-    for name, process in assistant.processes.items():
-        try:
-            proc = psutil.Process(process.pid)
-            result[name] = round(sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)]) / 2**20)
-        except psutil.NoSuchProcess:
-            pass
-    return result
+    from bench.soak import rss_mb
+
+    sizes = {name: rss_mb(process.pid) for name, process in assistant.processes.items()}
+    return {name: round(size) for name, size in sizes.items() if size}  # a process that ended is left out
 
 
 def start_stock(assistant, data_dir: Path) -> tuple[subprocess.Popen, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 
 import redis
 
@@ -62,3 +63,11 @@ class RateLimiter:
         if not refused:
             return Verdict(True, False)
         return Verdict(False, any(v.first_refusal for v in refused))
+
+
+@lru_cache(maxsize=1)
+def shared_limiter() -> RateLimiter:
+    """One limiter (and Redis connection pool) per process, for all channels."""
+    from bot.appointments import redis_client
+
+    return RateLimiter(redis_client())

@@ -8,14 +8,13 @@ sending too much gets 429. Everything else is Rasa's own RestInput.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Optional, Text
 
 from rasa.core.channels.rest import RestInput
 from sanic.exceptions import SanicException
 from sanic.request import Request
 
-from bot.ratelimit import RATE_LIMITED, RateLimiter, citizen_checks
+from bot.ratelimit import RATE_LIMITED, citizen_checks, shared_limiter
 
 SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 
@@ -28,13 +27,6 @@ class BadMessage(SanicException):
 class TooManyMessages(SanicException):
     status_code = 429
     quiet = True
-
-
-@lru_cache(maxsize=1)
-def _limiter() -> RateLimiter:
-    from bot.appointments import redis_client
-
-    return RateLimiter(redis_client())
 
 
 def _body(request: Request) -> dict:
@@ -59,7 +51,7 @@ class CheckedRestInput(RestInput):
             raise BadMessage("„sender“ fehlt oder ist ungültig (1 bis 128 Zeichen: Buchstaben, Ziffern, _.:@-).")
         if not isinstance(message, str):
             raise BadMessage("„message“ fehlt oder ist kein Text.")
-        verdict = _limiter().hits(citizen_checks(sender, req.remote_addr or req.ip or ""))
+        verdict = shared_limiter().hits(citizen_checks(sender, req.remote_addr or req.ip or ""))
         if not verdict.allowed:
             raise TooManyMessages(RATE_LIMITED)
         return sender

@@ -31,7 +31,7 @@ from socketio import AsyncServer
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from bot.handover import EVENTS, Handover
-from bot.ratelimit import RATE_LIMITED, RateLimiter, citizen_checks
+from bot.ratelimit import RATE_LIMITED, citizen_checks, shared_limiter
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +62,6 @@ def _apology() -> str:
     from bot.knowledge import template
 
     return template(get_content(), "technical_problem")
-
-
-@lru_cache(maxsize=1)
-def _limiter() -> RateLimiter:
-    from bot.appointments import redis_client
-
-    return RateLimiter(redis_client())
 
 
 class WebchatOutput(OutputChannel):
@@ -224,7 +217,7 @@ class WebchatInput(InputChannel):
 
         async def process(sid: str, session_id: str, text: str, data: dict) -> None:
             address = (sio.get_environ(sid) or {}).get("REMOTE_ADDR", "")
-            verdict = await asyncio.to_thread(_limiter().hits, citizen_checks(session_id, address))
+            verdict = await asyncio.to_thread(shared_limiter().hits, citizen_checks(session_id, address))
             if not verdict.allowed:
                 if verdict.first_refusal:
                     await sio.emit("error", {"text": RATE_LIMITED}, room=sid)
