@@ -23,3 +23,24 @@ def test_valid_and_invalid_instances_give_the_same_result():
     assert cached.value.message == expected.value.message
     with pytest.raises(jsonschema.SchemaError):
         jsonschema.validate({}, {"type": 12})  # a broken schema is still refused
+
+
+@pytest.mark.parametrize("intents", [("a", "b"), ("a", "b", "c", "d")])
+def test_fast_intent_probabilities_equal_scikit_learns(intents):
+    """bot/nlu.py computes the logistic regression's probabilities itself (without scikit-learn's per-call copy
+    of the weights); they must be the same as predict_proba's, for two and for many intents."""
+    import numpy as np
+
+    from bot.nlu import GermanIntentClassifier, build_pipeline
+
+    texts = {"a": ["termin absagen", "ich kann nicht kommen", "termin fällt aus"],
+             "b": ["wie viel geld", "regelsatz hoehe", "wie hoch ist das buergergeld"],
+             "c": ["oeffnungszeiten nord", "wann offen", "wann ist geoeffnet"],
+             "d": ["neue adresse", "umgezogen", "umzug melden"]}
+    x = [t for i in intents for t in texts[i] * 2]
+    y = [i for i in intents for _ in texts[i] * 2]
+    config = GermanIntentClassifier.get_default_config()
+    pipeline = build_pipeline(config).fit(x, y)
+    component = GermanIntentClassifier(config, None, None, pipeline)
+    probe = ["termin absagen bitte", "geld", "xyz", "wann umgezogen"]
+    assert np.allclose(component.predict_proba(probe), pipeline.predict_proba(probe), atol=1e-9)
