@@ -50,6 +50,18 @@ from actions.handover import (  # noqa: E402
     ActionThreat,
     ValidateCallbackForm,
 )
+from actions.outbound import (  # noqa: E402
+    ActionAskConsentChannel,
+    ActionAskConsentConfirm,
+    ActionAskConsentEmail,
+    ActionAskConsentPhone,
+    ActionOutboundMessage,
+    ActionStartConsent,
+    ActionSubmitConsent,
+    AskOutboundBirthDate,
+    ValidateConsentForm,
+    ValidateOutboundForm,
+)
 from actions.knowledge import (  # noqa: E402
     ActionAnswer,
     ActionContact,
@@ -59,6 +71,16 @@ from actions.knowledge import (  # noqa: E402
 )
 
 __all__ = [
+    "ActionAskConsentChannel",
+    "ActionAskConsentConfirm",
+    "ActionAskConsentEmail",
+    "ActionAskConsentPhone",
+    "ActionOutboundMessage",
+    "ActionStartConsent",
+    "ActionSubmitConsent",
+    "AskOutboundBirthDate",
+    "ValidateConsentForm",
+    "ValidateOutboundForm",
     "ActionAskDeclValue",
     "ActionStartDeclaration",
     "ActionSubmitDeclaration",

@@ -28,7 +28,7 @@ from bot.textparse import find_office
 
 FLOW_SLOTS = ["id_number", "id_birth_date", "appointment_type", "appointment_office", "appointment_wish",
               "appointment_choice", "appointment_confirm", "appointment_ref", "cancel_reason", "appointment_offer",
-              "appointment_result", "flow_aborted", "id_failed", "id_attempts"]
+              "appointment_result", "flow_aborted", "id_failed", "id_attempts", "outbound_pending"]
 ID_SLOTS = ("id_number", "id_birth_date")
 
 

@@ -28,6 +28,12 @@ class ActionAnswer(Action):
         learn(tracker, "unsure")
         content = get_content()
         intent = current_intent(tracker)
+        if intent in ("affirm", "greet"):
+            from actions.outbound import confirm_outbound_reminder, start_outbound_call
+
+            handle = confirm_outbound_reminder if intent == "affirm" else start_outbound_call
+            if (events := handle(dispatcher, tracker)) is not None:
+                return events
         if intent == "out_of_scope" and consecutive_misses(tracker.events) >= 2:
             reply = knowledge.fallback(content, 2)  # second miss in a row: offer a person
         else:

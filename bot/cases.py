@@ -16,7 +16,8 @@ import redis
 PRIORITY = {"normal": 0, "high": 1, "urgent": 2}
 STATUSES = ("neu", "in_bearbeitung", "erledigt")
 # Case kinds created by the built-in flows; declarations add theirs from content/declarations.yml.
-BUILTIN_KINDS = {"terminabsage": "Terminabsage", "rueckruf": "Rückrufbitte", "drohung": "Drohung"}
+BUILTIN_KINDS = {"terminabsage": "Terminabsage", "rueckruf": "Rückrufbitte", "drohung": "Drohung",
+                 "email": "E-Mail-Anfrage", "email_auskunft": "E-Mail-Auskunft", "email_widerruf": "Widerruf per E-Mail"}
 
 _UPDATE = """
 -- KEYS: case hash;  ARGV: field (status | assignee | note), value, actor, now
@@ -103,6 +104,23 @@ class CaseStore:
         cases = [c for c in (self.raw(i) for i in ids) if c]
         return [c for c in cases if (not kind or c["kind"] == kind) and (not status or c["status"] == status)
                 and (not office or c["office"] == office)]
+
+    # ------------------------------------------------------------------ attachments (e-mail channel)
+    def attach(self, case_id: str, filename: str, content_type: str, data: bytes) -> int:
+        """Store a file with the case (hash `case:<id>:files`); its number (1, 2, ...)."""
+        number = self.redis.hincrby(f"case:{case_id}:files", "count", 1)
+        meta = json.dumps({"name": filename, "type": content_type, "size": len(data)}, ensure_ascii=False)
+        self.redis.hset(f"case:{case_id}:files", mapping={f"{number}:meta": meta, f"{number}:data": data})
+        return number
+
+    def files(self, case_id: str) -> list[dict]:
+        count = int(self.redis.hget(f"case:{case_id}:files", "count") or 0)
+        metas = self.redis.hmget(f"case:{case_id}:files", [f"{n}:meta" for n in range(1, count + 1)]) if count else []
+        return [{"number": n, **json.loads(m)} for n, m in enumerate(metas, start=1) if m]
+
+    def file(self, case_id: str, number: int) -> tuple[dict, bytes] | None:
+        meta, data = self.redis.hmget(f"case:{case_id}:files", [f"{number}:meta", f"{number}:data"])
+        return (json.loads(meta), data) if meta and data is not None else None
 
     def update(self, case_id: str, change: str, value: str, actor: str, now: dt.datetime) -> dict | None:
         if change == "status" and value not in STATUSES:

@@ -109,6 +109,20 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "move_done": {"slot", "ref", "ics_url"},
     "move_failed": set(),
     "confirm_unclear": set(),
+    "ask_consent_channel": set(),
+    "ask_consent_withdraw_channel": set(),
+    "ask_consent_phone": set(),
+    "ask_consent_email": set(),
+    "ask_consent_confirm": {"wording"},
+    "consent_invalid_channel": set(),
+    "consent_invalid_phone": set(),
+    "consent_invalid_email": set(),
+    "consent_saved": {"channels"},
+    "consent_declined": set(),
+    "consent_withdrawn": {"channels"},
+    "consent_none_to_withdraw": {"channels"},
+    "consent_aborted": set(),
+    "outbound_birth_date_mismatch": {"attempt", "max"},
 }
 
 # Intents whose answers are computed by dedicated actions (not looked up in answers.yml).
@@ -118,7 +132,7 @@ DECLARATION_INTENTS = {"report_change", "report_employment", "report_income", "r
                        "give_praise", "report_misuse", "request_documents", "request_certificate"}
 COMPUTED_INTENTS = {"ask_opening_hours", "ask_contact", "ask_housing_costs", "request_human",
                     "book_appointment", "cancel_appointment", "reschedule_appointment", "check_appointment",
-                    *DECLARATION_INTENTS}
+                    "contact_consent", *DECLARATION_INTENTS}
 
 
 @dataclass(frozen=True)
@@ -548,6 +562,9 @@ def main(argv: list[str] | None = None) -> int:
         from bot.declarations import load_catalogue
 
         catalogue = load_catalogue(root)
+        from bot.outbound.config import load_outbound
+
+        load_outbound(root)
     except ContentError as error:
         print(f"Inhalte fehlerhaft ({len(error.problems)} Problem(e)):", file=sys.stderr)
         for problem in error.problems:

@@ -25,6 +25,9 @@ from dataclasses import dataclass
 
 import redis
 
+from bot.consent import ConsentStore
+from bot.outbound.store import OutboundStore
+
 TRACKER_PREFIX = "jobcenter:tracker:"
 LOG_KEY = "privacy:log"
 SENDER_LINK_TTL = 31 * 24 * 3600  # a little longer than the conversations themselves
@@ -83,6 +86,14 @@ class PrivacyOffice:
                  "zeit": dt.datetime.fromtimestamp(e.get("timestamp", 0)).isoformat(timespec="seconds")}
                 for e in events if e.get("event") in ("user", "bot") and e.get("text")]
 
+    def _contact_keys(self, customer: str) -> list[str]:
+        keys = []
+        for key in self.redis.scan_iter("ob:contact:*", count=500):
+            raw = self.redis.get(key)
+            if raw and json.loads(raw).get("customer") == customer:
+                keys.append(_decode(key))
+        return sorted(keys)
+
     # ------------------------------------------------------------------ Art. 15
     def export(self, customer: str, actor: str, now: dt.datetime) -> dict:
         from bot.cases import CaseStore
@@ -102,6 +113,8 @@ class PrivacyOffice:
             "gespraeche": {s: self._conversation(s) for s in self._senders(customer)},
             "uebergaben": {s: [json.loads(x) for x in self.redis.lrange(f"ho:transcript:{s}", 0, -1)]
                            for s in self._senders(customer)},
+            "einwilligungen": ConsentStore(self.redis).history(customer),
+            "kontakte": [json.loads(self.redis.get(k) or "{}") for k in self._contact_keys(customer)],
         }
         self._log("auskunft", customer, actor, now, {"vorgaenge": len(data["vorgaenge"]),
                                                      "termine": len(data["termine"]),
@@ -120,7 +133,7 @@ class PrivacyOffice:
         cases, senders = self._case_ids(customer), self._senders(customer)
         pipe = self.redis.pipeline()
         for case_id in cases:
-            pipe.delete(f"case:{case_id}")
+            pipe.delete(f"case:{case_id}", f"case:{case_id}:files")
             pipe.zrem("cases:index", case_id)
             pipe.zrem("cases:open", case_id)
         for ref in refs:
@@ -134,6 +147,8 @@ class PrivacyOffice:
                         f"ho:conv:{sender}")
             pipe.zrem("ho:queue", sender)
         pipe.execute()
+        ConsentStore(self.redis).delete(customer)
+        OutboundStore(self.redis).delete_customer(customer)
         counts = {"vorgaenge": len(cases), "termine": len(refs), "gespraeche": len(senders)}
         self._log("loeschung", customer, actor, now, counts)
         return counts
@@ -143,7 +158,7 @@ class PrivacyOffice:
         case_limit = (now - dt.timedelta(days=retention.case_days)).timestamp()
         old_cases = [_decode(i) for i in self.redis.zrangebyscore("cases:index", 0, case_limit)]
         for case_id in old_cases:
-            self.redis.delete(f"case:{case_id}")
+            self.redis.delete(f"case:{case_id}", f"case:{case_id}:files")
             self.redis.zrem("cases:index", case_id)
             self.redis.zrem("cases:open", case_id)
         booking_limit = (now - dt.timedelta(days=retention.appointment_days)).isoformat(timespec="minutes")
@@ -155,7 +170,14 @@ class PrivacyOffice:
                     self.redis.delete(f"cal:ics:{_decode(token)}")
                 self.redis.delete(key)
                 old_bookings += 1
-        counts = {"vorgaenge": len(old_cases), "termine": old_bookings}
+        contact_limit = (now - dt.timedelta(days=retention.case_days)).isoformat(timespec="seconds")
+        old_contacts = 0
+        for key in self.redis.scan_iter("ob:contact:*", count=500):
+            raw = self.redis.get(key)
+            if raw and json.loads(raw).get("created_at", "") < contact_limit:
+                self.redis.delete(key)
+                old_contacts += 1
+        counts = {"vorgaenge": len(old_cases), "termine": old_bookings, "kontakte": old_contacts}
         if any(counts.values()):
             self._log("aufbewahrung", "", "system", now, counts)
         return counts

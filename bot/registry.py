@@ -19,7 +19,8 @@ import yaml
 
 BG_NUMBER = re.compile(r"\b(\d{5})\s*-?\s*bg\s*-?\s*(\d{7})\b", re.IGNORECASE)
 CUSTOMER_NUMBER = re.compile(r"\b(\d{3})\s*-?\s*([a-z])\s*-?\s*(\d{6})\b", re.IGNORECASE)
-BIRTH_DATE = re.compile(r"\b(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{2}|\d{4})\b")
+BIRTH_DATE = re.compile(r"\b(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{2}|\d{4})\b"
+                        r"|^\s*(\d{2})(\d{2})(\d{4})\s*$")  # or eight digits, e.g. typed on a phone keypad
 MAX_ATTEMPTS = 3
 
 
@@ -32,6 +33,7 @@ class Customer:
     office: str
     address: str
     demo_appointment: str | None = None
+    approval_end: dt.date | None = None  # last day of the current Bewilligungszeitraum, if known
 
 
 def find_number(text: str) -> str | None:
@@ -49,7 +51,8 @@ def find_birth_date(text: str, today: dt.date) -> dt.date | None:
     match = BIRTH_DATE.search(text)
     if not match:
         return None
-    day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    groups = match.groups()[:3] if match.group(1) else match.groups()[3:]
+    day, month, year = (int(g) for g in groups)
     if year < 100:
         year += 1900 if year > today.year % 100 else 2000
     try:
@@ -77,6 +80,7 @@ class YamlRegistry:
                 office=entry["office"],
                 address=entry["address"],
                 demo_appointment=entry.get("demo_appointment"),
+                approval_end=entry.get("approval_end"),
             )
             for entry in data.get("customers", [])
         ]

@@ -1,7 +1,8 @@
 """`make run`: start the whole assistant in the foreground, supervised; Ctrl-C stops everything.
 
 Processes (supervised with honcho): the embedded Redis (unless REDIS_URL is set), the action
-server, the Rasa server (REST and web chat channels) and the agent desk.
+server, the Rasa server (REST and web chat channels), the agent desk, the voice gateway and the contacts
+worker (outbound campaigns, incoming e-mail).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def commands(settings: Settings, token: str) -> dict[str, str]:
                          f" --port {settings.action_port}")
     result["desk"] = f"exec {py} -m bot.desk.server"
     result["voice"] = f"exec {py} -m voice.server"
+    result["outbound"] = f"RASA_AUTH_TOKEN={shlex.quote(token)} exec {py} -m bot.outbound worker"
     result["rasa"] = (
         f"{py} -m bot.redis_server {redis_url} && exec {py} -m rasa run"
         f" --model {shlex.quote(str(settings.model_path))} --port {settings.rasa_port}"
@@ -63,6 +65,8 @@ def banner(settings: Settings) -> str:
             f"  Sprache:       http://localhost:{settings.voice_port}/ (Browser), AudioSocket 127.0.0.1:"
             f"{settings.audiosocket_port} (Asterisk)",
             f"  Action-Server: http://127.0.0.1:{settings.action_port}",
+            f"  E-Mail:        Eingang {settings.data_dir / 'mail' / 'eingang'} (Maildir), Versand SMTP "
+            f"{os.environ.get('SMTP_HOST', '127.0.0.1')}:{os.environ.get('SMTP_PORT', '25')}",
             f"  Redis:         {redis_line}",
         ]
     )

@@ -3,6 +3,8 @@
 Frame: 1 byte kind, 2 bytes payload length (big-endian), payload. Kinds: 0x00 hang-up, 0x01 call UUID
 (16 bytes), 0x03 DTMF digit, 0x10 audio (16-bit signed linear, 8 kHz, mono, little-endian), 0xff error.
 The gateway answers with 0x10 audio frames of 20 ms, paced in real time, and 0x00 when it ends the call.
+DTMF digits are collected: "#" sends them at once, "*" clears them, otherwise they are sent as one text after
+VOICE_DTMF_PAUSE_MS (1500) without a further key.
 Dialplan: see docs/voice.md.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import struct
 import uuid
 
@@ -19,6 +22,17 @@ HANGUP, UUID, DTMF, AUDIO, ERROR = 0x00, 0x01, 0x03, 0x10, 0xFF
 RATE = 8000
 FRAME_BYTES = 320  # 20 ms at 8 kHz, 16 bit
 MAX_PAYLOAD = 65535
+
+
+def _dtmf_pause_ms() -> int:
+    try:
+        return max(1, int(os.environ.get("VOICE_DTMF_PAUSE_MS", "1500")))
+    except ValueError:
+        return 1500
+
+
+DTMF_PAUSE_MS = _dtmf_pause_ms()  # collected digits are sent after this pause without a further key
+MAX_DTMF_DIGITS = 64  # keys beyond this are ignored until the digits are sent
 
 
 def frame(kind: int, payload: bytes = b"") -> bytes:
@@ -39,6 +53,9 @@ class AudioSocketCall:
         self.reader, self.writer, self.make_call = reader, writer, make_call
         self.outgoing: asyncio.Queue[bytes] = asyncio.Queue()
         self.closed = False
+        self.digits: list[str] = []  # DTMF keys pressed since the last text
+        self._digit_timer: asyncio.TimerHandle | None = None
+        self._digit_sends: set[asyncio.Task] = set()
 
     async def play(self, pcm: bytes) -> None:
         for i in range(0, len(pcm), FRAME_BYTES):
@@ -75,6 +92,37 @@ class AudioSocketCall:
             self.closed = True
             self.writer.close()
 
+    async def _dtmf(self, call, key: str) -> None:
+        """Collect a DTMF key: "#" sends the digits now, "*" clears them, a pause sends them."""
+        if self._digit_timer is not None:
+            self._digit_timer.cancel()
+            self._digit_timer = None
+        if key == "*":
+            self.digits.clear()
+        elif key == "#":
+            text, self.digits = "".join(self.digits), []
+            if text:
+                await call.text(text)
+        else:
+            if len(self.digits) < MAX_DTMF_DIGITS:
+                self.digits.append(key)
+            self._digit_timer = asyncio.get_running_loop().call_later(DTMF_PAUSE_MS / 1000, self._send_digits, call)
+
+    def _send_digits(self, call) -> None:
+        """The pause after the last key has passed: send the collected digits as one text."""
+        self._digit_timer = None
+        text, self.digits = "".join(self.digits), []
+        if text and not self.closed:
+            task = asyncio.get_running_loop().create_task(call.text(text))
+            self._digit_sends.add(task)
+            task.add_done_callback(self._digit_sends.discard)
+
+    def _drop_digits(self) -> None:
+        if self._digit_timer is not None:
+            self._digit_timer.cancel()
+            self._digit_timer = None
+        self.digits.clear()
+
     async def run(self) -> None:
         call = None
         pacer = asyncio.create_task(self._pace())
@@ -92,13 +140,14 @@ class AudioSocketCall:
                 if kind == AUDIO:
                     await call.audio(payload)
                 elif kind == DTMF and payload:
-                    await call.text(payload[:1].decode("ascii", "replace"))
+                    await self._dtmf(call, payload[:1].decode("ascii", "replace"))
                 elif kind in (HANGUP, ERROR):
                     break
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.TimeoutError):
             pass  # the caller hung up or the line broke
         finally:
             self.closed = True
+            self._drop_digits()
             pacer.cancel()
             if call is not None:
                 await call.hangup()

@@ -10,6 +10,7 @@ conversation to and from an agent after a handover.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import time
@@ -40,8 +41,9 @@ def say(key: str) -> str:
 
 class Call:
     def __init__(self, call_id: str, rate: int, emit: Emit, play: Play, clear: Callable[[], Awaitable[None]],
-                 rasa_url: str, channel: str = "browser", handover=None):
+                 rasa_url: str, channel: str = "browser", handover=None, outbound_id: str | None = None):
         self.id, self.rate, self.channel = call_id, rate, channel
+        self.outbound_id = outbound_id  # an outgoing call of a campaign (bot/outbound) that the citizen answered
         self.emit, self.play, self.clear = emit, play, clear
         self.rasa_url = rasa_url.rstrip("/")
         self.handover = handover  # bot.handover.Handover or None (no Redis: no live agent)
@@ -65,11 +67,11 @@ class Call:
         self._turns = asyncio.Lock()  # turns are answered in order, while audio keeps flowing
         self._pending: set[asyncio.Task] = set()
 
-    def _answer(self, words: str) -> None:
+    def _answer(self, words: str, opening: bool = False) -> None:
         async def run() -> None:
             async with self._turns:
                 if not self.ended:
-                    await self.handle(words)
+                    await self.handle(words, opening)
 
         task = asyncio.create_task(run())
         self._pending.add(task)
@@ -77,7 +79,10 @@ class Call:
 
     # ------------------------------------------------------------------ input
     async def start(self) -> None:
-        await self.announce("voice_greeting")
+        if self.outbound_id:  # the dialogue greets and checks the person before anything personal is said
+            self._answer("/greet" + json.dumps({"outbound_id": self.outbound_id}), opening=True)
+        else:
+            await self.announce("voice_greeting")
 
     async def announce(self, key: str) -> None:
         """A text of the voice dialogue itself (content/answers.yml), shown and spoken."""
@@ -141,13 +146,14 @@ class Call:
         self.transcriber = None  # type: ignore[assignment]
 
     # ------------------------------------------------------------------ dialogue
-    async def handle(self, words: str) -> None:
+    async def handle(self, words: str, opening: bool = False) -> None:
         if self.with_agent:
             line = await asyncio.to_thread(self.handover.add_line, self.id, "citizen", words)
             await asyncio.to_thread(self.handover.publish, {"type": "citizen_message", "sender": self.id, "line": line})
             return
-        await self._record("citizen", words)
-        message = choose(words, self.buttons)
+        if not opening:
+            await self._record("citizen", words)
+        message = words if opening else choose(words, self.buttons)
         started = time.monotonic()
         try:
             async with self._http.post(f"{self.rasa_url}/webhooks/voice/webhook",

@@ -53,10 +53,14 @@ class Gateway:
         self.redis_url = redis_url
         self.calls: dict[str, object] = {}
         self.handover = None
+        self.outbound = None
         if redis_url:
             from bot.handover import Handover
+            from bot.outbound.store import OutboundStore
 
-            self.handover = Handover(redis.Redis.from_url(redis_url))
+            client = redis.Redis.from_url(redis_url)
+            self.handover = Handover(client)
+            self.outbound = OutboundStore(client)
 
     async def make_call(self, call_id: str, rate: int, emit, play, clear, channel: str = "phone"):
         """A new call, or None (after telling the caller) when the models are missing."""
@@ -67,16 +71,31 @@ class Gateway:
             await emit({"type": "error", "text": say("voice_unavailable")})
             await emit({"type": "end", "reason": "models_missing"})
             return None
-        call = Call(call_id, rate, emit, play, clear, self.rasa_url, channel=channel, handover=self.handover)
+        contact = None
+        if self.outbound is not None and call_id.startswith("call-"):  # an outgoing call the citizen answered?
+            contact = await asyncio.to_thread(self.outbound.contact_for_sender, call_id)
+        call = Call(call_id, rate, emit, play, clear, self.rasa_url, channel=channel, handover=self.handover,
+                    outbound_id=contact.id if contact else None)
         self.calls[call_id] = call
         original = call.hangup
 
         async def hangup() -> None:
             self.calls.pop(call_id, None)
             await original()
+            if contact is not None:
+                await asyncio.to_thread(self._outbound_ended, contact.id)
 
         call.hangup = hangup  # type: ignore[method-assign]
         return call
+
+    def _outbound_ended(self, contact_id: str) -> None:
+        """An outgoing call ended before the message was given: recorded, not retried."""
+        import datetime as dt
+
+        contact = self.outbound.contact(contact_id)
+        if contact is not None and contact.status == "calling":
+            self.outbound.record(contact, dt.datetime.now().replace(microsecond=0), "aufgelegt",
+                                 "Anruf beendet, bevor die Nachricht übermittelt war", False, "not_confirmed")
 
     # ------------------------------------------------------------------ WebSocket protocol
     async def websocket(self, request: web.Request) -> web.WebSocketResponse:

@@ -258,11 +258,119 @@ class Desk:
                                   "kinds": {**BUILTIN_KINDS, **get_catalogue().kinds()}, "offices": offices})
 
     async def case(self, request: web.Request) -> web.Response:
+        from bot.consent import CHANNELS, ConsentStore
+
         self.require(request, {"agent", "supervisor"})
         case = self.cases_store.raw(request.match_info["case_id"])
         if case is None:
             raise web.HTTPNotFound(text="Vorgang nicht gefunden.")
-        return web.json_response({"case": case})
+        consent = {}
+        if case.get("customer"):
+            given = ConsentStore(self.redis).all(case["customer"])
+            consent = {CHANNELS[c]: (f"erteilt am {v.at[:10]} ({v.address})" if v.granted else f"widerrufen am {v.at[:10]}")
+                       for c, v in given.items()}
+        return web.json_response({"case": case, "files": self.cases_store.files(case["id"]), "consent": consent})
+
+    async def case_file(self, request: web.Request) -> web.StreamResponse:
+        self.require(request, {"agent", "supervisor"})
+        try:
+            number = int(request.match_info["number"])
+        except ValueError:
+            raise web.HTTPNotFound(text="Datei nicht gefunden.")
+        found = self.cases_store.file(request.match_info["case_id"], number)
+        if found is None:
+            raise web.HTTPNotFound(text="Datei nicht gefunden.")
+        meta, data = found
+        name = "".join(ch for ch in meta["name"] if ch.isalnum() or ch in "._- ") or "anhang"
+        # Always a download, never rendered in the desk's origin (an e-mail attachment is untrusted content).
+        return web.Response(body=data, content_type="application/octet-stream",
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    async def reply_case(self, request: web.Request) -> web.Response:
+        from bot.mail.channel import reply_from_agent
+        from bot.mail.settings import mail_settings
+        from bot.mail.smtp import MailError
+
+        session = self.require(request, {"agent", "supervisor"})
+        text = str((await self.body(request)).get("text", "")).strip()
+        if not text or len(text) > MAX_TEXT:
+            raise web.HTTPBadRequest(text=f"Bitte einen Antworttext mit höchstens {MAX_TEXT} Zeichen eingeben.")
+        try:
+            await asyncio.to_thread(reply_from_agent, self.redis, mail_settings(), request.match_info["case_id"], text,
+                                    session["user"], dt.datetime.now().replace(microsecond=0))
+        except LookupError as error:
+            raise web.HTTPBadRequest(text=str(error))
+        except MailError as error:
+            return web.json_response({"ok": False, "message": f"Die E-Mail konnte nicht gesendet werden: {error}"},
+                                     status=502)
+        return web.json_response({"ok": True})
+
+    # ------------------------------------------------------------------ campaigns (supervisors)
+    async def campaigns(self, request: web.Request) -> web.Response:
+        from bot.content import get_content
+        from bot.outbound.store import STATUS_TEXT, OutboundStore
+
+        self.require(request, {"supervisor"})
+        store = OutboundStore(self.redis)
+        listed = [{**campaign.__dict__, "counts": store.counts(campaign.id)} for campaign in store.campaigns()]
+        return web.json_response({"campaigns": listed, "statuses": STATUS_TEXT,
+                                  "offices": {k: o.name for k, o in get_content().offices.items()}})
+
+    async def campaign(self, request: web.Request) -> web.Response:
+        from bot.outbound.store import OutboundStore
+
+        self.require(request, {"supervisor"})
+        store = OutboundStore(self.redis)
+        campaign = store.campaign(request.match_info["campaign_id"])
+        if campaign is None:
+            raise web.HTTPNotFound(text="Kampagne nicht gefunden.")
+        contacts = [{"customer": c.customer, "name": c.name, "channel": c.channel, "status": c.status,
+                     "attempts": c.attempts, "next_at": c.next_at} for c in store.contacts(campaign.id)]
+        return web.json_response({"campaign": campaign.__dict__, "contacts": contacts})
+
+    async def start_campaign(self, request: web.Request) -> web.Response:
+        from bot.outbound.campaigns import CampaignError
+        from bot.outbound.worker import local_now, planner
+
+        session = self.require(request, {"supervisor"})
+        data = await self.body(request)
+        kind, channels = str(data.get("kind", "")), data.get("channels") or None
+        if channels is not None and (not isinstance(channels, list) or not all(isinstance(c, str) for c in channels)):
+            raise web.HTTPBadRequest(text="Ungültige Kanäle.")
+
+        def text(key: str, limit: int = 500) -> str:
+            return str(data.get(key) or "").strip()[:limit]
+
+        def start():
+            plan, now, by = planner(self.redis), local_now(), session["user"]
+            if kind == "reminder":
+                return plan.reminder(dt.date.fromisoformat(text("day")), by, now, channels)
+            if kind == "cancellation":
+                return plan.cancellation(text("office"), dt.date.fromisoformat(text("day")), text("reason"), by, now,
+                                         dt.time.fromisoformat(text("from") or "00:00"),
+                                         dt.time.fromisoformat(text("to") or "23:59"), channels)
+            if kind == "wba":
+                return plan.wba(int(text("within_days") or 56), by, now, channels)
+            if kind == "event":
+                offices = [o for o in text("offices").split(",") if o]
+                return plan.event(text("title", 200), dt.datetime.fromisoformat(text("when")), text("place"),
+                                  text("details", 1000), offices, by, now, channels)
+            if kind == "query":
+                return plan.query(text("customers", 2000).replace(";", ",").split(","), text("topic"), by, now,
+                                  channels)
+            raise CampaignError("Bitte eine Kampagnenart wählen.")
+
+        try:
+            campaign = await asyncio.to_thread(start)
+        except CampaignError as error:
+            raise web.HTTPBadRequest(text=str(error))
+        except ValueError:
+            raise web.HTTPBadRequest(text="Bitte Datum als JJJJ-MM-TT und Uhrzeit als HH:MM angeben.")
+        logger.info("campaign %s (%s) started by %s", campaign.id, kind, session["user"])
+        from bot.outbound.store import OutboundStore
+
+        return web.json_response({"ok": True, "campaign": campaign.__dict__,
+                                  "counts": OutboundStore(self.redis).counts(campaign.id)})
 
     async def update_case(self, request: web.Request) -> web.Response:
         session = self.require(request, {"agent", "supervisor"})
@@ -438,6 +546,11 @@ def create_app(redis_url: str, accounts: Accounts) -> web.Application:
     app.router.add_post("/api/cases/{case_id}", desk.update_case)
     app.router.add_get("/api/cases/export.{format:json|csv}", desk.export_cases)
     app.router.add_get("/api/cases/{case_id}", desk.case)
+    app.router.add_get("/api/cases/{case_id}/files/{number}", desk.case_file)
+    app.router.add_post("/api/cases/{case_id}/reply", desk.reply_case)
+    app.router.add_get("/api/campaigns", desk.campaigns)
+    app.router.add_post("/api/campaigns", desk.start_campaign)
+    app.router.add_get("/api/campaigns/{campaign_id}", desk.campaign)
     app.router.add_get("/api/learn", desk.learn)
     app.router.add_post("/api/learn/assign", desk.learn_assign)
     app.router.add_post("/api/learn/noise", desk.learn_noise)

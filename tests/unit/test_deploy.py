@@ -67,5 +67,7 @@ def test_every_service_has_a_deployment_a_service_and_an_image_target():
         assert ("Deployment", service) in kinds and ("Service", service) in kinds
         assert service in targets
     assert ("StatefulSet", "redis") in kinds and ("Ingress", "assistant") in kinds
+    assert ("Deployment", "outbound") in kinds and "outbound" in targets  # a worker: no Service
     for module in re.findall(r'"-m", "([\w.]+)"', dockerfile):
-        assert module in ("rasa", "rasa_sdk") or (ROOT / (module.replace(".", "/") + ".py")).exists(), module
+        path = ROOT / module.replace(".", "/")
+        assert module in ("rasa", "rasa_sdk") or path.with_suffix(".py").exists() or (path / "__main__.py").exists(), module

@@ -164,11 +164,101 @@
       var history = document.getElementById("case-detail-history"); history.innerHTML = "";
       (c.notes || []).forEach(function (n) { item(history, "li", n.at + " " + n.by + ": " + n.text); });
       (c.history || []).forEach(function (h) { item(history, "li", h.at + " " + h.by + ": " + h.change + " → " + h.value); });
+      var consent = Object.keys(data.consent || {}).map(function (k) { return k + " " + data.consent[k]; });
+      document.getElementById("case-detail-consent").textContent = c.customer
+        ? "Einwilligungen: " + (consent.length ? consent.join("; ") : "keine") : "";
+      var files = document.getElementById("case-detail-files"); files.innerHTML = "";
+      (data.files || []).forEach(function (f) {
+        var li = document.createElement("li"), a = document.createElement("a");
+        a.href = "/api/cases/" + encodeURIComponent(c.id) + "/files/" + f.number;
+        a.textContent = f.name + " (" + Math.ceil(f.size / 1024) + " KB)";
+        li.appendChild(a); files.appendChild(li);
+      });
+      if (!(data.files || []).length) { item(files, "li", "keine"); }
+      var reply = document.getElementById("case-reply");
+      reply.hidden = c.channel !== "E-Mail"; reply.dataset.case = c.id;
+      document.getElementById("case-reply-result").textContent = "";
       box.hidden = false;
     });
   }
   document.getElementById("case-detail-close").addEventListener("click", function () {
     document.getElementById("case-detail").hidden = true;
+  });
+
+  document.getElementById("case-reply").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target, text = document.getElementById("case-reply-text");
+    if (!text.value.trim()) { return; }
+    api("/api/cases/" + encodeURIComponent(form.dataset.case) + "/reply", { text: text.value }).then(function (r) {
+      document.getElementById("case-reply-result").textContent = r.ok ? "Antwort gesendet." : (r.message || "Fehler");
+      if (r.ok) { text.value = ""; openCase(form.dataset.case); }
+    });
+  });
+
+  // ---- campaigns (supervisors)
+  var campaignStatus = {}, openCampaignId = null;
+  function showCampaignFields() {
+    var kind = document.getElementById("campaign-kind").value;
+    document.querySelectorAll("#campaign-form [data-kinds]").forEach(function (el) {
+      el.hidden = el.dataset.kinds.split(" ").indexOf(kind) < 0;
+    });
+  }
+  function value(id) { return document.getElementById(id).value; }
+  function openCampaign(id) {
+    openCampaignId = id;
+    api("/api/campaigns/" + encodeURIComponent(id)).then(function (data) {
+      document.getElementById("campaign-detail-title").textContent = data.campaign.id + ": " + data.campaign.title;
+      var list = document.getElementById("campaign-contacts"); list.innerHTML = "";
+      data.contacts.forEach(function (c) {
+        var li = item(list, "li", c.customer + " " + c.name + ": " + ({ email: "E-Mail", phone: "Telefon" }[c.channel] || "–") +
+          ", " + (campaignStatus[c.status] || c.status) + (c.next_at && c.status === "waiting" ? " (nächster Versuch " + c.next_at + ")" : ""));
+        var attempts = document.createElement("ul"); li.appendChild(attempts);
+        c.attempts.forEach(function (a) { item(attempts, "li", a.at + " " + a.result + (a.detail ? ": " + a.detail : "")); });
+      });
+      document.getElementById("campaign-detail").hidden = false;
+    });
+  }
+  function loadCampaigns() {
+    api("/api/campaigns").then(function (data) {
+      campaignStatus = data.statuses;
+      var office = document.getElementById("campaign-office");
+      if (!office.options.length) {
+        Object.keys(data.offices).forEach(function (key) {
+          var o = document.createElement("option"); o.value = key; o.textContent = data.offices[key]; office.appendChild(o);
+        });
+      }
+      var body = document.getElementById("campaigns"); body.innerHTML = "";
+      data.campaigns.forEach(function (c) {
+        var row = document.createElement("tr");
+        var counts = Object.keys(c.counts).map(function (k) { return (data.statuses[k] || k) + " " + c.counts[k]; }).join(", ");
+        [c.id, c.title, c.created_at, c.created_by, counts || "keine Kontakte"].forEach(function (v) { item(row, "td", v); });
+        var cell = document.createElement("td"), show = document.createElement("button");
+        show.type = "button"; show.textContent = "Kontakte"; show.addEventListener("click", function () { openCampaign(c.id); });
+        cell.appendChild(show); row.appendChild(cell); body.appendChild(row);
+      });
+    });
+  }
+  document.getElementById("campaign-kind").addEventListener("change", showCampaignFields);
+  setInterval(function () {  // contacts are delivered in the background: keep the open campaign current
+    if (openCampaignId && me && me.role === "supervisor") { openCampaign(openCampaignId); loadCampaigns(); }
+  }, 3000);
+  document.getElementById("campaign-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var channels = [];
+    if (document.getElementById("campaign-email").checked) { channels.push("email"); }
+    if (document.getElementById("campaign-phone").checked) { channels.push("phone"); }
+    var body = { kind: value("campaign-kind"), channels: channels, day: value("campaign-day"), office: value("campaign-office"),
+      from: value("campaign-from"), to: value("campaign-to"), reason: value("campaign-reason"),
+      within_days: value("campaign-days"), title: value("campaign-title"), when: value("campaign-when"),
+      place: value("campaign-place"), details: value("campaign-details"), offices: value("campaign-offices"),
+      customers: value("campaign-customers"), topic: value("campaign-topic") };
+    api("/api/campaigns", body).then(function (r) {
+      var result = document.getElementById("campaign-result");
+      if (!r.ok) { result.textContent = r.message || "Fehler"; return; }
+      result.textContent = "Kampagne " + r.campaign.id + " gestartet: " + r.campaign.contacts + " Bürger/innen, davon " +
+        (r.counts.planned || 0) + " mit Einwilligung, " + (r.counts.no_consent || 0) + " ohne.";
+      loadCampaigns();
+    });
   });
 
   function loadCases() {
@@ -276,5 +366,10 @@
     });
     connect();
     loadCases();
+    if (data.role === "supervisor") {
+      document.getElementById("campaigns-view").hidden = false;
+      showCampaignFields();
+      loadCampaigns();
+    }
   });
 })();
