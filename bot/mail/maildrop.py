@@ -6,6 +6,7 @@ import mailbox
 import os
 from email.header import Header
 from pathlib import Path
+from typing import Iterator
 
 FAILED_FOLDER = "Fehler"  # Maildir++ subfolder ".Fehler", visible to an operator's mail client
 REASON_HEADER = "X-Maildrop-Fehler"
@@ -31,22 +32,17 @@ class MailDrop:
     def pending(self) -> list[tuple[str, bytes]]:
         """Unprocessed mails, oldest first: everything in new/, and mails in cur/ without the seen flag."""
         found: list[tuple[float, str, str, Path]] = []
-        for subdir in ("new", "cur"):
+        for subdir, entry in self._entries():
+            if entry.name.startswith(".") or not entry.is_file():
+                continue
+            key, _, info = entry.name.partition(self._colon)
+            if subdir == "cur" and "S" in _flags(info):
+                continue
             try:
-                entries = list(os.scandir(self.path / subdir))
+                mtime = entry.stat().st_mtime
             except FileNotFoundError:
                 continue
-            for entry in entries:
-                if entry.name.startswith(".") or not entry.is_file():
-                    continue
-                key, _, info = entry.name.partition(self._colon)
-                if subdir == "cur" and "S" in _flags(info):
-                    continue
-                try:
-                    mtime = entry.stat().st_mtime
-                except FileNotFoundError:
-                    continue
-                found.append((mtime, entry.name, key, Path(entry.path)))
+            found.append((mtime, entry.name, key, Path(entry.path)))
         mails = []
         for _, _, key, path in sorted(found):
             try:
@@ -104,15 +100,20 @@ class MailDrop:
     def _locate(self, key: str) -> Path | None:
         if not key or "/" in key or "\\" in key or key.startswith(".") or self._colon in key:
             raise ValueError(f"not a Maildir key: {key!r}")
+        for _, entry in self._entries():
+            if entry.name == key or entry.name.startswith(key + self._colon):
+                return Path(entry.path)
+        return None
+
+    def _entries(self) -> Iterator[tuple[str, os.DirEntry]]:
+        """Files in new/ and cur/ (a folder that vanished meanwhile counts as empty)."""
         for subdir in ("new", "cur"):
             try:
                 entries = list(os.scandir(self.path / subdir))
             except FileNotFoundError:
                 continue
             for entry in entries:
-                if entry.name == key or entry.name.startswith(key + self._colon):
-                    return Path(entry.path)
-        return None
+                yield subdir, entry
 
 
 def _flags(info: str) -> str:

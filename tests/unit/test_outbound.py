@@ -215,29 +215,28 @@ def test_daily_reminder_campaign_starts_once_per_day(world, monkeypatch):
 # ----------------------------------------------------------------------------- calls
 
 
-def test_phone_contact_originates_a_call_and_retries_when_nobody_answers(world, smtp_server):
+def call_erika(world, smtp_server, outcome: int):
+    """A phone reminder for Erika delivered through the AMI test server answering with `outcome`."""
     settings = smtp_server(Recorder())
     grant(world["consent"], ERIKA, "phone", "+49221123456")
     campaign = world["planner"].reminder(NOW.date() + dt.timedelta(days=1), "sara", NOW, ["phone"])
-    with running_ami_server(outcome=3) as ami:
+    with running_ami_server(outcome=outcome) as ami:
         ami_settings = AmiSettings("127.0.0.1", ami.port, "assistant", "ami-secret")
         asyncio.run(deliverer(world, settings, ami_settings).run_due(NOW))
         originate = [a for a in ami.actions if a.get("Action") == "Originate"]
+    return next(c for c in world["store"].contacts(campaign.id) if c.customer == ERIKA), originate
+
+
+def test_phone_contact_originates_a_call_and_retries_when_nobody_answers(world, smtp_server):
+    contact, originate = call_erika(world, smtp_server, outcome=3)
     assert len(originate) == 1 and "+49221123456" in originate[0]["Channel"]
-    contact = next(c for c in world["store"].contacts(campaign.id) if c.customer == ERIKA)
     assert contact.data["call_uuid"] and contact.status == "waiting" and contact.tries == 1
     assert contact.attempts[-1]["detail"] == "nicht angenommen"
     assert dt.datetime.fromisoformat(contact.next_at) == NOW + dt.timedelta(minutes=60)
 
 
 def test_answered_call_is_linked_to_its_contact_for_the_voice_gateway(world, smtp_server):
-    settings = smtp_server(Recorder())
-    grant(world["consent"], ERIKA, "phone", "+49221123456")
-    campaign = world["planner"].reminder(NOW.date() + dt.timedelta(days=1), "sara", NOW, ["phone"])
-    with running_ami_server(outcome=4) as ami:
-        ami_settings = AmiSettings("127.0.0.1", ami.port, "assistant", "ami-secret")
-        asyncio.run(deliverer(world, settings, ami_settings).run_due(NOW))
-    contact = next(c for c in world["store"].contacts(campaign.id) if c.customer == ERIKA)
+    contact, _ = call_erika(world, smtp_server, outcome=4)
     assert contact.status == "calling" and contact.attempts[-1]["result"] == "angenommen"
     assert world["store"].contact_for_sender(contact.data["sender"]).id == contact.id
     assert world["store"].contact_for_sender("call-" + "0" * 32) is None
