@@ -41,9 +41,11 @@ def say(key: str) -> str:
 
 class Call:
     def __init__(self, call_id: str, rate: int, emit: Emit, play: Play, clear: Callable[[], Awaitable[None]],
-                 rasa_url: str, channel: str = "browser", handover=None, outbound_id: str | None = None):
+                 rasa_url: str, channel: str = "browser", handover=None, outbound_id: str | None = None,
+                 on_end: Callable[[], Awaitable[None]] | None = None):
         self.id, self.rate, self.channel = call_id, rate, channel
         self.outbound_id = outbound_id  # an outgoing call of a campaign (bot/outbound) that the citizen answered
+        self.on_end = on_end  # the transport's clean-up once the call has ended
         self.emit, self.play, self.clear = emit, play, clear
         self.rasa_url = rasa_url.rstrip("/")
         self.handover = handover  # bot.handover.Handover or None (no Redis: no live agent)
@@ -58,7 +60,8 @@ class Call:
         self.last_activity = time.monotonic()
         self.silence_prompts = 0
         self.with_agent = False
-        self.ended = False
+        self.ended = False  # no more input or answers (hung up, or ended after silence)
+        self._closed = False  # hang-up clean-up done
         self.turn_started: float | None = None
         self.turn: dict = {}
         self._speaker = asyncio.create_task(self._speak_loop())
@@ -126,9 +129,9 @@ class Call:
 
     async def hangup(self) -> None:
         """The caller hung up: stop everything, leave the queue, free the recognizer."""
-        if self.ended:
+        if self._closed:
             return
-        self.ended = True
+        self._closed = self.ended = True
         for task in (self._speaker, self._watchdog, *self._pending):
             task.cancel()
         await self._http.close()
@@ -144,6 +147,8 @@ class Call:
             except Exception as error:  # Redis down: nothing else to clean up here
                 logger.warning("voice: cleanup after hang-up: %s", error)
         self.transcriber = None  # type: ignore[assignment]
+        if self.on_end is not None:
+            await self.on_end()
 
     # ------------------------------------------------------------------ dialogue
     async def handle(self, words: str, opening: bool = False) -> None:

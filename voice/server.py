@@ -20,6 +20,7 @@ import redis
 from aiohttp import WSMsgType, web
 
 from bot.redact import install_log_redaction
+from bot.webheaders import security_headers
 from voice import models
 from voice.audio import SUPPORTED_RATES
 from voice.audiosocket import AudioSocketCall
@@ -37,14 +38,6 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Permissions-Policy": "microphone=(self)",
 }
-
-
-@web.middleware
-async def security_headers(request: web.Request, handler):
-    response = await handler(request)
-    if not isinstance(response, web.WebSocketResponse):
-        response.headers.update(HEADERS)
-    return response
 
 
 class Gateway:
@@ -74,18 +67,15 @@ class Gateway:
         contact = None
         if self.outbound is not None and call_id.startswith("call-"):  # an outgoing call the citizen answered?
             contact = await asyncio.to_thread(self.outbound.contact_for_sender, call_id)
-        call = Call(call_id, rate, emit, play, clear, self.rasa_url, channel=channel, handover=self.handover,
-                    outbound_id=contact.id if contact else None)
-        self.calls[call_id] = call
-        original = call.hangup
 
-        async def hangup() -> None:
+        async def ended() -> None:
             self.calls.pop(call_id, None)
-            await original()
             if contact is not None:
                 await asyncio.to_thread(self._outbound_ended, contact.id)
 
-        call.hangup = hangup  # type: ignore[method-assign]
+        call = Call(call_id, rate, emit, play, clear, self.rasa_url, channel=channel, handover=self.handover,
+                    outbound_id=contact.id if contact else None, on_end=ended)
+        self.calls[call_id] = call
         return call
 
     def _outbound_ended(self, contact_id: str) -> None:
@@ -210,7 +200,7 @@ class Gateway:
 
 
 def create_app(gateway: Gateway) -> web.Application:
-    app = web.Application(middlewares=[security_headers])
+    app = web.Application(middlewares=[security_headers(HEADERS)])
     app.router.add_get("/", gateway.page)
     app.router.add_get("/health", gateway.health)
     app.router.add_get("/ws", gateway.websocket)

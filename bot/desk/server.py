@@ -29,6 +29,7 @@ from bot.desk.accounts import Accounts, accounts_path
 from bot.handover import EVENTS, Handover
 from bot.handover_policy import wait_estimate_minutes
 from bot.ratelimit import RateLimiter
+from bot.webheaders import security_headers
 
 logger = logging.getLogger("desk")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -53,20 +54,6 @@ def behind_tls(request: web.Request) -> bool:
     if request.secure:
         return True
     return os.environ.get("DESK_BEHIND_TLS_PROXY") == "1" and request.headers.get("X-Forwarded-Proto") == "https"
-
-
-@web.middleware
-async def security_headers(request: web.Request, handler):
-    try:
-        response = await handler(request)
-    except web.HTTPException as error:
-        response = error
-    response.headers.update(HEADERS)
-    if behind_tls(request):
-        response.headers["Strict-Transport-Security"] = "max-age=31536000"
-    if isinstance(response, web.HTTPException):
-        raise response
-    return response
 
 
 def flood_guard(limiter: "RateLimiter"):
@@ -527,7 +514,7 @@ QUICK_TEXTS = [
 
 def create_app(redis_url: str, accounts: Accounts) -> web.Application:
     desk = Desk(redis_url, accounts)
-    app = web.Application(middlewares=[security_headers, flood_guard(RateLimiter(desk.redis))],
+    app = web.Application(middlewares=[security_headers(HEADERS, behind_tls), flood_guard(RateLimiter(desk.redis))],
                           client_max_size=64 * 1024)
     app["desk"] = desk
     app.router.add_get("/login", desk.login_page)
