@@ -23,7 +23,7 @@ from bot.content import Button, get_content
 from bot.dates import Wish, WishError, parse_wish
 from bot.knowledge import Reply, template
 from bot.privacy import link_conversation
-from bot.registry import MAX_ATTEMPTS, find_birth_date, find_number, get_registry
+from bot.registry import MAX_ATTEMPTS, Customer, find_birth_date, find_number, get_registry
 from bot.textparse import find_office
 
 FLOW_SLOTS = ["id_number", "id_birth_date", "appointment_type", "appointment_office", "appointment_wish",
@@ -47,6 +47,14 @@ def offer_buttons(slot_ids: list[str]) -> tuple[Button, ...]:
 
 def reset_flow() -> list[dict[str, Any]]:
     return [SlotSet(name, None) for name in FLOW_SLOTS]
+
+
+def identified(customer: Customer, tracker: Tracker) -> dict[str, Any]:
+    """Slots of an identified conversation, linked to the person (Auskunft, Löschung).
+    The date of birth is checked, never stored or read back."""
+    link_conversation(get_book().redis, customer.id, tracker.sender_id)
+    return {"id_birth_date": "geprüft", "customer_id": customer.id, "customer_name": customer.name,
+            "customer_office": customer.office, "id_attempts": 0}
 
 
 class IdentifyingFormValidation(FormValidationAction, ABC):
@@ -100,10 +108,7 @@ class IdentifyingFormValidation(FormValidationAction, ABC):
             say(dispatcher, "id_mismatch", attempt=attempts, max=MAX_ATTEMPTS)
             return {"id_number": None, "id_birth_date": None, "id_attempts": attempts}
         say(dispatcher, "id_ok", name=customer.name)
-        link_conversation(get_book().redis, customer.id, tracker.sender_id)
-        # The date of birth is checked, never stored or read back.
-        return {"id_birth_date": "geprüft", "customer_id": customer.id, "customer_name": customer.name,
-                "customer_office": customer.office, "id_attempts": 0}
+        return identified(customer, tracker)
 
     # -- shared by booking and moving -------------------------------------------------------------
     def _offer_for(self, wish: Wish, type_key: str, offices: list[str], dispatcher: CollectingDispatcher

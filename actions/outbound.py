@@ -16,7 +16,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.appointments import IdentifyingFormValidation, say
+from actions.appointments import AskFromContent, IdentifyingFormValidation, identified, say
 from actions.common import current_intent, message_text, now_local, send
 from bot import booking
 from bot.appointments import get_book
@@ -26,7 +26,6 @@ from bot.content import Button, get_content
 from bot.knowledge import Reply, fill
 from bot.outbound.config import get_outbound
 from bot.outbound.store import OutboundStore
-from bot.privacy import link_conversation
 from bot.registry import MAX_ATTEMPTS, find_birth_date, get_registry
 
 CONSENT_SLOTS = ["consent_action", "consent_channel", "consent_phone", "consent_email", "consent_confirm"]
@@ -126,22 +125,14 @@ class ActionAskConsentChannel(Action):
         return []
 
 
-class ActionAskConsentPhone(Action):
+class ActionAskConsentPhone(AskFromContent):
     def name(self) -> str:
         return "action_ask_consent_phone"
 
-    async def run(self, dispatcher, tracker, domain):
-        say(dispatcher, "ask_consent_phone")
-        return []
 
-
-class ActionAskConsentEmail(Action):
+class ActionAskConsentEmail(AskFromContent):
     def name(self) -> str:
         return "action_ask_consent_email"
-
-    async def run(self, dispatcher, tracker, domain):
-        say(dispatcher, "ask_consent_email")
-        return []
 
 
 class ActionAskConsentConfirm(Action):
@@ -244,9 +235,7 @@ class ValidateOutboundForm(FormValidationAction):
         customer = get_registry().find(contact.customer)
         birth_date = find_birth_date(str(value or ""), now.date())
         if customer is not None and birth_date == customer.birth_date:
-            link_conversation(store.redis, customer.id, tracker.sender_id)
-            return {"id_birth_date": "geprüft", "customer_id": customer.id, "customer_name": customer.name,
-                    "customer_office": customer.office, "id_attempts": 0}
+            return identified(customer, tracker)
         attempts = int(tracker.get_slot("id_attempts") or 0) + 1
         if attempts >= MAX_ATTEMPTS:
             return {"id_birth_date": None, "id_attempts": attempts, "id_failed": True}

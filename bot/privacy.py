@@ -21,7 +21,7 @@ import datetime as dt
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import redis
 
@@ -86,14 +86,6 @@ class PrivacyOffice:
                  "zeit": dt.datetime.fromtimestamp(e.get("timestamp", 0)).isoformat(timespec="seconds")}
                 for e in events if e.get("event") in ("user", "bot") and e.get("text")]
 
-    def _contact_keys(self, customer: str) -> list[str]:
-        keys = []
-        for key in self.redis.scan_iter("ob:contact:*", count=500):
-            raw = self.redis.get(key)
-            if raw and json.loads(raw).get("customer") == customer:
-                keys.append(_decode(key))
-        return sorted(keys)
-
     # ------------------------------------------------------------------ Art. 15
     def export(self, customer: str, actor: str, now: dt.datetime) -> dict:
         from bot.cases import CaseStore
@@ -114,7 +106,7 @@ class PrivacyOffice:
             "uebergaben": {s: [json.loads(x) for x in self.redis.lrange(f"ho:transcript:{s}", 0, -1)]
                            for s in self._senders(customer)},
             "einwilligungen": ConsentStore(self.redis).history(customer),
-            "kontakte": [json.loads(self.redis.get(k) or "{}") for k in self._contact_keys(customer)],
+            "kontakte": [asdict(c) for c in OutboundStore(self.redis).contacts_of(customer)],
         }
         self._log("auskunft", customer, actor, now, {"vorgaenge": len(data["vorgaenge"]),
                                                      "termine": len(data["termine"]),
@@ -170,13 +162,7 @@ class PrivacyOffice:
                     self.redis.delete(f"cal:ics:{_decode(token)}")
                 self.redis.delete(key)
                 old_bookings += 1
-        contact_limit = (now - dt.timedelta(days=retention.case_days)).isoformat(timespec="seconds")
-        old_contacts = 0
-        for key in self.redis.scan_iter("ob:contact:*", count=500):
-            raw = self.redis.get(key)
-            if raw and json.loads(raw).get("created_at", "") < contact_limit:
-                self.redis.delete(key)
-                old_contacts += 1
+        old_contacts = OutboundStore(self.redis).purge(now - dt.timedelta(days=retention.case_days))
         counts = {"vorgaenge": len(old_cases), "termine": old_bookings, "kontakte": old_contacts}
         if any(counts.values()):
             self._log("aufbewahrung", "", "system", now, counts)

@@ -18,7 +18,6 @@ a crash in between repeats the work without a second case (idempotency key = Mes
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import re
@@ -114,7 +113,7 @@ class MailChannel:
         parsed = self.nlu(text) if text.strip() else {"intent": {"name": "nlu_fallback", "confidence": 0}}
         intent = (parsed.get("intent") or {}).get("name") or "nlu_fallback"
         confidence = float((parsed.get("intent") or {}).get("confidence") or 0)
-        content, catalogue = get_content(), get_catalogue()
+        catalogue = get_catalogue()
 
         if intent == "threat" and confidence >= THREAT_CONFIDENCE:
             case = self._case(mail, "drohung", "Drohung per E-Mail", customer, priority="urgent")
@@ -243,7 +242,3 @@ def channel_from_env(client: redis.Redis) -> MailChannel:
     nlu = rasa_nlu(os.environ.get("RASA_URL", f"http://127.0.0.1:{settings.rasa_port}"), token)
     mail = mail_settings()
     return MailChannel(client, MailDrop(mail.maildrop_dir), mail, nlu, local_now)
-
-
-def dumps(handled: Handled) -> str:
-    return json.dumps(handled.__dict__)

@@ -171,12 +171,25 @@ class OutboundStore:
         contact = self.contact_for_call(sender.removeprefix("call-"))
         return contact if contact and contact.data.get("sender") == sender else None
 
+    def contacts_of(self, customer: str) -> list[Contact]:
+        """All contacts of one citizen, across campaigns (Art. 15 / Art. 17)."""
+        found = [self.contact(key.decode().split(":", 2)[2]) for key in self.redis.scan_iter("ob:contact:*", count=500)]
+        return sorted((c for c in found if c and c.customer == customer), key=lambda c: c.created_at)
+
     def delete_customer(self, customer: str) -> int:
         """Art. 17: drop the customer's contacts (their texts name the person)."""
-        removed = 0
+        contacts = self.contacts_of(customer)
+        for contact in contacts:
+            self.redis.delete(f"ob:contact:{contact.id}")
+            self.redis.zrem("ob:due", contact.id)
+        return len(contacts)
+
+    def purge(self, before: dt.datetime) -> int:
+        """Retention: drop contacts created before `before`."""
+        limit, removed = before.isoformat(timespec="seconds"), 0
         for key in self.redis.scan_iter("ob:contact:*", count=500):
             raw = self.redis.get(key)
-            if raw and json.loads(raw).get("customer") == customer:
+            if raw and json.loads(raw).get("created_at", "") < limit:
                 self.redis.delete(key)
                 self.redis.zrem("ob:due", key.decode().split(":", 2)[2])
                 removed += 1
