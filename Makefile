@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/jobcenter.tar.gz
-TRAINING_INPUT := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+TRAINING_INPUT := config.yml domain.yml $(shell find data bot/safety/data -name '*.yml' 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 # Rasa / TensorFlow: quiet logs, no telemetry, deterministic CPU use.
 export RASA_TELEMETRY_ENABLED := false
@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWarning
 
-.PHONY: setup run train validate content-check unit test test-stories test-nlu test-integration soak models bench bench-voice eval eval-accept load-model rollback-model clean
+.PHONY: setup run train validate content-check unit test test-safety test-stories test-nlu test-integration soak models bench bench-voice eval eval-accept load-model rollback-model clean
 
 setup: $(VENV)/.installed
 
@@ -53,7 +53,13 @@ test-nlu: setup
 test-integration: setup $(MODEL)
 	$(PY) -m pytest -q tests/integration
 
-test: content-check unit validate train test-stories test-integration test-nlu
+# Safety check (bot/safety/) through the trained model: crisis recall 100 % and threat false positives
+# <= 1 % on the development set; the independent held-out set must keep crisis recall >= 0.9.
+test-safety: setup $(MODEL)
+	$(PY) -m bot.safety.evaluate tests/safety/messages.yml --model $(MODEL) --gate
+	$(PY) -m bot.safety.evaluate tests/safety/heldout.yml --model $(MODEL) --gate --min-crisis-recall 0.9 --quiet
+
+test: content-check unit validate train test-safety test-stories test-integration test-nlu
 
 # Editors: cross-validation report against the accepted baseline (docs/nlu_baseline.json); see docs/redaktion.md
 eval: setup

@@ -12,9 +12,12 @@ from bot.calendar import get_calendar  # noqa: E402
 from bot.content import get_content  # noqa: E402
 from bot.declarations import get_catalogue  # noqa: E402
 
+from bot.safety.texts import get_safety  # noqa: E402
+
 get_content()
 get_calendar()
 get_catalogue()
+get_safety()
 
 from actions.appointments import (  # noqa: E402
     ActionBookAppointment,
@@ -62,6 +65,7 @@ from actions.outbound import (  # noqa: E402
     ValidateConsentForm,
     ValidateOutboundForm,
 )
+from actions.safety import ActionCrisis, ActionThreatPossible, ActionUrgentNeed  # noqa: E402
 from actions.knowledge import (  # noqa: E402
     ActionAnswer,
     ActionContact,
@@ -114,4 +118,7 @@ __all__ = [
     "ActionHousingCosts",
     "ActionInform",
     "ActionOpeningHours",
+    "ActionCrisis",
+    "ActionThreatPossible",
+    "ActionUrgentNeed",
 ]

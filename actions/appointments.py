@@ -22,6 +22,7 @@ from bot.cases import CaseStore
 from bot.content import Button, get_content
 from bot.dates import Wish, WishError, parse_wish
 from bot.knowledge import Reply, template
+from bot import identity
 from bot.privacy import link_conversation
 from bot.registry import MAX_ATTEMPTS, Customer, find_birth_date, find_number, get_registry
 from bot.textparse import find_office
@@ -51,17 +52,53 @@ def reset_flow() -> list[dict[str, Any]]:
 
 def identified(customer: Customer, tracker: Tracker) -> dict[str, Any]:
     """Slots of an identified conversation, linked to the person (Auskunft, Löschung).
-    The date of birth is checked, never stored or read back."""
+    The date of birth is checked, never stored or read back; the identification expires after
+    30 minutes without use (bot/identity.py)."""
     link_conversation(get_book().redis, customer.id, tracker.sender_id)
+    identity.IdentityGuard(get_book().redis).succeeded(customer.id)
+    identity.mark_identified(get_book().redis, tracker.sender_id, customer.id)
     return {"id_birth_date": "geprüft", "customer_id": customer.id, "customer_name": customer.name,
             "customer_office": customer.office, "id_attempts": 0}
 
 
+CUSTOMER_SLOTS = ("customer_id", "customer_name", "customer_office")
+
+
+def client_address(tracker: Tracker) -> str:
+    """The citizen's address as the channel saw it (behind a trusted proxy: the real client)."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    return str(metadata.get("client") or "") if isinstance(metadata, dict) else ""
+
+
+def expired_identification(tracker: Tracker) -> list[dict[str, Any]]:
+    """Slot resets when the conversation's identification has expired (or was ended by a hand-back)."""
+    customer = tracker.get_slot("customer_id")
+    if not customer or identity.still_identified(get_book().redis, tracker.sender_id, customer):
+        return []
+    return [SlotSet(name, None) for name in CUSTOMER_SLOTS]
+
+
+def refused(dispatcher: CollectingDispatcher, refusal: identity.Refusal) -> dict[str, Any]:
+    """Tell the citizen why identification is paused and how to reach a person; the flow ends."""
+    if refusal.reason == "wait":
+        say(dispatcher, "id_wait", seconds=refusal.seconds)
+        return {"id_number": None, "id_birth_date": None}
+    say(dispatcher, "id_locked", minutes=refusal.minutes)
+    return {"id_number": None, "id_birth_date": None, "id_failed": True}
+
+
 class IdentifyingFormValidation(FormValidationAction, ABC):
-    """Shared validation: abort words, identification (3 attempts), then the form's own slots."""
+    """Shared validation: abort words, identification (3 attempts per conversation, and the limits of
+    bot/identity.py across conversations), then the form's own slots."""
 
     @abstractmethod
     def name(self) -> str: ...
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        expired = expired_identification(tracker)
+        for event in expired:  # the form decides on the current state: ask for identification again
+            tracker.slots[event["name"]] = None
+        return [*expired, *await super().run(dispatcher, tracker, domain)]
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: dict) -> list[str]:
@@ -94,15 +131,23 @@ class IdentifyingFormValidation(FormValidationAction, ABC):
 
     async def validate_id_birth_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: dict) -> dict[str, Any]:
-        if aborted := self._aborted(value, dispatcher):
+        client = get_book().redis
+        text = identity.reveal(client, tracker.sender_id, str(value))  # the real answer behind [Geburtsdatum]
+        if aborted := self._aborted(text, dispatcher):
             return {"id_birth_date": None, **aborted}
-        birth_date = find_birth_date(str(value), now_local().date())
+        birth_date = find_birth_date(text, now_local().date())
         if birth_date is None:
             say(dispatcher, "id_invalid_birth_date")
             return {"id_birth_date": None}
-        customer = get_registry().identify(tracker.get_slot("id_number") or "", birth_date)
+        number = tracker.get_slot("id_number") or ""
+        guard, address = identity.IdentityGuard(client), client_address(tracker)
+        if refusal := guard.refusal(number, address):
+            return refused(dispatcher, refusal)
+        customer = get_registry().identify(number, birth_date)
         if customer is None:
             attempts = int(tracker.get_slot("id_attempts") or 0) + 1
+            if refusal := guard.failed(number, address):
+                return {**refused(dispatcher, refusal), "id_attempts": attempts}
             if attempts >= MAX_ATTEMPTS:
                 return {"id_number": None, "id_birth_date": None, "id_attempts": attempts, "id_failed": True}
             say(dispatcher, "id_mismatch", attempt=attempts, max=MAX_ATTEMPTS)
@@ -336,6 +381,10 @@ class AskIdNumber(AskFromContent):
 class AskIdBirthDate(AskFromContent):
     def name(self) -> str:
         return "action_ask_id_birth_date"
+
+    async def run(self, dispatcher, tracker, domain):
+        identity.expect_birth_date(get_book().redis, tracker.sender_id)  # the answer is shielded
+        return await super().run(dispatcher, tracker, domain)
 
 
 class AskAppointmentType(AskFromContent):

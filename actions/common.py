@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.clock import TIMEZONE, now, now_local  # noqa: F401  (one clock for actions and channels)
 from bot.knowledge import Reply
-
-TIMEZONE = ZoneInfo("Europe/Berlin")
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
@@ -26,15 +22,6 @@ def message_text(tracker: Tracker) -> str:
 
 def current_intent(tracker: Tracker) -> str:
     return (tracker.latest_message.get("intent") or {}).get("name") or ""
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(TIMEZONE)
-
-
-def now_local() -> dt.datetime:
-    """Local wall-clock time without tzinfo, as the calendar stores it."""
-    return now().replace(tzinfo=None, microsecond=0)
 
 
 def learn(tracker: Tracker, reason: str) -> None:

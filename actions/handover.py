@@ -18,9 +18,7 @@ from bot.cases import CaseStore
 from bot.fields import EMAIL, PHONE
 from bot.content import Button, get_content
 from bot.handover import Handover
-from bot.handover_policy import live_queue_available, wait_estimate_minutes
-
-LIVE_CHANNELS = {"webchat", "voice"}  # channels where a person can take over live
+from bot.handover_policy import LIVE_CHANNELS, live_queue_available, wait_estimate_minutes
 
 
 def topic_and_summary(tracker: Tracker) -> tuple[str, str]:
@@ -72,7 +70,10 @@ class ActionHandover(Action):
         return "action_handover"
 
     async def run(self, dispatcher, tracker, domain):
-        return hand_over(dispatcher, tracker, "normal")
+        from actions.safety import close_open_form
+
+        # asked inside a form (bot/safety/policy.py): that form ends, its values stay
+        return close_open_form(tracker) + hand_over(dispatcher, tracker, "normal")
 
 
 def report_threat(dispatcher: CollectingDispatcher, tracker: Tracker) -> str:
@@ -102,8 +103,10 @@ class ActionThreat(Action):
         return "action_threat"
 
     async def run(self, dispatcher, tracker, domain):
+        from actions.safety import close_open_form
+
         report_threat(dispatcher, tracker)
-        return []
+        return close_open_form(tracker)
 
 
 class ValidateCallbackForm(FormValidationAction):
@@ -157,12 +160,17 @@ class ActionSubmitCallback(Action):
     async def run(self, dispatcher, tracker, domain):
         if tracker.get_slot("flow_aborted"):
             say(dispatcher, "appt_aborted")
-            return [SlotSet("callback_contact", None), SlotSet("callback_time", None), SlotSet("flow_aborted", None)]
+            return [SlotSet("callback_contact", None), SlotSet("callback_time", None), SlotSet("flow_aborted", None),
+                    SlotSet("callback_reason", None)]
         topic, summary = topic_and_summary(tracker)
         contact, when = tracker.get_slot("callback_contact"), tracker.get_slot("callback_time")
+        urgent = tracker.get_slot("callback_reason") == "urgent_need"  # no money today: a priority callback
         case_id = CaseStore(redis_client()).create(
-            "rueckruf", {"kontakt": contact, "wunschzeit": when, "thema": topic, "verlauf": summary},
-            now_local(), customer=tracker.get_slot("customer_id"),
-            idempotency_key=f"callback:{tracker.sender_id}:{contact}:{when}", summary=f"Rückrufbitte: {topic}")
+            "notlage" if urgent else "rueckruf",
+            {"kontakt": contact, "wunschzeit": when, "thema": topic, "verlauf": summary}, now_local(),
+            customer=tracker.get_slot("customer_id"), priority="high" if urgent else "normal",
+            idempotency_key=f"callback:{tracker.sender_id}:{contact}:{when}",
+            summary="Notlage: kein Geld, bitte heute zurückrufen" if urgent else f"Rückrufbitte: {topic}",
+            office=tracker.get_slot("customer_office") or "", channel=tracker.get_latest_input_channel() or "")
         say(dispatcher, "callback_done", case=case_id, contact=contact, time=when)
-        return [SlotSet("callback_contact", None), SlotSet("callback_time", None)]
+        return [SlotSet("callback_contact", None), SlotSet("callback_time", None), SlotSet("callback_reason", None)]

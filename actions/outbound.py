@@ -207,6 +207,9 @@ class AskOutboundBirthDate(Action):
         return "action_ask_outbound_form_id_birth_date"
 
     async def run(self, dispatcher, tracker, domain):
+        from bot import identity
+
+        identity.expect_birth_date(_outbound().redis, tracker.sender_id)  # the answer is shielded
         send(dispatcher, Reply(fill(get_content(), get_outbound().call_texts["call_ask_birth_date"])[0]))
         return []
 
@@ -232,10 +235,19 @@ class ValidateOutboundForm(FormValidationAction):
             store.record(contact, now, "Einwilligung widerrufen", "im Anruf, vor der Nachricht", False, "no_consent")
             say(dispatcher, "consent_withdrawn", channels=channels_text(["phone"]))
             return {"id_birth_date": None, "flow_aborted": True}
+        from bot import identity
+        from actions.appointments import refused
+
+        text = identity.reveal(store.redis, tracker.sender_id, str(value or ""))
         customer = get_registry().find(contact.customer)
-        birth_date = find_birth_date(str(value or ""), now.date())
+        guard = identity.IdentityGuard(store.redis)
+        if refusal := guard.refusal(contact.customer):
+            return {**refused(dispatcher, refusal), "id_failed": True}
+        birth_date = find_birth_date(text, now.date())
         if customer is not None and birth_date == customer.birth_date:
             return identified(customer, tracker)
+        if birth_date is not None and (refusal := guard.failed(contact.customer)):
+            return {**refused(dispatcher, refusal), "id_failed": True}
         attempts = int(tracker.get_slot("id_attempts") or 0) + 1
         if attempts >= MAX_ATTEMPTS:
             return {"id_birth_date": None, "id_attempts": attempts, "id_failed": True}

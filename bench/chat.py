@@ -59,6 +59,7 @@ def rest_load(urls: list[str], users: int, seconds: float) -> dict:
 
     def user(index: int) -> None:
         session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {os.environ.get('REST_TOKEN', '')}"
         turn = index
         while time.time() < stop:
             url = urls[turn % len(urls)]  # conversations spread over the servers
@@ -259,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="bench-"))
     assistant = Assistant(data_dir, rasa_servers=2,
                           extra_env={**RELAXED, "DESK_USERS_FILE": str(data_dir / "desk_users.json")}).start()
+    os.environ["REST_TOKEN"] = assistant.rest_token  # the REST channel is an integration API with a token
     results: dict = {"levels": levels, "seconds": args.seconds, "cores": psutil.cpu_count()}
     stock = None
     try:

@@ -80,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
                 started = time.perf_counter()
                 try:
                     response = requests.post(f"{assistant.url()}/webhooks/rest/webhook",
-                                             json={"sender": sender, "message": text}, timeout=60)
+                                             json={"sender": sender, "message": text}, timeout=60,
+                                             headers={"Authorization": f"Bearer {assistant.rest_token}"})
                     ok = response.status_code == 200 and response.json()
                 except (requests.RequestException, ValueError) as error:
                     ok, response = False, error

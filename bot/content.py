@@ -78,6 +78,8 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "id_invalid_birth_date": set(),
     "id_mismatch": {"attempt", "max"},
     "id_failed": set(),
+    "id_locked": {"minutes"},
+    "id_wait": {"seconds"},
     "decl_aborted": set(),
     "decl_to_human": set(),
     "voice_greeting": JOBCENTER_PLACEHOLDERS,
@@ -131,6 +133,7 @@ DECLARATION_INTENTS = {"report_change", "report_employment", "report_income", "r
                        "request_deadline_extension", "report_activity", "waive_benefits", "submit_complaint",
                        "give_praise", "report_misuse", "request_documents", "request_certificate"}
 COMPUTED_INTENTS = {"ask_opening_hours", "ask_contact", "ask_housing_costs", "request_human",
+                    "crisis", "urgent_need", "threat_possible",  # content/safety.yml (bot/safety/texts.py)
                     "book_appointment", "cancel_appointment", "reschedule_appointment", "check_appointment",
                     "contact_consent", *DECLARATION_INTENTS}
 
@@ -565,6 +568,9 @@ def main(argv: list[str] | None = None) -> int:
         from bot.outbound.config import load_outbound
 
         load_outbound(root)
+        from bot.safety.texts import load_safety
+
+        load_safety(root)
     except ContentError as error:
         print(f"Inhalte fehlerhaft ({len(error.problems)} Problem(e)):", file=sys.stderr)
         for problem in error.problems:

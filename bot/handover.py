@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import redis
 
 EVENTS = "ho:events"
-PRIORITY = {"normal": 0, "high": 1, "urgent": 2}
+# "crisis": a person in crisis (bot/safety/), always on top of the queue, shown as "Krise" in the desk
+PRIORITY = {"normal": 0, "high": 1, "urgent": 2, "crisis": 3}
 PRESENCE_TTL = 45
 TRANSCRIPT_TTL = 30 * 24 * 3600
 
@@ -32,6 +33,16 @@ if state == 'queued' or state == 'agent' then return state end
 redis.call('HSET', KEYS[1], 'state', 'queued', 'queued_at', ARGV[3], 'priority', ARGV[4], 'topic', ARGV[5],
            'summary', ARGV[6], 'channel', ARGV[7], 'customer', ARGV[8], 'agent', '')
 redis.call('ZADD', KEYS[2], tonumber(ARGV[2]), ARGV[1])
+return 'queued'
+"""
+
+_ESCALATE = """
+-- KEYS: conv hash, queue;  ARGV: sender, priority, score, topic
+-- Raises a queued conversation's priority (never lowers it); returns the state.
+local state = redis.call('HGET', KEYS[1], 'state')
+if state ~= 'queued' then return state or 'bot' end
+redis.call('HSET', KEYS[1], 'priority', ARGV[2], 'topic', ARGV[4])
+redis.call('ZADD', KEYS[2], tonumber(ARGV[3]), ARGV[1])
 return 'queued'
 """
 
@@ -85,6 +96,7 @@ class Handover:
         self.redis = client
         self._enqueue = client.register_script(_ENQUEUE)
         self._claim = client.register_script(_CLAIM)
+        self._escalate = client.register_script(_ESCALATE)
         self._release = client.register_script(_RELEASE)
         self._append = client.register_script(_APPEND)
 
@@ -107,6 +119,20 @@ class Handover:
         score = -PRIORITY[priority] * 1e11 + now
         result = self._enqueue(keys=[f"ho:conv:{sender}", "ho:queue"],
                                args=[sender, score, now, priority, topic, summary, channel, customer]).decode()
+        if result == "queued":
+            self.publish({"type": "queued", "sender": sender, "priority": priority, "topic": topic})
+        return result
+
+    def escalate(self, sender: str, priority: str, topic: str) -> str:
+        """A conversation already waiting moves up to `priority` (keeping its place among equals by its
+        original waiting time); returns its state (bot | queued | agent)."""
+        raw = self.redis.hget(f"ho:conv:{sender}", "queued_at")
+        current = self.redis.hget(f"ho:conv:{sender}", "priority")
+        if current and PRIORITY.get(current.decode(), 0) >= PRIORITY[priority]:
+            return self.state(sender)
+        queued_at = float(raw) if raw else time.time()
+        result = self._escalate(keys=[f"ho:conv:{sender}", "ho:queue"],
+                                args=[sender, priority, -PRIORITY[priority] * 1e11 + queued_at, topic]).decode()
         if result == "queued":
             self.publish({"type": "queued", "sender": sender, "priority": priority, "topic": topic})
         return result
@@ -145,6 +171,9 @@ class Handover:
         ok = self._release(keys=[f"ho:conv:{sender}", "ho:queue"],
                            args=[sender, agent, "bot", outcome, time.time()]).decode() == "ok"
         if ok:
+            from bot.identity import forget
+
+            forget(self.redis, sender)  # the citizen identifies again before anything case-specific
             self.add_line(sender, "system", f"{agent} hat das Gespräch an den Assistenten zurückgegeben.", agent=agent)
             self.publish({"type": "released", "sender": sender, "agent": agent})
         return ok

@@ -9,6 +9,7 @@ import math
 from bot.content import Content
 
 AVERAGE_MINUTES_PER_CONVERSATION = 6
+LIVE_CHANNELS = frozenset({"webchat", "voice"})  # channels where a person can take over live
 
 
 def within_service_hours(content: Content, now: dt.datetime) -> bool:

@@ -64,7 +64,7 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"C": 60.0, "class_weight": None, "max_iter": 3000, "random_state": 42, "ranking_length": 10,
-                "max_chars": 2000}
+                "max_chars": 2000, "exclude_intents": []}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  pipeline: Pipeline | None = None) -> None:
@@ -103,7 +103,11 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):
         return normalise_spelling(text[-self.config["max_chars"]:])
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        # intents another component decides (config exclude_intents: the safety classes, bot/safety/) are
+        # not learnt here, so that they take no probability mass from the topics
+        excluded = set(self.config["exclude_intents"])
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)
+                    and e.get(INTENT) not in excluded]
         if len({e.get(INTENT) for e in examples}) < 2:
             logger.warning("GermanIntentClassifier needs at least two intents; not trained.")
             return self._resource

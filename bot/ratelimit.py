@@ -32,9 +32,13 @@ def _limit(name: str, default: str) -> tuple[int, int]:
 
 
 def citizen_checks(session: str, address: str) -> list[tuple[str, int, int]]:
-    """The limits for one citizen message: per conversation and per client address."""
+    """The limits for one citizen message: per conversation and per client address, and per conversation
+    and day, which bounds a tracker's growth (with the 5,000-character message limit: at most 3 MB a day;
+    Rasa's tracker store drops a conversation 30 days after its last message)."""
     per_session, per_address = _limit("CHAT_LIMIT_PER_SESSION", "15/10"), _limit("CHAT_LIMIT_PER_ADDRESS", "300/60")
-    return [(f"chat:s:{session}", *per_session), (f"chat:a:{address}", *per_address)]
+    per_day = _limit("CHAT_LIMIT_PER_SESSION_DAY", "600/86400")
+    return [(f"chat:s:{session}", *per_session), (f"chat:a:{address}", *per_address),
+            (f"chat:d:{session}", *per_day)]
 
 
 @dataclass(frozen=True)

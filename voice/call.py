@@ -18,8 +18,11 @@ from typing import Awaitable, Callable
 
 import aiohttp
 
+from bot.clock import now_local
 from bot.content import get_content
 from bot.knowledge import template
+from bot.identity import shield
+from bot.safety.response import crisis_while_with_person
 from voice.asr import Transcriber
 from voice.audio import RECOGNIZER_RATE, Resampler, duration
 from voice.models import synthesizer
@@ -155,14 +158,24 @@ class Call:
         if self.with_agent:
             line = await asyncio.to_thread(self.handover.add_line, self.id, "citizen", words)
             await asyncio.to_thread(self.handover.publish, {"type": "citizen_message", "sender": self.id, "line": line})
+            # crisis first, also with an agent on the line: the desks are alerted (bot/safety/response.py)
+            await asyncio.to_thread(crisis_while_with_person, self.handover.redis, sender=self.id, channel="voice",
+                                    text=words, now=now_local())
             return
+        if not opening and self.handover is not None:
+            try:  # a date of birth the dialogue waits for is never recorded (bot/identity.py)
+                words = await asyncio.to_thread(shield, self.handover.redis, self.id, words)
+            except Exception as error:  # Redis down: the words go on unshielded, the call goes on
+                logger.warning("voice: date of birth not shielded: %s", error)
         if not opening:
             await self._record("citizen", words)
         message = words if opening else choose(words, self.buttons)
         started = time.monotonic()
         try:
             async with self._http.post(f"{self.rasa_url}/webhooks/voice/webhook",
-                                       json={"sender": self.id, "message": message}) as response:
+                                       json={"sender": self.id, "message": message},
+                                       headers={"Authorization": f"Bearer {os.environ.get('INTERNAL_TOKEN', '')}"}
+                                       ) as response:
                 answers = await response.json() if response.status == 200 else []
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             logger.error("voice: dialogue unavailable: %s", error)

@@ -29,6 +29,7 @@ logger = logging.getLogger("voice")
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_FRAME_BYTES = 48000 * 2  # one second at the highest rate
 MAX_CALL_SECONDS = 3600
+MAX_TEXT_CHARS = 5000  # typed words, as in the chat channels
 AUDIO_BURST_SECONDS = 15  # audio may arrive ahead of real time by this much (buffers, tests), not more
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; "
@@ -131,7 +132,11 @@ class Gateway:
                         await emit({"type": "ready", "session": call.id, "rate": rate})
                         await call.start()
                     elif kind == "text" and call is not None and isinstance(event.get("text"), str):
-                        await call.text(event["text"])
+                        if len(event["text"]) > MAX_TEXT_CHARS:
+                            await emit({"type": "error", "text": f"Der Text ist zu lang (höchstens {MAX_TEXT_CHARS} "
+                                                                 "Zeichen). Bitte fassen Sie sich kürzer."})
+                        else:
+                            await call.text(event["text"])
                     elif kind == "hangup":
                         break
                     else:

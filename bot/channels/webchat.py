@@ -15,6 +15,8 @@ Session ids are created by the server (unguessable); a client can only resume a 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 import logging
 import re
@@ -30,8 +32,12 @@ from socketio import AsyncServer
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
+from bot.clock import now_local as _local_now
+from bot.identity import shield
+from bot.netaddr import client_address
 from bot.handover import EVENTS, Handover
 from bot.ratelimit import RATE_LIMITED, citizen_checks, shared_limiter
+from bot.safety.response import crisis_while_with_person
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +70,34 @@ def _apology() -> str:
     return template(get_content(), "technical_problem")
 
 
+RESUME_SECONDS = 30 * 24 * 3600
+
+
+def _resume_key(session_id: str) -> str:
+    return f"wc:resume:{session_id}"
+
+
+def _remember_resume(client: redis.Redis, session_id: str, secret: str) -> None:
+    digest = hashlib.sha256(secret.encode()).hexdigest()
+    client.set(_resume_key(session_id), digest, ex=RESUME_SECONDS)
+
+
+def _resume_ok(client: redis.Redis, session_id: str, secret: str) -> bool:
+    stored = client.get(_resume_key(session_id))
+    digest = hashlib.sha256(secret.encode()).hexdigest()
+    return stored is not None and hmac.compare_digest(stored.decode(), digest)
+
+
+def _remember_buttons(client: redis.Redis, session_id: str, buttons: list[dict]) -> None:
+    titles = {str(b.get("payload")): str(b.get("title")) for b in buttons if b.get("payload")}
+    client.set(f"wc:buttons:{session_id}", json.dumps(titles, ensure_ascii=False), ex=RESUME_SECONDS)
+
+
+def _button_title(client: redis.Redis, session_id: str, text: str) -> str | None:
+    raw = client.get(f"wc:buttons:{session_id}")
+    return json.loads(raw).get(text) if raw else None
+
+
 class WebchatOutput(OutputChannel):
     """Sends bot messages to the citizen's room and records them in the transcript."""
 
@@ -82,6 +116,7 @@ class WebchatOutput(OutputChannel):
         payload.update(id=line["id"], ts=line["ts"], role="bot")
         if payload.get("buttons"):
             line["buttons"] = payload["buttons"]
+            await asyncio.to_thread(_remember_buttons, self.handover.redis, recipient_id, payload["buttons"])
         await self.sio.emit("bot_uttered", payload, room=recipient_id)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
@@ -174,12 +209,25 @@ class WebchatInput(InputChannel):
 
         @sio.on("session_request")
         async def session_request(sid: str, data: Any) -> None:
-            requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = requested if isinstance(requested, str) and SESSION_ID.match(requested) else secrets.token_urlsafe(24)
+            """Resume a conversation only with the secret this server gave to that browser; the id alone
+            (which another party may have seen) starts a new conversation."""
+            data = data if isinstance(data, dict) else {}
+            requested, given = data.get("session_id"), data.get("resume")
+            client = _handover().redis
+            resumed = (isinstance(requested, str) and SESSION_ID.match(requested) and isinstance(given, str)
+                       and await asyncio.to_thread(_resume_ok, client, requested, given))
+            if resumed:
+                session_id, secret = requested, None
+            else:
+                session_id, secret = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
+                await asyncio.to_thread(_remember_resume, client, session_id, secret)
             sio.enter_room(sid, session_id)
             handover = _handover()
             state = await asyncio.to_thread(handover.state, session_id)
-            await sio.emit("session_confirm", {"session_id": session_id, "handover": state}, room=sid)
+            answer = {"session_id": session_id, "handover": state}
+            if secret:
+                answer["resume"] = secret
+            await sio.emit("session_confirm", answer, room=sid)
 
         @sio.on("history")
         async def history(sid: str, data: Any) -> None:
@@ -216,7 +264,8 @@ class WebchatInput(InputChannel):
                 await sio.emit("error", {"text": _apology()}, room=sid)
 
         async def process(sid: str, session_id: str, text: str, data: dict) -> None:
-            address = (sio.get_environ(sid) or {}).get("REMOTE_ADDR", "")
+            environ = sio.get_environ(sid) or {}
+            address = client_address(environ.get("REMOTE_ADDR", ""), environ.get("HTTP_X_FORWARDED_FOR"))
             verdict = await asyncio.to_thread(shared_limiter().hits, citizen_checks(session_id, address))
             if not verdict.allowed:
                 if verdict.first_refusal:
@@ -226,18 +275,28 @@ class WebchatInput(InputChannel):
                 await sio.emit("error", {"text": TOO_LONG}, room=sid)
                 return
             handover = _handover()
-            display = data.get("display") if isinstance(data.get("display"), str) and text.startswith("/") else None
-            line = await asyncio.to_thread(handover.add_line, session_id, "citizen", (display or text)[:MAX_MESSAGE_CHARS])
+            # a date of birth the dialogue waits for never reaches the tracker or the transcript
+            text = await asyncio.to_thread(shield, handover.redis, session_id, text)
+            # a button click is recorded with the title the server offered, never a client-chosen text
+            shown = await asyncio.to_thread(_button_title, handover.redis, session_id, text) or text
+            line = await asyncio.to_thread(handover.add_line, session_id, "citizen", shown[:MAX_MESSAGE_CHARS])
             await sio.emit("user_echo", line, room=session_id)
             if await asyncio.to_thread(handover.is_with_human, session_id):
                 await asyncio.to_thread(handover.publish, {"type": "citizen_message", "sender": session_id,
                                                             "line": line})
+                # crisis first, also while a person is (about to be) writing: bot/safety/response.py
+                answers = await asyncio.to_thread(crisis_while_with_person, handover.redis, sender=session_id,
+                                                  channel=self.name(), text=text, now=_local_now())
+                output = WebchatOutput(sio, handover)
+                for answer in answers:
+                    await output.send_text_message(session_id, answer)
                 return
             await sio.emit("typing", {"role": "bot", "typing": True}, room=session_id)
             output = WebchatOutput(sio, handover)
             try:
                 await asyncio.wait_for(
-                    on_new_message(UserMessage(text, output, session_id, input_channel=self.name())), ANSWER_TIMEOUT)
+                    on_new_message(UserMessage(text, output, session_id, input_channel=self.name(),
+                                               metadata={"client": address})), ANSWER_TIMEOUT)
             except Exception as error:  # never leave the citizen with silence
                 logger.error("webchat: processing failed for a message: %s", error)
             await sio.emit("typing", {"role": "bot", "typing": False}, room=session_id)

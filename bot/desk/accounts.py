@@ -1,7 +1,9 @@
-"""Agent desk accounts: a JSON file with argon2 password hashes and roles; no default password.
+"""Agent desk accounts: a JSON file with argon2 password hashes, roles and offices; no default password.
 
 The first start creates an `admin` (supervisor) with a generated password that is printed once.
-`python -m bot.desk.accounts add NAME ROLE` adds an account and prints its generated password.
+`python -m bot.desk.accounts add NAME ROLE [--office KEY]` adds an account and prints its generated
+password. An agent with an office sees only that office's cases (and cases without an office); no
+office (also in account files written before offices existed) means all offices.
 """
 
 from __future__ import annotations
@@ -35,14 +37,19 @@ class Accounts:
         tmp.chmod(0o600)
         tmp.replace(self.path)
 
-    def add(self, name: str, role: str, password: str | None = None) -> str:
+    def add(self, name: str, role: str, password: str | None = None, office: str = "") -> str:
         if role not in ROLES:
             raise ValueError(f"role must be one of {sorted(ROLES)}")
         password = password or secrets.token_urlsafe(12)
         data = self._load()
-        data["users"][name] = {"hash": _hasher.hash(password), "role": role}
+        data["users"][name] = {"hash": _hasher.hash(password), "role": role, **({"office": office} if office else {})}
         self._save(data)
         return password
+
+    def user(self, name: str) -> dict | None:
+        """{"role", "office"} of an account ("" office: all offices), or None."""
+        user = self._load()["users"].get(name)
+        return {"role": user["role"], "office": user.get("office") or ""} if user else None
 
     def ensure_admin(self) -> str | None:
         """Create the first supervisor account if there is none; return its password (else None)."""
@@ -70,11 +77,29 @@ def accounts_path() -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 3 or argv[0] != "add":
-        print("usage: python -m bot.desk.accounts add NAME agent|supervisor|editor", file=sys.stderr)
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bot.desk.accounts")
+    parser.add_argument("command", choices=["add"])
+    parser.add_argument("name")
+    parser.add_argument("role", choices=sorted(ROLES))
+    parser.add_argument("--office", default="", help="office key from content (e.g. nord); empty: all offices")
+    args = parser.parse_args(argv)
+    if args.office:
+        from bot.content import get_content
+
+        offices = get_content().offices
+        if args.office not in offices:
+            known = ", ".join(sorted(offices))
+            print(f"Unbekannte Geschäftsstelle {args.office!r}; bekannt: {known}", file=sys.stderr)
+            return 2
+    try:
+        password = Accounts(accounts_path()).add(args.name, args.role, office=args.office)
+    except ValueError as error:
+        print(f"Konto nicht angelegt: {error}", file=sys.stderr)
         return 2
-    password = Accounts(accounts_path()).add(argv[1], argv[2])
-    print(f"Konto {argv[1]} ({argv[2]}) angelegt. Passwort (nur jetzt sichtbar): {password}")
+    where = f", Geschäftsstelle {args.office}" if args.office else ""
+    print(f"Konto {args.name} ({args.role}{where}) angelegt. Passwort (nur jetzt sichtbar): {password}")
     return 0
 
 

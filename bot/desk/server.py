@@ -2,20 +2,20 @@
 
 An aiohttp server (`python -m bot.desk.server`, started by `make run`). All state is in Redis
 (bot/handover.py), so desks and Rasa servers can run as several processes. Pushes to the browser go
-over one websocket per desk; actions are small JSON POSTs protected by the session cookie
-(HttpOnly, SameSite=Strict) and a CSRF token header.
+over one websocket per desk (only from the desk's own or listed origins); actions are small JSON POSTs
+protected by the session cookie (HttpOnly, SameSite=Strict) and a CSRF token header.
+
+Parts: login.py (login, logout, with loginlimit.py), caseviews.py (cases, scoped by access.py, access log),
+campaignviews.py (campaigns), learnviews.py (training data), network.py (client address, origins).
 """
 
 from __future__ import annotations
 
 import asyncio
-import csv
 import datetime as dt
-import io
 import json
 import logging
 import os
-import secrets
 import sys
 import time
 from pathlib import Path
@@ -24,8 +24,15 @@ import redis
 import redis.asyncio as aioredis
 from aiohttp import WSMsgType, web
 
-from bot.cases import BUILTIN_KINDS, CaseStore
+from bot.cases import CaseStore
+from bot.desk.access import AccessLog, Scope, conversation_readers, mark_handled
 from bot.desk.accounts import Accounts, accounts_path
+from bot.desk.campaignviews import CampaignViews
+from bot.desk.caseviews import CaseViews
+from bot.desk.learnviews import LearnViews
+from bot.desk.login import LoginViews
+from bot.desk.loginlimit import LoginLimiter
+from bot.desk.network import client_address, origin_allowed
 from bot.handover import EVENTS, Handover
 from bot.handover_policy import wait_estimate_minutes
 from bot.ratelimit import RateLimiter
@@ -33,10 +40,8 @@ from bot.webheaders import security_headers
 
 logger = logging.getLogger("desk")
 STATIC = Path(__file__).resolve().parent / "static"
-SESSION_TTL = 8 * 3600
-MAX_FAILED_LOGINS = 5
-LOCKOUT_SECONDS = 15 * 60
 MAX_TEXT = 4000
+CONVERSATION_EVENTS = ("citizen_message", "citizen_typing", "to_citizen")  # content: holder and supervisors only
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; "
                                "frame-ancestors 'none'",
@@ -64,7 +69,7 @@ def flood_guard(limiter: "RateLimiter"):
 
     @web.middleware
     async def guard(request: web.Request, handler):
-        verdict = await asyncio.to_thread(limiter.hit, f"desk:{request.remote or ''}", count, seconds)
+        verdict = await asyncio.to_thread(limiter.hit, f"desk:{client_address(request)}", count, seconds)
         if not verdict.allowed:
             raise web.HTTPTooManyRequests(text="Zu viele Anfragen. Bitte warten Sie einen Moment.")
         return await handler(request)
@@ -72,12 +77,13 @@ def flood_guard(limiter: "RateLimiter"):
     return guard
 
 
-class Desk:
+class Desk(LoginViews, CaseViews, CampaignViews, LearnViews):
     def __init__(self, redis_url: str, accounts: Accounts):
         self.redis = redis.Redis.from_url(redis_url)
         self.redis_url = redis_url
         self.handover = Handover(self.redis)
         self.cases_store = CaseStore(self.redis)
+        self.login_limiter = LoginLimiter(self.redis)
         self.accounts = accounts
         self.sockets: dict[web.WebSocketResponse, dict] = {}
 
@@ -95,6 +101,8 @@ class Desk:
             raise web.HTTPForbidden(text="Keine Berechtigung.")
         if csrf and request.method == "POST" and request.headers.get("X-CSRF-Token") != session["csrf"]:
             raise web.HTTPForbidden(text="Ungültiges Sicherheitstoken.")
+        if "office" not in session:  # a session from before offices existed
+            session["office"] = (self.accounts.user(session["user"]) or {}).get("office", "")
         return session
 
     async def body(self, request: web.Request) -> dict:
@@ -106,37 +114,7 @@ class Desk:
             raise web.HTTPBadRequest(text="Ungültige Anfrage.")
         return data
 
-    # ------------------------------------------------------------------ pages and login
-    async def login_page(self, request: web.Request) -> web.StreamResponse:
-        return web.FileResponse(STATIC / "login.html")
-
-    async def login(self, request: web.Request) -> web.StreamResponse:
-        form = await request.post()
-        name, password = str(form.get("username", ""))[:64], str(form.get("password", ""))[:256]
-        fails_key = f"desk:fails:{name}"
-        if int(self.redis.get(fails_key) or 0) >= MAX_FAILED_LOGINS:
-            raise web.HTTPFound("/login?fehler=gesperrt")
-        role = await asyncio.to_thread(self.accounts.verify, name, password)
-        if role is None:
-            self.redis.incr(fails_key)
-            self.redis.expire(fails_key, LOCKOUT_SECONDS)
-            raise web.HTTPFound("/login?fehler=1")
-        self.redis.delete(fails_key)
-        token = secrets.token_urlsafe(32)
-        self.redis.set(f"desk:session:{token}", json.dumps({"user": name, "role": role,
-                                                            "csrf": secrets.token_urlsafe(24)}), ex=SESSION_TTL)
-        response = web.HTTPFound("/")
-        response.set_cookie("desk_session", token, httponly=True, samesite="Strict", secure=behind_tls(request),
-                            max_age=SESSION_TTL, path="/")
-        raise response
-
-    async def logout(self, request: web.Request) -> web.StreamResponse:
-        self.require(request, csrf=False)  # a plain form; the SameSite=Strict cookie blocks cross-site posts
-        self.redis.delete(f"desk:session:{request.cookies.get('desk_session')}")
-        response = web.HTTPFound("/login")
-        response.del_cookie("desk_session", path="/")
-        raise response
-
+    # ------------------------------------------------------------------ pages (login and logout: bot/desk/login.py)
     async def index(self, request: web.Request) -> web.StreamResponse:
         if self.session(request) is None:
             raise web.HTTPFound("/login")
@@ -144,8 +122,8 @@ class Desk:
 
     async def me(self, request: web.Request) -> web.Response:
         session = self.require(request)
-        return web.json_response({"user": session["user"], "role": session["role"], "csrf": session["csrf"],
-                                  "quick_texts": QUICK_TEXTS})
+        return web.json_response({"user": session["user"], "role": session["role"], "office": session["office"],
+                                  "csrf": session["csrf"], "quick_texts": QUICK_TEXTS})
 
     # ------------------------------------------------------------------ queue and conversations
     def queue_snapshot(self) -> dict:
@@ -167,11 +145,14 @@ class Desk:
         return web.json_response(self.queue_snapshot())
 
     async def conversation(self, request: web.Request) -> web.Response:
-        self.require(request, {"agent", "supervisor"})
+        session = self.require(request, {"agent", "supervisor"})
         sender = request.match_info["sender"]
-        return web.json_response({"sender": sender, "state": self.handover.state(sender),
-                                  "agent": self.handover.owner(sender),
-                                  "transcript": self.handover.transcript(sender)})
+        state, owner = self.handover.state(sender), self.handover.owner(sender)
+        transcript = self.handover.transcript(sender)
+        if not Scope(session).sees_conversation(self.redis, sender, state, owner, transcript):
+            raise web.HTTPForbidden(text="Kein Zugriff: Dieses Gespräch betreuen Sie nicht.")
+        AccessLog(self.redis).record(session, "conversation_view", [sender], client_address(request))
+        return web.json_response({"sender": sender, "state": state, "agent": owner, "transcript": transcript})
 
     async def claim(self, request: web.Request) -> web.Response:
         session = self.require(request, {"agent", "supervisor"})
@@ -180,6 +161,7 @@ class Desk:
         if not ok:
             return web.json_response({"ok": False, "message": f"Bereits übernommen von {holder or 'jemand anderem'}."},
                                      status=409)
+        mark_handled(self.redis, sender, session["user"])
         line = self.handover.add_line(sender, "agent", "Guten Tag, hier ist das Service Center. Wie kann ich helfen?",
                                       agent=session["user"])
         self.handover.publish({"type": "to_citizen", "sender": sender, "line": line})
@@ -229,210 +211,10 @@ class Desk:
     async def close(self, request: web.Request) -> web.Response:
         return await self._release(request, "closed")
 
-    # ------------------------------------------------------------------ cases (Vorgänge)
-    def _search_cases(self, request: web.Request) -> list[dict]:
-        self.require(request, {"agent", "supervisor"})
-        query = request.query
-        return self.cases_store.search(kind=query.get("kind", ""), status=query.get("status", ""),
-                                       office=query.get("office", ""))
-
-    async def cases(self, request: web.Request) -> web.Response:
-        from bot.content import get_content
-        from bot.declarations import get_catalogue
-
-        offices = {key: office.name for key, office in get_content().offices.items()}
-        return web.json_response({"cases": self._search_cases(request),
-                                  "kinds": {**BUILTIN_KINDS, **get_catalogue().kinds()}, "offices": offices})
-
-    async def case(self, request: web.Request) -> web.Response:
-        from bot.consent import CHANNELS, ConsentStore
-
-        self.require(request, {"agent", "supervisor"})
-        case = self.cases_store.raw(request.match_info["case_id"])
-        if case is None:
-            raise web.HTTPNotFound(text="Vorgang nicht gefunden.")
-        consent = {}
-        if case.get("customer"):
-            given = ConsentStore(self.redis).all(case["customer"])
-            consent = {CHANNELS[c]: (f"erteilt am {v.at[:10]} ({v.address})" if v.granted else f"widerrufen am {v.at[:10]}")
-                       for c, v in given.items()}
-        return web.json_response({"case": case, "files": self.cases_store.files(case["id"]), "consent": consent})
-
-    async def case_file(self, request: web.Request) -> web.StreamResponse:
-        self.require(request, {"agent", "supervisor"})
-        try:
-            number = int(request.match_info["number"])
-        except ValueError:
-            raise web.HTTPNotFound(text="Datei nicht gefunden.")
-        found = self.cases_store.file(request.match_info["case_id"], number)
-        if found is None:
-            raise web.HTTPNotFound(text="Datei nicht gefunden.")
-        meta, data = found
-        name = "".join(ch for ch in meta["name"] if ch.isalnum() or ch in "._- ") or "anhang"
-        # Always a download, never rendered in the desk's origin (an e-mail attachment is untrusted content).
-        return web.Response(body=data, content_type="application/octet-stream",
-                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-    async def reply_case(self, request: web.Request) -> web.Response:
-        from bot.mail.channel import reply_from_agent
-        from bot.mail.settings import mail_settings
-        from bot.mail.smtp import MailError
-
-        session = self.require(request, {"agent", "supervisor"})
-        text = str((await self.body(request)).get("text", "")).strip()
-        if not text or len(text) > MAX_TEXT:
-            raise web.HTTPBadRequest(text=f"Bitte einen Antworttext mit höchstens {MAX_TEXT} Zeichen eingeben.")
-        try:
-            await asyncio.to_thread(reply_from_agent, self.redis, mail_settings(), request.match_info["case_id"], text,
-                                    session["user"], dt.datetime.now().replace(microsecond=0))
-        except LookupError as error:
-            raise web.HTTPBadRequest(text=str(error))
-        except MailError as error:
-            return web.json_response({"ok": False, "message": f"Die E-Mail konnte nicht gesendet werden: {error}"},
-                                     status=502)
-        return web.json_response({"ok": True})
-
-    # ------------------------------------------------------------------ campaigns (supervisors)
-    async def campaigns(self, request: web.Request) -> web.Response:
-        from bot.content import get_content
-        from bot.outbound.store import STATUS_TEXT, OutboundStore
-
-        self.require(request, {"supervisor"})
-        store = OutboundStore(self.redis)
-        listed = [{**campaign.__dict__, "counts": store.counts(campaign.id)} for campaign in store.campaigns()]
-        return web.json_response({"campaigns": listed, "statuses": STATUS_TEXT,
-                                  "offices": {k: o.name for k, o in get_content().offices.items()}})
-
-    async def campaign(self, request: web.Request) -> web.Response:
-        from bot.outbound.store import OutboundStore
-
-        self.require(request, {"supervisor"})
-        store = OutboundStore(self.redis)
-        campaign = store.campaign(request.match_info["campaign_id"])
-        if campaign is None:
-            raise web.HTTPNotFound(text="Kampagne nicht gefunden.")
-        contacts = [{"customer": c.customer, "name": c.name, "channel": c.channel, "status": c.status,
-                     "attempts": c.attempts, "next_at": c.next_at} for c in store.contacts(campaign.id)]
-        return web.json_response({"campaign": campaign.__dict__, "contacts": contacts})
-
-    async def start_campaign(self, request: web.Request) -> web.Response:
-        from bot.outbound.campaigns import CampaignError
-        from bot.outbound.worker import local_now, planner
-
-        session = self.require(request, {"supervisor"})
-        data = await self.body(request)
-        kind, channels = str(data.get("kind", "")), data.get("channels") or None
-        if channels is not None and (not isinstance(channels, list) or not all(isinstance(c, str) for c in channels)):
-            raise web.HTTPBadRequest(text="Ungültige Kanäle.")
-
-        def text(key: str, limit: int = 500) -> str:
-            return str(data.get(key) or "").strip()[:limit]
-
-        def start():
-            plan, now, by = planner(self.redis), local_now(), session["user"]
-            if kind == "reminder":
-                return plan.reminder(dt.date.fromisoformat(text("day")), by, now, channels)
-            if kind == "cancellation":
-                return plan.cancellation(text("office"), dt.date.fromisoformat(text("day")), text("reason"), by, now,
-                                         dt.time.fromisoformat(text("from") or "00:00"),
-                                         dt.time.fromisoformat(text("to") or "23:59"), channels)
-            if kind == "wba":
-                return plan.wba(int(text("within_days") or 56), by, now, channels)
-            if kind == "event":
-                offices = [o for o in text("offices").split(",") if o]
-                return plan.event(text("title", 200), dt.datetime.fromisoformat(text("when")), text("place"),
-                                  text("details", 1000), offices, by, now, channels)
-            if kind == "query":
-                return plan.query(text("customers", 2000).replace(";", ",").split(","), text("topic"), by, now,
-                                  channels)
-            raise CampaignError("Bitte eine Kampagnenart wählen.")
-
-        try:
-            campaign = await asyncio.to_thread(start)
-        except CampaignError as error:
-            raise web.HTTPBadRequest(text=str(error))
-        except ValueError:
-            raise web.HTTPBadRequest(text="Bitte Datum als JJJJ-MM-TT und Uhrzeit als HH:MM angeben.")
-        logger.info("campaign %s (%s) started by %s", campaign.id, kind, session["user"])
-        from bot.outbound.store import OutboundStore
-
-        return web.json_response({"ok": True, "campaign": campaign.__dict__,
-                                  "counts": OutboundStore(self.redis).counts(campaign.id)})
-
-    async def update_case(self, request: web.Request) -> web.Response:
-        session = self.require(request, {"agent", "supervisor"})
-        data = await self.body(request)
-        change, value = str(data.get("change", "")), str(data.get("value", ""))[:2000]
-        if change == "assignee" and not value:
-            value = session["user"]
-        try:
-            case = self.cases_store.update(request.match_info["case_id"], change, value, session["user"],
-                                           dt.datetime.now())
-        except ValueError as error:
-            raise web.HTTPBadRequest(text=f"Ungültige Änderung: {error}")
-        if case is None:
-            raise web.HTTPNotFound(text="Vorgang nicht gefunden.")
-        return web.json_response(case)
-
-    # ------------------------------------------------------------------ learning (editors)
-    async def learn(self, request: web.Request) -> web.Response:
-        from bot import PROJECT_ROOT
-        from bot.content import domain_intents
-        from bot.editor.learning import LearningInbox
-
-        self.require(request, {"editor", "supervisor"})
-        groups = await asyncio.to_thread(LearningInbox(self.redis).groups)
-        return web.json_response({"groups": groups, "intents": sorted(domain_intents(PROJECT_ROOT))})
-
-    async def learn_assign(self, request: web.Request) -> web.Response:
-        from bot import PROJECT_ROOT
-        from bot.content import domain_intents
-        from bot.editor.learning import LearningInbox, write_examples
-
-        session = self.require(request, {"editor", "supervisor"})
-        data = await self.body(request)
-        ids, intent = data.get("ids"), data.get("intent")
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids) or intent not in domain_intents(PROJECT_ROOT):
-            raise web.HTTPBadRequest(text="Bitte Nachrichten und einen bekannten Intent angeben.")
-        items = LearningInbox(self.redis).remove(ids[:200])
-        if not items:
-            return web.json_response({"ok": False, "message": "Diese Nachrichten sind schon bearbeitet."})
-        path = await asyncio.to_thread(write_examples, intent, [i["text"] for i in items])
-        logger.info("learning: %s assigned %d message(s) to %s", session["user"], len(items), intent)
-        shown = os.path.relpath(path, PROJECT_ROOT) if PROJECT_ROOT in path.parents else path.name
-        return web.json_response({"ok": True, "added": len(items), "file": shown})
-
-    async def learn_noise(self, request: web.Request) -> web.Response:
-        from bot.editor.learning import LearningInbox
-
-        self.require(request, {"editor", "supervisor"})
-        data = await self.body(request)
-        ids = data.get("ids")
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise web.HTTPBadRequest(text="Bitte Nachrichten angeben.")
-        return web.json_response({"ok": True, "removed": len(LearningInbox(self.redis).remove(ids[:200]))})
-
-    async def export_cases(self, request: web.Request) -> web.StreamResponse:
-        """All matching cases as JSON or CSV, for transfer into the e-file."""
-        found = self._search_cases(request)
-        if request.match_info["format"] == "json":
-            return web.json_response(found, headers={"Content-Disposition": 'attachment; filename="vorgaenge.json"'})
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(["id", "art", "status", "prioritaet", "kunde", "geschaeftsstelle", "bearbeitung", "erstellt",
-                         "zusammenfassung", "angaben", "notizen", "kanal", "verlauf"])
-        for case in found:
-            writer.writerow([case["id"], case["kind"], case["status"], case["priority"], case.get("customer") or "",
-                             case["office"], case["assignee"],
-                             case["created_at"], case.get("summary", ""),
-                             json.dumps(case["fields"], ensure_ascii=False),
-                             " | ".join(n["text"] for n in case.get("notes", [])), case.get("channel", ""),
-                             " | ".join(case.get("transcript", []))])
-        return web.Response(text=buffer.getvalue(), content_type="text/csv", charset="utf-8",
-                            headers={"Content-Disposition": 'attachment; filename="vorgaenge.csv"'})
-
     # ------------------------------------------------------------------ push
     async def websocket(self, request: web.Request) -> web.StreamResponse:
+        if not origin_allowed(request, behind_tls):  # another site's page must not ride on the desk's cookie
+            raise web.HTTPForbidden(text="Verbindung von dieser Herkunft nicht erlaubt.")
         session = self.require(request, {"agent", "supervisor"}, csrf=False)
         ws = web.WebSocketResponse(heartbeat=20)
         await ws.prepare(request)
@@ -475,13 +257,18 @@ class Desk:
     async def dispatch(self, event: dict) -> None:
         kind = event.get("type")
         snapshot = self.queue_snapshot() if kind in ("queued", "claimed", "released", "closed", "presence") else None
+        readers = conversation_readers(self.redis, str(event.get("sender", ""))) if kind in CONVERSATION_EVENTS else set()
         for ws, session in list(self.sockets.items()):
             try:
                 if snapshot is not None:
                     await ws.send_json({"type": "queue", **snapshot})
-                if kind in ("citizen_message", "citizen_typing", "claimed", "released", "closed", "to_citizen"):
+                if kind in ("claimed", "released", "closed"):
+                    await ws.send_json(event)
+                if kind in CONVERSATION_EVENTS and (session["role"] == "supervisor" or session["user"] in readers):
                     await ws.send_json(event)
                 if kind == "supervisor_alert" and session["role"] == "supervisor":
+                    await ws.send_json(event)
+                if kind == "crisis_alert":  # a person in crisis: every desk, whatever the role
                     await ws.send_json(event)
             except ConnectionResetError:
                 self.sockets.pop(ws, None)
@@ -541,6 +328,7 @@ def create_app(redis_url: str, accounts: Accounts) -> web.Application:
     app.router.add_get("/api/learn", desk.learn)
     app.router.add_post("/api/learn/assign", desk.learn_assign)
     app.router.add_post("/api/learn/noise", desk.learn_noise)
+    app.router.add_get("/api/access-log", desk.access_log)
     app.router.add_get("/ws", desk.websocket)
     app.router.add_static("/static", STATIC)
 

@@ -23,6 +23,33 @@ from pathlib import Path
 from bot import PROJECT_ROOT
 
 NOT_INTENTS = {"accuracy", "macro avg", "weighted avg", "micro avg"}
+# Decided by bot/safety/ (rules and its own model) and measured by its own labelled sets and gate
+# (make test-safety); left out of the topic macro-F1 that editors steer with training data.
+SAFETY_INTENTS = {"crisis", "urgent_need", "threat", "threat_possible"}
+
+
+def topic_macro(intents: dict[str, float]) -> float:
+    values = [f for name, f in intents.items() if name not in SAFETY_INTENTS]
+    return round(sum(values) / len(values), 4) if values else 0.0
+
+
+def topic_f1(report: dict, errors: list[dict]) -> dict[str, float]:
+    """F1 per topic intent, measured on the topic examples: a safety example (crisis, threat, …) taken for a
+    topic counts against the safety gate (make test-safety), not against that topic's precision."""
+    stolen: dict[str, int] = defaultdict(int)
+    for error in errors:
+        if error.get("intent") in SAFETY_INTENTS:
+            stolen[(error.get("intent_prediction") or {}).get("name", "")] += 1
+    result = {}
+    for name, scores in report.items():
+        if name in NOT_INTENTS or name in SAFETY_INTENTS or not isinstance(scores, dict):
+            continue
+        true_positives = scores["recall"] * scores["support"]
+        predicted = true_positives / scores["precision"] if scores["precision"] else 0.0
+        precision = true_positives / (predicted - stolen[name]) if predicted - stolen[name] > 0 else 0.0
+        recall = scores["recall"]
+        result[name] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return result
 NOTABLE = 0.03  # an intent's F1 change worth naming
 
 
@@ -33,10 +60,11 @@ def load_results(folder: Path) -> tuple[dict, list[dict]]:
     return report, errors
 
 
-def figures(report: dict) -> dict:
-    intents = {k: v for k, v in report.items() if k not in NOT_INTENTS and isinstance(v, dict)}
-    return {"macro_f1": round(report["macro avg"]["f1-score"], 4),
-            "intents": {k: round(v["f1-score"], 4) for k, v in sorted(intents.items())}}
+def figures(report: dict, errors: list[dict] | None = None) -> dict:
+    intents = {k: round(v["f1-score"], 4) for k, v in sorted(report.items())
+               if k not in NOT_INTENTS and isinstance(v, dict)}
+    topics = topic_f1(report, errors or [])
+    return {"macro_f1": topic_macro(topics) if topics else topic_macro(intents), "intents": intents}
 
 
 def confused_pairs(errors: list[dict], limit: int = 10) -> list[tuple[str, str, int, list[str]]]:
@@ -55,6 +83,7 @@ def verdict(current: dict, baseline: dict | None, max_drop: float) -> tuple[str,
     """German verdict and whether it fails (macro-F1 dropped by more than max_drop)."""
     if baseline is None:
         return f"Kein Vergleichswert vorhanden; Makro-F1 {current['macro_f1']:.3f}.", False
+    baseline = {**baseline, "macro_f1": topic_macro(baseline["intents"])}  # the same intents on both sides
     delta = current["macro_f1"] - baseline["macro_f1"]
     worse = [(i, baseline["intents"][i], f) for i, f in current["intents"].items()
              if i in baseline["intents"] and f - baseline["intents"][i] <= -NOTABLE]
@@ -116,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--accept", action="store_true", help="make the current figures the baseline")
     args = parser.parse_args(argv)
     report, errors = load_results(args.results)
-    current = figures(report)
+    current = figures(report, errors)
     baseline = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline.exists() else None
     text, failed = verdict(current, baseline, args.max_drop)
     pairs = confused_pairs(errors)

@@ -1,6 +1,9 @@
 """E-mail plumbing of the Jobcenter assistant (standard library only, no Rasa).
 
-settings: SMTP and maildrop configuration from the environment; compose: outgoing plain-text mails with
+settings: SMTP, maildrop and limit configuration from the environment; compose: outgoing plain-text mails with
 threading headers; smtp: sending with failures classified as transient or permanent; incoming: parsing received
-mails into text, cleaned reply text and attachments; maildrop: a Maildir inbox processed by workers.
+mails into text, cleaned reply text and attachments (headers: single-line header values and the real sender
+address; htmltext: HTML parts as text; limits: size, MIME depth and part limits); maildrop: a Maildir inbox
+processed by workers, with a quarantine folder; auth: sender authentication and check tokens of case references;
+channel and replies: the e-mail channel itself.
 """

@@ -10,6 +10,9 @@ from bot.mail.settings import MailSettings
 
 # Reply prefixes of common mail clients: "AW:", "Re:", "RE[2]:", "Antw:", "Antwort:", "SV:" (Nordic), "VS:".
 _REPLY_PREFIX = re.compile(r"^\s*(?:aw|re|antw|antwort|sv|vs)\s*(?:\[\d+\]|\(\d+\))?\s*:\s*", re.IGNORECASE)
+# Case references of this assistant ("[V-2026-000123]", "[V-2026-000123-1a2b3c4d]"): a reply quotes only its own.
+_CASE_TAG = re.compile(r"\s*\[V-\d{4}-\d{6}(?:-[0-9a-fA-F]{8})?\]", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def compose(
@@ -26,29 +29,33 @@ def compose(
     """A plain-text mail from the Jobcenter address; `auto_submitted` is "auto-replied" for answers."""
     message = EmailMessage()
     message["From"] = settings.mail_from
-    message["To"] = to
+    message["To"] = _one_line(to)
     message["Subject"] = _one_line(subject)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=_domain(settings.mail_from))
     message["Auto-Submitted"] = auto_submitted
+    in_reply_to = _one_line(in_reply_to or "")
+    in_reply_to = "" if " " in in_reply_to else in_reply_to  # a message id has no spaces: not a valid one
     if in_reply_to:
         message["In-Reply-To"] = in_reply_to
-    thread = [ref for ref in (references or []) if ref]
+    thread = [ref for ref in (_one_line(ref) for ref in references or []) if ref and " " not in ref]
     if in_reply_to and (not thread or thread[-1] != in_reply_to):
         thread.append(in_reply_to)
     if thread:
         message["References"] = " ".join(thread)
     for name, value in (headers or {}).items():
         del message[name]
-        message[name] = value
+        message[name] = _one_line(value)
     # quoted-printable keeps the mail 7-bit clean for any relay while staying readable in the raw source
     message.set_content(body, charset="utf-8", cte="quoted-printable")
     return message
 
 
 def reply_subject(subject: str, reference: str) -> str:
-    """'AW: <subject> [<reference>]' without stacked reply prefixes or a repeated reference tag."""
+    """'AW: <subject> [<reference>]' without stacked reply prefixes, a repeated reference tag or other case tags."""
     text = _one_line(subject)
+    if _CASE_TAG.search(reference if reference.startswith("[") else f"[{reference}]"):
+        text = _CASE_TAG.sub("", text)
     while True:
         stripped = _REPLY_PREFIX.sub("", text, count=1)
         if stripped == text:
@@ -64,7 +71,8 @@ def reply_subject(subject: str, reference: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """No line breaks or control characters in a header value (also ones decoded from an incoming mail)."""
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def _domain(address_header: str) -> str:

@@ -1,25 +1,38 @@
 """Incoming mails: sender, subject, body text, the new part of a reply, attachments, auto-reply detection.
 
-`parse` never raises on malformed input: every field falls back to an empty or derived value.
+`parse` never raises on malformed input: every field falls back to an empty or derived value. Header values
+come out on one line (an encoded line break in a Message-ID or Subject cannot reach an outgoing header).
+`parse_headers` reads only the header block, for a mail over a limit (bot/mail/limits.py).
 """
 
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 from email.header import decode_header, make_header
-from email.message import Message
-from email.utils import parseaddr
-from html.parser import HTMLParser
+from email.message import EmailMessage, Message
+
+from bot.mail import headers as h
+from bot.mail.htmltext import html_to_text
+from bot.mail.limits import LINES, OverLimit, head, line_count, parse_limited
+
+__all__ = ["Attachment", "IncomingMail", "html_to_text", "parse", "parse_headers", "sanitize_filename"]
 
 MAX_FILENAME_CHARS = 120
-_MSGID = re.compile(r"<[^<>\s]+>")
 _AUTOMATIC_LOCAL_PART = re.compile(
     r"^(?:mailer-daemon|postmaster|no[-_.]?reply|do[-_.]?not[-_.]?reply)(?:[-_.+].*)?$", re.IGNORECASE)
+# Subjects of out-of-office notes and bounces. German words only with the colon mail programs put after them
+# ("Automatische Antwort: ..."), so that a citizen's "Abwesenheit melden" or "Abwesend" stays a normal mail.
+_AUTOMATIC_SUBJECT = re.compile(
+    r"^(?:(?:aw|re|antw|wg|fw|fwd)\s*:\s*)*(?:"
+    r"(?:automatische antwort|abwesenheitsnotiz|abwesenheitsnachricht|unzustellbar|nicht zustellbar)\s*:"
+    r"|(?:auto(?:matic)?[- ]?reply|auto[- ]?response|undeliverable)\s*(?::|$)"
+    r"|out of (?:the )?office\b|delivery status notification|mail delivery (?:failed|failure)"
+    r"|undelivered mail returned to sender|returned mail\s*:)", re.IGNORECASE)
 _LATIN1_NAMES = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "iso-8859-15", "windows-1252", "cp1252"}
 
 
@@ -32,10 +45,10 @@ class Attachment:
 
 @dataclass(frozen=True)
 class IncomingMail:
-    message_id: str
-    sender: str  # lower-cased bare address, "" when missing
+    message_id: str  # "<...>" without spaces or control characters
+    sender: str  # lower-cased addr-spec of the one From mailbox, "" when missing or ambiguous
     sender_name: str
-    subject: str
+    subject: str  # one line
     text: str  # full plain-text body
     cleaned: str  # only the new part: no quotes, no earlier messages, no signature
     attachments: tuple[Attachment, ...]
@@ -44,107 +57,74 @@ class IncomingMail:
     references: tuple[str, ...]
     automatic: bool  # auto-reply, bounce, list or no-reply mail: never answer automatically
     size: int
+    auth_results: tuple[str, ...] = ()  # Authentication-Results headers (bot/mail/auth.py)
+    over_limit: str = ""  # the limit ("size", "depth", "parts", ...) when only the headers were read (limits.py)
 
 
-def parse(raw: bytes, max_attachment_bytes: int = 10 * 2**20, max_text_chars: int = 20000) -> IncomingMail:
-    """Read a raw RFC 5322 mail; text is cut to max_text_chars, attachments kept up to max_attachment_bytes."""
-    message = email.message_from_bytes(raw, policy=email.policy.default)
-    sender_name, sender = _sender(message)
+def parse(raw: bytes, max_attachment_bytes: int = 10 * 2**20, max_text_chars: int = 20000, max_depth: int = 10,
+          max_parts: int = 50, max_lines: int = 250_000) -> IncomingMail:
+    """Read a raw RFC 5322 mail; text is cut to max_text_chars, attachments kept up to max_attachment_bytes.
+    A mail with more than max_lines lines is not parsed; one with MIME parts nested deeper than max_depth or
+    more than max_parts parts is parsed up to that part only. Both come back with only their headers and
+    `over_limit` set (bot/mail/limits.py)."""
+    if line_count(raw) > max_lines:
+        return parse_headers(head(raw), len(raw), LINES)
+    try:
+        message = parse_limited(raw, max_depth, max_parts)
+    except OverLimit as over:
+        return parse_headers(head(raw), len(raw), over.limit)
     text = _body_text(message)[:max_text_chars]
     attachments, dropped = _attachments(message, max_attachment_bytes)
+    return _mail(message, raw, len(raw), text, attachments, dropped, "")
+
+
+def parse_headers(header_block: bytes, size: int, over_limit: str) -> IncomingMail:
+    """Only the header block of a mail (sender, subject, ids, auto-reply marks); no body, no attachments."""
+    try:
+        message = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(header_block)
+    except Exception:  # noqa: BLE001 - an empty message keeps the mail's id and size
+        message = EmailMessage()
+    return _mail(message, header_block, size, "", (), (), over_limit)
+
+
+def _mail(message: Message, raw: bytes, size: int, text: str, attachments: tuple[Attachment, ...],
+          dropped: tuple[str, ...], over_limit: str) -> IncomingMail:
+    sender_name, sender = h.sender(message)
+    subject = h.subject(message)
     return IncomingMail(
-        message_id=_header(message, "Message-ID").strip() or f"<{hashlib.sha256(raw).hexdigest()}@maildrop.invalid>",
+        message_id=h.message_id(message, raw),
         sender=sender,
         sender_name=sender_name,
-        subject=" ".join(_header(message, "Subject").split()),
+        subject=subject,
         text=text,
         cleaned=_new_text(text),
         attachments=attachments,
         dropped_attachments=dropped,
-        in_reply_to=next(iter(_message_ids(_header(message, "In-Reply-To"))), ""),
-        references=_message_ids(_header(message, "References")),
-        automatic=_automatic(message, sender),
-        size=len(raw),
+        in_reply_to=next(iter(h.message_ids(h.header(message, "In-Reply-To"))), ""),
+        references=h.message_ids(h.header(message, "References")),
+        automatic=_automatic(message, sender, subject),
+        size=size,
+        auth_results=h.raw_headers(message, "Authentication-Results"),
+        over_limit=over_limit,
     )
 
 
-# --- headers -------------------------------------------------------------------------------------------------
-
-
-def _header(message: Message, name: str) -> str:
-    """The decoded header value, "" when missing; never raises."""
-    try:
-        value = _header_object(message, name)
-        return "" if value is None else _fix_text(str(value))
-    except Exception:  # noqa: BLE001 - the header parser of the email package can fail on garbage
-        raw = _raw_header(message, name)
-        try:
-            return _fix_text(str(make_header(decode_header(raw))))
-        except Exception:  # noqa: BLE001
-            return _fix_text(raw)
-
-
-def _header_object(message: Message, name: str) -> object | None:
-    """The parsed header; undeclared 8-bit bytes (UTF-8 or Windows-1252) are decoded before parsing."""
-    raw = _raw_header(message, name)
-    if raw and _has_surrogates(raw):
-        return email.policy.default.header_factory(name, _fix_text(raw))
-    return message.get(name)
-
-
-def _raw_header(message: Message, name: str) -> str:
-    return next((value for key, value in message.raw_items() if key.lower() == name.lower()), "")
-
-
-def _has_surrogates(text: str) -> bool:
-    return any("\udc80" <= char <= "\udcff" for char in text)
-
-
-def _fix_text(text: str) -> str:
-    """Undo surrogate escapes left by undeclared 8-bit bytes: UTF-8 if valid, else Windows-1252."""
-    if not _has_surrogates(text):
-        return text
-    data = text.encode("utf-8", errors="surrogateescape")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _sender(message: Message) -> tuple[str, str]:
-    try:
-        header = _header_object(message, "From")
-        addresses = getattr(header, "addresses", ()) if header is not None else ()
-        if addresses:
-            first = addresses[0]
-            return _fix_text(first.display_name), _fix_text(first.addr_spec).lower().strip("<>")
-    except Exception:  # noqa: BLE001
-        pass
-    name, address = parseaddr(_header(message, "From"))
-    return name, address.lower()
-
-
-def _message_ids(value: str) -> tuple[str, ...]:
-    found = _MSGID.findall(value)
-    return tuple(found) if found else tuple(value.split())
-
-
-def _automatic(message: Message, sender: str) -> bool:
+def _automatic(message: Message, sender: str, subject: str) -> bool:
     """Mail written by a machine (RFC 3834, bounces, lists, out-of-office), never answered automatically."""
-    auto_submitted = _header(message, "Auto-Submitted").split(";")[0].strip().lower()
+    auto_submitted = h.header(message, "Auto-Submitted").split(";")[0].strip().lower()
     if auto_submitted and auto_submitted != "no":
         return True
-    if _header(message, "Precedence").strip().lower() in {"bulk", "junk", "list", "auto_reply"}:
+    if h.header(message, "Precedence").strip().lower() in {"bulk", "junk", "list", "auto_reply"}:
         return True
     for name in ("X-Autoreply", "X-Autorespond", "X-Autogenerated", "X-Failed-Recipients", "List-Id"):
-        if _header(message, name).strip():
+        if h.header(message, name).strip():
             return True
     # Exchange marks its own out-of-office and system mails with "All"; single values only ask the recipient
-    if _header(message, "X-Auto-Response-Suppress").strip().lower() == "all":
+    if h.header(message, "X-Auto-Response-Suppress").strip().lower() == "all":
         return True
-    if _AUTOMATIC_LOCAL_PART.match(sender.partition("@")[0]):
+    if _AUTOMATIC_LOCAL_PART.match(sender.partition("@")[0]) or _AUTOMATIC_SUBJECT.match(subject):
         return True
-    if "".join(_header(message, "Return-Path").split()) == "<>":
+    if "".join(h.header(message, "Return-Path").split()) == "<>":
         return True
     try:
         return message.get_content_type() == "multipart/report"
@@ -218,102 +198,6 @@ def _decoded_text(part: Message) -> str:
 def _tidy(text: str) -> str:
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
-
-
-# --- HTML to text ----------------------------------------------------------------------------------------
-
-_SKIP_TAGS = {"script", "style", "title", "template"}
-_LINE_TAGS = {"div", "li", "tr", "ul", "ol", "dl", "dt", "dd", "table", "hr", "section", "article", "header",
-              "footer", "address", "center", "form"}
-_PARAGRAPH_TAGS = {"p", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
-
-
-class _HtmlText(HTMLParser):
-    """Visible text of an HTML mail; block elements become line breaks, blockquotes become '>' quotes."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[str] = []
-        self.line = ""
-        self.skip = 0
-        self.quote = 0
-        self.pre = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self.skip += 1
-        elif tag == "br":
-            self._push()
-        elif tag in _PARAGRAPH_TAGS:
-            self._paragraph()
-            self.quote += tag == "blockquote"
-            self.pre += tag == "pre"
-        elif tag in _LINE_TAGS:
-            self._end_line()
-            if tag == "li":
-                self._write("- ")
-        elif tag in ("td", "th"):
-            self._write(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self.skip = max(0, self.skip - 1)
-        elif tag in _PARAGRAPH_TAGS:
-            self._paragraph()
-            if tag == "blockquote":
-                self.quote = max(0, self.quote - 1)
-            if tag == "pre":
-                self.pre = max(0, self.pre - 1)
-        elif tag in _LINE_TAGS:
-            self._end_line()
-
-    def handle_data(self, data: str) -> None:
-        if self.skip:
-            return
-        if not self.pre:
-            self._write(re.sub(r"\s+", " ", data))
-            return
-        for number, piece in enumerate(data.replace("\r\n", "\n").split("\n")):
-            if number:
-                self._push()
-            self._write(piece)
-
-    def text(self) -> str:
-        self._end_line()
-        return "\n".join(self.lines)
-
-    def _write(self, text: str) -> None:
-        if not self.line:
-            text = text if self.pre else text.lstrip()
-            if not text:
-                return
-            if self.quote:
-                self.line = ">" * self.quote + " "
-        self.line += text
-
-    def _push(self) -> None:
-        self.lines.append(self.line.rstrip())
-        self.line = ""
-
-    def _end_line(self) -> None:
-        if self.line.strip():
-            self._push()
-        self.line = ""
-
-    def _paragraph(self) -> None:
-        self._end_line()
-        if self.lines and self.lines[-1]:
-            self.lines.append("")
-
-
-def html_to_text(html: str) -> str:
-    parser = _HtmlText()
-    try:
-        parser.feed(html)
-        parser.close()
-    except Exception:  # noqa: BLE001 - keep what was read so far
-        pass
-    return parser.text()
 
 
 # --- the new part of a reply ---------------------------------------------------------------------------------
@@ -412,7 +296,7 @@ def _raw_filename(part: Message) -> str:
         name = part.get_filename() or ""
     except Exception:  # noqa: BLE001
         return ""
-    name = _fix_text(str(name))
+    name = h.fix_text(str(name))
     if "=?" in name:  # encoded words inside a quoted parameter: not standard, but common
         try:
             name = str(make_header(decode_header(name)))

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import mailbox
 import os
+import shutil
 from email.header import Header
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 FAILED_FOLDER = "Fehler"  # Maildir++ subfolder ".Fehler", visible to an operator's mail client
+QUARANTINE_FOLDER = "quarantaene"  # ".quarantaene": mails whose handling failed, with a desk notice each
 REASON_HEADER = "X-Maildrop-Fehler"
 
 
+class Entry(NamedTuple):
+    key: str
+    path: Path
+    size: int  # bytes on disk, known before the mail is read
+
+
 class MailDrop:
-    """Standard Maildir: mails arrive in new/, processed ones go to cur/ with flag S, failed ones to .Fehler/.
+    """Standard Maildir: mails arrive in new/, processed ones go to cur/ with flag S, unreadable ones to .Fehler/,
+    mails whose handling failed to .quarantaene/.
 
     Keys are Maildir unique names (the file name without the ":2,<flags>" info part). Several workers may share a
     drop: a mail another worker already moved is skipped quietly.
@@ -30,8 +39,18 @@ class MailDrop:
         return self._box.add(raw)
 
     def pending(self) -> list[tuple[str, bytes]]:
+        """Unprocessed mails with their bytes, oldest first (see entries(); workers read one mail at a time)."""
+        mails = []
+        for entry in self.entries():
+            try:
+                mails.append((entry.key, entry.path.read_bytes()))
+            except FileNotFoundError:  # taken by another worker meanwhile
+                continue
+        return mails
+
+    def entries(self) -> list[Entry]:
         """Unprocessed mails, oldest first: everything in new/, and mails in cur/ without the seen flag."""
-        found: list[tuple[float, str, str, Path]] = []
+        found: list[tuple[float, str, Entry]] = []
         for subdir, entry in self._entries():
             if entry.name.startswith(".") or not entry.is_file():
                 continue
@@ -39,21 +58,32 @@ class MailDrop:
             if subdir == "cur" and "S" in _flags(info):
                 continue
             try:
-                mtime = entry.stat().st_mtime
+                stat = entry.stat()
             except FileNotFoundError:
                 continue
-            found.append((mtime, entry.name, key, Path(entry.path)))
-        mails = []
-        for _, _, key, path in sorted(found):
-            try:
-                mails.append((key, path.read_bytes()))
-            except FileNotFoundError:  # taken by another worker meanwhile
-                continue
-        return mails
+            found.append((stat.st_mtime, entry.name, Entry(key, Path(entry.path), stat.st_size)))
+        return [entry for _, _, entry in sorted(found)]
 
-    def done(self, key: str) -> None:
-        """Mark as processed: move to cur/ with the seen flag "S"."""
-        path = self._locate(key)
+    def read(self, key: str, limit: int | None = None, path: Path | None = None) -> bytes | None:
+        """The mail's bytes (at most `limit` of them), None when another worker took it meanwhile.
+        `path` (from entries()) saves searching the folders for the key."""
+        if path is not None:
+            try:
+                return _read_file(path, limit)
+            except FileNotFoundError:
+                pass  # moved meanwhile: look for it by its key
+        located = self._locate(key)
+        if located is None:
+            return None
+        try:
+            return _read_file(located, limit)
+        except FileNotFoundError:
+            return None
+
+    def done(self, key: str, path: Path | None = None) -> None:
+        """Mark as processed: move to cur/ with the seen flag "S" (`path` from entries() saves a search)."""
+        if path is None or path.name.partition(self._colon)[0] != key or not path.exists():
+            path = self._locate(key)
         if path is None:
             return
         info = path.name.partition(self._colon)[2]
@@ -68,34 +98,52 @@ class MailDrop:
 
     def failed(self, key: str, reason: str) -> None:
         """Set the mail aside in the subfolder .Fehler (unread, with the reason as a header), never retried."""
+        self._set_aside(key, reason, FAILED_FOLDER)
+
+    def quarantine(self, key: str, reason: str) -> None:
+        """Set the mail aside in the subfolder .quarantaene (unread, with the reason as a header), never retried."""
+        self._set_aside(key, reason, QUARANTINE_FOLDER)
+
+    def failed_keys(self) -> list[str]:
+        """Keys of the mails set aside, for operators and tests."""
+        return self._keys(FAILED_FOLDER)
+
+    def quarantined_keys(self) -> list[str]:
+        """Keys of the mails in quarantine (handling failed; each has a desk notice)."""
+        return self._keys(QUARANTINE_FOLDER)
+
+    def _set_aside(self, key: str, reason: str, name: str) -> None:
+        """Copy into the folder with the reason header prepended (streamed, never all in memory), then remove."""
         path = self._locate(key)
         if path is None:
             return
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return
-        folder = self._failed_folder()
+        folder = self._folder(name)
         temporary = folder / "tmp" / key
-        temporary.write_bytes(_reason_header(reason, raw) + raw)
+        try:
+            with open(path, "rb") as source, open(temporary, "wb") as target:
+                target.write(_reason_header(reason, source.read(4096).split(b"\n", 1)[0] + b"\n"))
+                source.seek(0)
+                shutil.copyfileobj(source, target)
+        except FileNotFoundError:
+            temporary.unlink(missing_ok=True)
+            return
         os.rename(temporary, folder / "new" / key)
         try:
             path.unlink()
         except FileNotFoundError:
             pass
 
-    def failed_keys(self) -> list[str]:
-        """Keys of the mails set aside, for operators and tests."""
-        folder = self._failed_folder()
+    def _keys(self, name: str) -> list[str]:
+        folder = self._folder(name)
         return sorted(entry.name.partition(self._colon)[0] for sub in ("new", "cur")
                       for entry in os.scandir(folder / sub) if entry.is_file() and not entry.name.startswith("."))
 
-    def _failed_folder(self) -> Path:
+    def _folder(self, name: str) -> Path:
         try:
-            self._box.get_folder(FAILED_FOLDER)
+            self._box.get_folder(name)
         except mailbox.NoSuchMailboxError:
-            self._box.add_folder(FAILED_FOLDER)
-        return self.path / f".{FAILED_FOLDER}"
+            self._box.add_folder(name)
+        return self.path / f".{name}"
 
     def _locate(self, key: str) -> Path | None:
         if not key or "/" in key or "\\" in key or key.startswith(".") or self._colon in key:
@@ -114,6 +162,11 @@ class MailDrop:
                 continue
             for entry in entries:
                 yield subdir, entry
+
+
+def _read_file(path: Path, limit: int | None) -> bytes:
+    with open(path, "rb") as file:
+        return file.read() if limit is None else file.read(limit)
 
 
 def _flags(info: str) -> str:

@@ -22,7 +22,8 @@ CAMPAIGN_FIELDS = {
     "query": {"name", "topic"},
 }
 REPLY_FIELDS = {"answer": {"reference", "answer"}, "case": {"reference", "topic"}, "unclear": {"reference"},
-                "follow_up": {"reference"}, "withdrawn": {"reference"}}
+                "follow_up": {"reference"}, "withdrawn": {"reference"},
+                "over_limit": {"reference", "limit", "max_size"}}
 CALL_TEXTS = {"call_greeting": {"name"}, "call_ask_birth_date": set(), "call_not_confirmed": set(), "call_ended": set(),
               "call_confirmed_appointment": set()}
 CHANNELS = ("phone", "email")

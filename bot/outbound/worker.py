@@ -14,7 +14,6 @@ import asyncio
 import datetime as dt
 import logging
 import os
-from zoneinfo import ZoneInfo
 
 import redis
 
@@ -29,9 +28,9 @@ from bot.outbound.config import get_outbound
 from bot.outbound.delivery import Deliverer
 from bot.outbound.store import OutboundStore
 from bot.registry import get_registry
+from bot.clock import TIMEZONE
 
 logger = logging.getLogger("outbound")
-TIMEZONE = ZoneInfo("Europe/Berlin")
 
 
 def local_now() -> dt.datetime:

@@ -98,7 +98,9 @@ class Assistant:
     def _start(self) -> "Assistant":
         first = self._settings(self.rasa_ports[0])
         env = process_env(first)
-        cmds = commands(first, self.token)
+        self.token, self.rest_token = env["RASA_AUTH_TOKEN"], env["REST_TOKEN"]
+        self.internal_token = env["INTERNAL_TOKEN"]
+        cmds = commands(first)
         if "redis" in cmds:
             self.start_process("redis", cmds["redis"], env)
         self.start_process("actions", cmds["actions"], env)
@@ -129,7 +131,7 @@ class Assistant:
 
     def start_rasa(self, index: int) -> None:
         settings = self._settings(self.rasa_ports[index])
-        self.start_process(f"rasa{index}", commands(settings, self.token)["rasa"], process_env(settings))
+        self.start_process(f"rasa{index}", commands(settings)["rasa"], process_env(settings))
 
     def wait_rasa(self, index: int) -> None:
         wait_http(f"http://127.0.0.1:{self.rasa_ports[index]}/", 240, self.processes[f"rasa{index}"],
@@ -137,14 +139,15 @@ class Assistant:
 
     @property
     def redis_url(self) -> str:
-        return self.external_redis or f"redis://127.0.0.1:{self.redis_port}/0"
+        return self._settings(self.rasa_ports[0]).effective_redis_url  # with the embedded Redis's password
 
     def url(self, index: int = 0) -> str:
         return f"http://127.0.0.1:{self.rasa_ports[index]}"
 
     def say(self, sender: str, message: str, index: int = 0) -> list[dict]:
         response = requests.post(f"{self.url(index)}/webhooks/rest/webhook",
-                                 json={"sender": sender, "message": message}, timeout=60)
+                                 json={"sender": sender, "message": message}, timeout=60,
+                                 headers={"Authorization": f"Bearer {self.rest_token}"})
         response.raise_for_status()
         return response.json()
 

@@ -44,7 +44,7 @@ def live(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("live")
     accounts = Accounts(data_dir / "desk_users.json")
     for name, role in (("anna", "agent"), ("ben", "agent"), ("sara", "supervisor"), ("eddi", "editor"),
-                       ("lena", "agent")):
+                       ("lena", "agent"), ("kira", "agent")):
         accounts.add(name, role, PASSWORD)
     limits = {"CHAT_LIMIT_PER_ADDRESS": "100000/60", "DESK_LIMIT_PER_ADDRESS": "100000/60"}  # all tests share 127.0.0.1
     nlu_copy = tmp_path_factory.mktemp("nlu") / "nlu"
@@ -195,7 +195,7 @@ def test_restarts_lose_no_queue_entry_ownership_or_transcript(live):
     assert session.post(f"{live.desk_url}/api/claim", json={"sender": owned}, headers={"X-CSRF-Token": csrf}).ok
     live.stop_process("desk")
     settings = live._settings(live.rasa_ports[0])
-    live.start_process("desk", commands(settings, live.token)["desk"], process_env(settings))
+    live.start_process("desk", commands(settings)["desk"], process_env(settings))
     live.wait_desk()
     live.stop_process("rasa0")
     live.start_rasa(0)
@@ -301,7 +301,7 @@ def test_action_server_down_gives_an_apology_within_seconds_and_recovers(live):
         assert time.time() - started < 16
     finally:
         settings = live._settings(live.rasa_ports[0])
-        live.start_process("actions", commands(settings, live.token)["actions"], process_env(settings))
+        live.start_process("actions", commands(settings)["actions"], process_env(settings))
         wait_http(f"http://127.0.0.1:{live.action_port}/health", 120, live.processes["actions"],
                   live.data_dir / "actions.log")
     recovered = widget.say("wann hat nord offen")
@@ -416,7 +416,7 @@ def test_a_flooding_client_is_slowed_down_and_others_are_unaffected(live):
 
     def post(_):
         return requests.post(f"{live.url()}/webhooks/rest/webhook", json={"sender": flood, "message": "hallo"},
-                             timeout=60)
+                             timeout=60, headers={"Authorization": f"Bearer {live.rest_token}"})
 
     with ThreadPoolExecutor(8) as pool:
         responses = list(pool.map(post, range(30)))
@@ -424,7 +424,8 @@ def test_a_flooding_client_is_slowed_down_and_others_are_unaffected(live):
     assert refused and all(r.status_code in (200, 429) for r in responses)
     assert "sehr viele Nachrichten" in refused[0].json()["message"]
     calm = requests.post(f"{live.url()}/webhooks/rest/webhook", json={"sender": f"calm-{uuid.uuid4().hex}",
-                                                                      "message": "wann hat nord offen"}, timeout=60)
+                                                                      "message": "wann hat nord offen"}, timeout=60,
+                         headers={"Authorization": f"Bearer {live.rest_token}"})
     assert calm.status_code == 200 and "Nord" in calm.text
 
     errors: list[str] = []
@@ -453,7 +454,7 @@ def restart_redis(live) -> None:
 
     settings = live._settings(live.rasa_ports[0])
     live.stop_process("redis")  # SIGTERM: Redis writes its append-only file and exits
-    live.start_process("redis", commands(settings, live.token)["redis"], process_env(settings))
+    live.start_process("redis", commands(settings)["redis"], process_env(settings))
     wait_for_redis(live.redis_url, timeout=30)
 
 
@@ -481,7 +482,7 @@ def test_redis_restart_mid_booking_and_mid_handover_loses_nothing(live):
         assert "Service Center" in down or "technisch" in down.lower(), down  # an apology, never silence
     finally:
         settings = live._settings(live.rasa_ports[0])
-        live.start_process("redis", commands(settings, live.token)["redis"], process_env(settings))
+        live.start_process("redis", commands(settings)["redis"], process_env(settings))
         from bot.redis_server import wait_for_redis
 
         wait_for_redis(live.redis_url, timeout=30)
@@ -528,7 +529,7 @@ def test_roles_types_and_sizes_are_enforced_on_every_desk_entry_point(live):
     for frame in ("kein json", '{"type": "unbekannt"}', "{" * 10_000):
         socket.send(frame)
     assert agent.get(f"{live.desk_url}/api/me").status_code == 200  # still up, still logged in
-    agent.post(f"{live.desk_url}/logout", allow_redirects=False)
+    agent.post(f"{live.desk_url}/logout", headers=headers, allow_redirects=False)  # logout needs the CSRF token
     socket.send("ping")
     closed = False
     try:
@@ -647,3 +648,98 @@ def test_editor_reviews_collected_messages_and_assigns_them_as_training_data(liv
             expect(page.locator(".learn-group", has_text="wie ist das wetter")).to_have_count(0)
         finally:
             browser.close()
+
+
+def _crisis_lines() -> list[str]:
+    from bot.safety.texts import get_safety
+
+    lines = get_safety().lines
+    return [lines[name] for name in ("telefonseelsorge", "telefonseelsorge_2", "telefonseelsorge_kurz", "notruf")]
+
+
+def test_a_crisis_in_the_web_chat_tops_the_queue_marked_krise_in_the_desk(live):
+    """Crisis first in the browser: the citizen gets the crisis lines at once, the agent's desk shows the
+    conversation on top of the queue, marked KRISE, above an earlier urgent entry, with an alert."""
+    from playwright.sync_api import expect, sync_playwright
+
+    client = redis.Redis.from_url(live.redis_url)
+    Handover(client).enqueue(f"urgent-{uuid.uuid4().hex}", priority="urgent", summary="wartet schon dringend")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            agent = browser.new_context().new_page()
+            browser_login(agent, live, "kira")  # lena is locked out by the lockout test
+            expect(agent.locator("#me")).to_contain_text("kira")
+            citizen = browser.new_context().new_page()
+            citizen.goto(f"{live.url(1)}/webhooks/webchat/")
+            expect(citizen.locator("#chat-status")).to_have_text("Verbunden")
+            citizen.fill("#chat-input", "ich weiss nicht mehr weiter, ich will nicht mehr leben")
+            citizen.keyboard.press("Enter")
+            first_answer = citizen.locator(".msg.bot").first
+            for number in _crisis_lines():
+                expect(first_answer).to_contain_text(number)
+            expect(citizen.locator(".msg.bot").last).to_contain_text("verbinde Sie jetzt")
+            top = agent.locator("#queue li").first
+            expect(top).to_have_class(re.compile(r"\bcrisis\b"))
+            expect(top).to_contain_text("KRISE")
+            expect(top).to_contain_text("ich will nicht mehr leben")
+            expect(agent.locator("#alert")).to_contain_text("KRISE")
+        finally:
+            browser.close()
+    queue = Handover(client).queue()
+    assert queue[0].priority == "crisis" and queue[0].topic == "Krise"
+    crisis_cases = CaseStore(client).search(kind="krise")
+    assert crisis_cases and crisis_cases[0]["priority"] == "crisis"
+    for entry in queue:  # leave the queue empty for the other tests
+        Handover(client).leave_queue(entry.sender)
+
+
+def test_a_citizen_waiting_for_a_person_who_writes_a_crisis_moves_to_the_top(live):
+    client = redis.Redis.from_url(live.redis_url)
+    handover = Handover(client)
+    handover.mark_present("ben")
+    handover.enqueue(f"earlier-{uuid.uuid4().hex}", priority="urgent", summary="wartet schon")
+    widget = WidgetClient(live)
+    try:
+        assert "Position" in widget.say("ich will mit einem menschen sprechen")
+        assert handover.queue()[-1].sender == widget.session["session_id"]
+        answer = widget.say("ich halt das alles nicht mehr aus, ich kann nicht mehr")
+        assert all(number in answer for number in _crisis_lines()), answer
+        assert handover.queue()[0].sender == widget.session["session_id"]
+        assert handover.queue()[0].priority == "crisis"
+    finally:
+        widget.close()
+        for entry in handover.queue():
+            handover.leave_queue(entry.sender)
+        client.delete("ho:presence:ben")
+
+
+def test_a_caller_in_crisis_hears_the_crisis_lines_and_goes_to_the_top_of_the_queue(live):
+    """The same answer spoken (real Piper audio) and a transfer to the queue marked Krise. The caller's
+    words are given at the dialogue boundary (the packaged test recogniser is Korean)."""
+    import asyncio
+
+    from tests.integration.test_voice import VoiceClient
+
+    client = redis.Redis.from_url(live.redis_url)
+    Handover(client).mark_present("sara")
+
+    async def scenario():
+        async with VoiceClient(live) as caller:
+            await caller.send({"type": "start", "rate": 8000})
+            ready = await caller.wait_for(lambda e: e["type"] == "ready")
+            await caller.wait_for(lambda e: e["type"] == "audio-stop")  # the greeting was spoken
+            before, start = caller.audio_bytes, len(caller.events)
+            await caller.send({"type": "text", "text": "ja hallo also ich will mich umbringen ich kann nicht mehr"})
+            await caller.wait_for(lambda e: e["type"] == "handover" and e["state"] == "queued")
+            await caller.wait_for(lambda e: e["type"] == "audio-stop" and caller.audio_bytes > before)
+            said = [e for e in caller.events[start:] if e["type"] == "bot"]
+            return ready["session"], said
+
+    sender, said = asyncio.run(scenario())
+    assert all(number in said[0]["text"] for number in _crisis_lines()), said  # the crisis lines come first
+    assert "BG-Nummer" not in " ".join(e["text"] for e in said)
+    entry = next(e for e in Handover(client).queue() if e.sender == sender)
+    assert entry.priority == "crisis" and entry.channel == "voice"
+    Handover(client).leave_queue(sender)
+    client.delete("ho:presence:sara")

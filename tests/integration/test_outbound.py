@@ -125,7 +125,7 @@ def post(assistant, tmp_path_factory):
     drop_dir = tmp_path_factory.mktemp("mail") / "eingang"
     phone = Phone(assistant.audiosocket_port, assistant.redis_url)
     with running_ami_server(on_answer=phone.on_answer) as ami:
-        env = {"REDIS_URL": assistant.redis_url, "RASA_URL": assistant.url(0), "RASA_AUTH_TOKEN": assistant.token,
+        env = {"REDIS_URL": assistant.redis_url, "RASA_URL": assistant.url(0), "INTERNAL_TOKEN": assistant.internal_token,
                "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "MAILDROP_DIR": str(drop_dir),
                "OUTBOUND_INTERVAL": "0.5", "OUTBOUND_REMINDER_TIME": "", "CONTENT_DIR": str(content),
                "AMI_HOST": "127.0.0.1", "AMI_PORT": str(ami.port), "AMI_USER": "assistant",

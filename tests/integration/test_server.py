@@ -108,8 +108,8 @@ def test_socketio_channel_answers(assistant):
     ('{"message": "hallo"}', 400),
 ])
 def test_broken_rest_requests_get_a_clear_german_error(assistant, body, status):
-    response = requests.post(f"{assistant.url()}/webhooks/rest/webhook", data=body,
-                             headers={"Content-Type": "application/json"}, timeout=10)
+    response = requests.post(f"{assistant.url()}/webhooks/rest/webhook", data=body, timeout=10,
+                             headers={"Content-Type": "application/json", "Authorization": f"Bearer {assistant.rest_token}"})
     assert response.status_code == status
     message = response.json()["message"]
     assert any(word in message for word in ("JSON", "„sender“", "„message“")), message
@@ -154,9 +154,19 @@ def test_restarted_rasa_server_keeps_the_conversation(assistant):
     assert "um 22 € über dem Richtwert" in texts(assistant.say(sender, "2 personen"))
 
 
-@pytest.mark.parametrize("message", ["a" * 100_000, "wann habt ihr offen " * 5_000, "\x00\x01\ufffd", " "])
+@pytest.mark.parametrize("message", ["a" * 5_000, "wann habt ihr offen " * 250, "\x00\x01\ufffd", " "],
+                         ids=["5000 a", "long question", "control characters", "blank"])
 def test_bad_input_gets_a_german_answer_and_the_server_stays_up(assistant, message):
     sender = str(uuid.uuid4())
     answer = texts(assistant.say(sender, message))
     assert answer.strip(), "no answer"
+    assert "Öffnungszeiten" in texts(assistant.say(sender, "öffnungszeiten"))
+
+
+@pytest.mark.parametrize("message", ["a" * 100_000, "wann habt ihr offen " * 5_000], ids=["100000 a", "100000 words"])
+def test_messages_over_the_limit_get_a_german_400_and_the_server_stays_up(assistant, message):
+    sender = str(uuid.uuid4())
+    response = requests.post(f"{assistant.url()}/webhooks/rest/webhook", json={"sender": sender, "message": message},
+                             headers={"Authorization": f"Bearer {assistant.rest_token}"}, timeout=30)
+    assert response.status_code == 400 and "zu lang" in response.json()["message"]
     assert "Öffnungszeiten" in texts(assistant.say(sender, "öffnungszeiten"))

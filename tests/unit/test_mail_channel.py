@@ -126,8 +126,9 @@ def test_reply_quoting_the_reference_joins_that_case(channel, redis_client):
     drop.add(mail("Hallo", "Erste Nachricht"))
     mail_channel.process_pending()
     [case] = CaseStore(redis_client).search(kind="email")
-    drop.add(mail(f"AW: Hallo [{case['id']}]", "Hier noch der Nachweis.", attachment=b"%PDF nachweis"))
-    drop.add(mail(f"AW: Hallo [{case['id']}]", "Ich bin jemand anderes.", sender="fremd@beispiel.de"))
+    subject = f"AW: {replies(recorder)[0]['Subject']}"  # the answer quotes the number with its check token
+    drop.add(mail(subject, "Hier noch der Nachweis.", attachment=b"%PDF nachweis"))
+    drop.add(mail(subject, "Ich bin jemand anderes.", sender="fremd@beispiel.de"))
     mail_channel.process_pending()
     cases = CaseStore(redis_client)
     updated = cases.raw(case["id"])
@@ -166,3 +167,59 @@ def test_agent_reply_goes_to_the_sender_and_is_noted(channel, redis_client):
     other = CaseStore(redis_client).create("lob", {}, NOW)
     with pytest.raises(LookupError):
         reply_from_agent(redis_client, mail_channel.settings, other, "x", "anna", NOW)
+
+
+def _crisis_numbers() -> list[str]:
+    from bot.safety.texts import get_safety
+
+    lines = get_safety().lines
+    return [lines[n] for n in ("telefonseelsorge", "telefonseelsorge_2", "telefonseelsorge_kurz", "notruf")]
+
+
+def test_a_crisis_by_mail_gets_the_crisis_lines_at_once_and_an_urgent_case_with_alert(channel, redis_client):
+    mail_channel, drop, recorder = channel
+    pubsub = redis_client.pubsub()
+    pubsub.subscribe("ho:events")
+    drop.add(mail("Hallo", "sehr geehrte damen und herren, wegen der rückforderung: ich weiss nicht mehr weiter "
+                           "und denke seit tagen daran mir das leben zu nehmen. mit freundlichen grüßen"))
+    mail_channel.process_pending()
+    [case] = CaseStore(redis_client).search(kind="krise")
+    assert case["priority"] == "crisis" and case["channel"] == "E-Mail"
+    [reply] = replies(recorder)
+    body = text_of(reply)
+    assert all(number in body for number in _crisis_numbers()) and case["id"] in body
+    assert body.index(_crisis_numbers()[0]) < body.index(case["id"])  # the numbers come first
+    alerts = []
+    while (message := pubsub.get_message(timeout=0.3)) is not None:
+        if message["type"] == "message":
+            alerts.append(message["data"])
+    assert any(b"crisis_alert" in a and case["id"].encode() in a for a in alerts)
+
+
+def test_a_crisis_in_a_reply_to_an_open_case_is_not_just_a_note(channel, redis_client):
+    """Follow-ups are joined to their case; a crisis in one still gets the crisis answer first."""
+    mail_channel, drop, recorder = channel
+    drop.add(mail("Hallo", "Erste Nachricht"))
+    mail_channel.process_pending()
+    drop.add(mail(f"AW: {replies(recorder)[0]['Subject']}", "ich kann nicht mehr. ich will nicht mehr leben."))
+    mail_channel.process_pending()
+    assert CaseStore(redis_client).search(kind="krise")
+    assert all(number in text_of(replies(recorder)[-1]) for number in _crisis_numbers())
+
+
+def test_no_money_by_mail_is_a_priority_callback_case_with_help_for_today(channel, redis_client):
+    mail_channel, drop, recorder = channel
+    drop.add(mail("Geld", "das geld ist immer noch nicht gekommen und wir haben nichts mehr zu essen"))
+    mail_channel.process_pending()
+    [case] = CaseStore(redis_client).search(kind="notlage")
+    assert case["priority"] == "high"
+    body = text_of(replies(recorder)[0])
+    assert "Vorschuss" in body and case["id"] in body
+
+
+def test_a_worried_question_by_mail_is_no_threat_and_no_crisis(channel, redis_client):
+    mail_channel, drop, _ = channel
+    drop.add(mail("Hallo", "was passiert wenn meine miete zu teuer ist? muss ich dann ausziehen?"))
+    mail_channel.process_pending()
+    kinds = [c["kind"] for c in CaseStore(redis_client).search()]
+    assert kinds == ["email"]

@@ -30,3 +30,12 @@ def test_one_flooding_conversation_does_not_block_another(redis_client, monkeypa
 def test_without_redis_messages_still_get_through():
     limiter = RateLimiter(redis.Redis(port=1, socket_connect_timeout=0.2))
     assert limiter.hit("k", 1, 10).allowed and limiter.hit("k", 1, 10).allowed
+
+
+def test_a_conversation_has_a_daily_cap_that_bounds_its_tracker(redis_client, monkeypatch):
+    monkeypatch.setenv("CHAT_LIMIT_PER_SESSION", "1000/10")
+    monkeypatch.setenv("CHAT_LIMIT_PER_SESSION_DAY", "3/86400")
+    limiter = RateLimiter(redis_client)
+    verdicts = [limiter.hits(citizen_checks("long", "10.0.0.2")).allowed for _ in range(4)]
+    assert verdicts == [True, True, True, False]
+    assert redis_client.ttl("rl:chat:d:long") > 86000

@@ -3,6 +3,8 @@
   "use strict";
   var me = null, current = null, lastLine = 0;
   var ROLE = { citizen: "Bürger/in", bot: "Assistent", agent: "Service Center", system: "System" };
+  var PRIORITY = { crisis: "KRISE", urgent: "DRINGEND", high: "hoch", normal: "normal" };
+  var CHANNEL = { webchat: "Chat", voice: "Anruf", rest: "Schnittstelle", "E-Mail": "E-Mail" };
 
   function api(path, body) {
     return fetch(path, {
@@ -30,12 +32,12 @@
     list.innerHTML = "";
     data.queue.forEach(function (entry) {
       var li = document.createElement("li");
-      if (entry.priority === "urgent") { li.className = "urgent"; }
+      if (entry.priority === "urgent" || entry.priority === "crisis") { li.className = entry.priority; }
       var head = document.createElement("p");
       head.innerHTML = "";
       var prio = document.createElement("span");
       prio.className = "prio";
-      prio.textContent = { urgent: "DRINGEND", high: "hoch", normal: "normal" }[entry.priority] + " · ";
+      prio.textContent = (PRIORITY[entry.priority] || entry.priority) + " · ";
       head.appendChild(prio);
       head.appendChild(document.createTextNode("wartet " + minutes(entry.waiting) + " · Thema: " + (entry.topic || "–") +
         " · " + (entry.channel === "voice" ? "Anruf" : "Chat")));
@@ -101,6 +103,10 @@
         if (event.type === "released" || event.type === "closed") { open(current); }
       }
       if (event.type === "supervisor_alert") { showAlert("Achtung: Drohung im Chat (Vorgang " + event.case + "): " + event.text); }
+      if (event.type === "crisis_alert") {
+        showAlert("KRISE: Eine Person braucht jetzt Hilfe (" + (CHANNEL[event.channel] || event.channel) + ", Vorgang " +
+          event.case + ")." + (event.person === "now" ? " Sie steht oben in der Warteschlange: bitte sofort übernehmen." : ""));
+      }
     };
     ws.onclose = function () { setTimeout(connect, 1000); };
     setInterval(function () { if (ws.readyState === 1) { ws.send("ping"); } }, 15000);
@@ -261,6 +267,13 @@
     });
   });
 
+  function changeCase(id, body) {  // refused changes (other office, foreign assignee) get the server's German text
+    api("/api/cases/" + encodeURIComponent(id), body).then(function (r) {
+      if (r.status >= 400) { showAlert(r.message || "Die Änderung wurde abgelehnt."); }
+      loadCases();
+    });
+  }
+
   function loadCases() {
     var params = new URLSearchParams();
     ["kind", "office", "status"].forEach(function (name) {
@@ -277,7 +290,7 @@
       data.cases.forEach(function (c) {
         var row = document.createElement("tr");
         if (c.priority !== "normal") { row.className = "priority-" + c.priority; }
-        [c.id, caseKinds[c.kind] || c.kind, c.priority, c.status, c.summary, c.assignee || "–"].forEach(function (value) {
+        [c.id, caseKinds[c.kind] || c.kind, PRIORITY[c.priority] || c.priority, c.status, c.summary, c.assignee || "–"].forEach(function (value) {
           var cell = document.createElement("td"); cell.textContent = value; row.appendChild(cell);
         });
         var cell = document.createElement("td");
@@ -286,18 +299,18 @@
         show.addEventListener("click", function () { openCase(c.id); });
         var take = document.createElement("button");
         take.type = "button"; take.textContent = "Übernehmen";
-        take.addEventListener("click", function () { api("/api/cases/" + c.id, { change: "assignee" }).then(loadCases); });
+        take.addEventListener("click", function () { changeCase(c.id, { change: "assignee" }); });
         var next = document.createElement("select");
         next.setAttribute("aria-label", "Status von " + c.id);
         ["neu", "in_bearbeitung", "erledigt"].forEach(function (s) {
           var o = document.createElement("option"); o.value = s; o.textContent = s; o.selected = s === c.status; next.appendChild(o);
         });
-        next.addEventListener("change", function () { api("/api/cases/" + c.id, { change: "status", value: next.value }).then(loadCases); });
+        next.addEventListener("change", function () { changeCase(c.id, { change: "status", value: next.value }); });
         var note = document.createElement("button");
         note.type = "button"; note.textContent = "Notiz";
         note.addEventListener("click", function () {
           var text = window.prompt("Notiz zu " + c.id);
-          if (text) { api("/api/cases/" + c.id, { change: "note", value: text }).then(loadCases); }
+          if (text) { changeCase(c.id, { change: "note", value: text }); }
         });
         cell.appendChild(show); cell.appendChild(take); cell.appendChild(next); cell.appendChild(note);
         row.appendChild(cell);
@@ -347,7 +360,9 @@
 
   api("/api/me").then(function (data) {
     me = data;
-    document.getElementById("me").textContent = data.user + " (" + ({ supervisor: "Supervisor", editor: "Redaktion" }[data.role] || "Agent") + ")";
+    document.getElementById("logout-csrf").value = data.csrf;  // logout is a state change: it needs the token
+    document.getElementById("me").textContent = data.user + " (" + ({ supervisor: "Supervisor", editor: "Redaktion" }[data.role] || "Agent") +
+      (data.office ? ", Geschäftsstelle " + data.office : "") + ")";
     if (data.role === "editor" || data.role === "supervisor") {
       document.getElementById("learn-view").hidden = false;
       loadLearning();

@@ -8,6 +8,7 @@
   var statusLine = document.getElementById("chat-status");
   var typingLine = document.getElementById("chat-typing");
   var sessionId = localStorage.getItem("jc-session");
+  var resume = localStorage.getItem("jc-resume"); // the server's secret for this browser: without it no resume
   var lastId = 0; // highest transcript line shown
   var basePath = window.location.pathname.replace(/\/[^/]*$/, "");
   var socket = io(window.location.origin, { path: "/webchat/socket.io", transports: ["websocket", "polling"] });
@@ -66,12 +67,14 @@
   }
 
   socket.on("connect", function () {
-    socket.emit("session_request", { session_id: sessionId });
+    socket.emit("session_request", { session_id: sessionId, resume: resume });
   });
   socket.on("disconnect", function () { statusLine.textContent = "Verbindung unterbrochen – neuer Versuch …"; });
   socket.on("session_confirm", function (data) {
+    if (data.session_id !== sessionId) { lastId = 0; log.innerHTML = ""; } // a new conversation
     sessionId = data.session_id;
     localStorage.setItem("jc-session", sessionId);
+    if (data.resume) { resume = data.resume; localStorage.setItem("jc-resume", resume); }
     statusLine.textContent = "Verbunden";
     socket.emit("history", { session_id: sessionId, after_id: lastId });
     if (data.handover === "agent") { statusLine.textContent = "Sie schreiben mit dem Service Center"; }

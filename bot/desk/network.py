@@ -1,0 +1,36 @@
+"""Who is asking: the client address behind trusted proxies, and which origins may open the desk websocket.
+
+- DESK_TRUSTED_PROXIES (comma-separated IPs or CIDRs, default empty): when the TCP peer is one of them, the
+  client is the right-most address of X-Forwarded-For that is not a trusted proxy. Without it the peer is
+  the client and X-Forwarded-For is ignored (anyone can write that header).
+- DESK_ALLOWED_ORIGINS (comma-separated, e.g. `https://desk.example`): origins besides the desk's own that
+  may open the websocket. The own origin is the scheme (https behind TLS, see `behind_tls`) and the Host
+  header of the request.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+from aiohttp import web
+
+from bot import netaddr
+
+def client_address(request: web.Request) -> str:
+    """The address failed logins and floods are counted for (bot/netaddr.py, with DESK_TRUSTED_PROXIES)."""
+    return netaddr.client_address(request.remote or "", request.headers.getall("X-Forwarded-For", []),
+                                  trusted=os.environ.get("DESK_TRUSTED_PROXIES", ""))
+
+
+def _allowed_origins() -> set[str]:
+    return {o.strip().rstrip("/").lower() for o in os.environ.get("DESK_ALLOWED_ORIGINS", "").split(",") if o.strip()}
+
+
+def origin_allowed(request: web.Request, behind_tls: Callable[[web.Request], bool]) -> bool:
+    """The Origin header names the desk itself or an origin in DESK_ALLOWED_ORIGINS; a missing one is refused."""
+    origin = request.headers.get("Origin", "").strip().rstrip("/").lower()
+    if not origin or origin == "null":
+        return False
+    own = f"{'https' if behind_tls(request) else 'http'}://{request.host}".lower()
+    return origin == own or origin in _allowed_origins()

@@ -1,0 +1,58 @@
+"""Secrets off command lines, the Rasa wrapper's arguments, the embedded Redis configuration."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from bot.rasa_server import rasa_arguments
+from bot.redis_server import embedded_command
+from bot.run import commands, process_env
+from bot.settings import load_settings
+
+
+def test_a_token_starting_with_a_dash_is_still_a_value():
+    """The bug seen on about one fresh install in 64: `--auth-token -X…` stopped argparse."""
+    import argparse
+
+    from rasa.cli.arguments.run import add_server_arguments
+
+    args = rasa_arguments(["--port", "5005"], {"RASA_AUTH_TOKEN": "-Xabc", "CORS_ORIGINS": ""})
+    parser = argparse.ArgumentParser()
+    add_server_arguments(parser)
+    parsed, _ = parser.parse_known_args(args[1:])
+    assert parsed.auth_token == "-Xabc" and "--cors" not in args
+
+
+def test_without_a_token_the_rasa_api_does_not_start():
+    with pytest.raises(SystemExit):
+        rasa_arguments([], {})
+
+
+def test_cors_origins_are_only_the_configured_ones():
+    args = rasa_arguments([], {"RASA_AUTH_TOKEN": "t", "CORS_ORIGINS": "https://www.jobcenter-musterstadt.de"})
+    assert args[args.index("--cors") + 1:] == ["https://www.jobcenter-musterstadt.de"]
+
+
+def test_no_command_line_holds_a_secret(tmp_path, monkeypatch):
+    for name in ("RASA_AUTH_TOKEN", "REST_TOKEN", "ACTION_TOKEN", "INTERNAL_TOKEN", "REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings({"DATA_DIR": str(tmp_path)})
+    env = process_env(settings)
+    secrets = [env[k] for k in ("RASA_AUTH_TOKEN", "REST_TOKEN", "ACTION_TOKEN", "INTERNAL_TOKEN")]
+    secrets.append(settings.embedded_redis_password)
+    assert all(secrets) and len(set(secrets)) == len(secrets)
+    for command in commands(settings).values():
+        assert not any(secret in command for secret in secrets), command
+    for path in (tmp_path / "secrets").iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_the_embedded_redis_keeps_its_password_in_a_private_file_and_never_evicts(tmp_path):
+    command = embedded_command(6399, tmp_path / "redis", password="geheim")
+    assert "geheim" not in " ".join(command)
+    config = tmp_path / "redis" / "redis.conf"
+    text = config.read_text()
+    assert "requirepass geheim" in text and "maxmemory-policy noeviction" in text
+    assert stat.S_IMODE(config.stat().st_mode) == 0o600
