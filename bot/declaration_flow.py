@@ -41,7 +41,8 @@ class Step:
 def new_state(declaration: Declaration, first_message: str, catalogue: Catalogue) -> dict[str, Any]:
     """A fresh dialogue; a choice the first message already names ("P-Konto-Bescheinigung") is taken."""
     state: dict[str, Any] = {"intent": declaration.intent, "id": uuid.uuid4().hex, "stage": "fields", "fields": {}}
-    if first_message and not first_message.startswith("/"):
+    # a bare number is a menu answer, not a choice named in the first message
+    if first_message and not first_message.startswith("/") and not first_message.strip().isdigit():
         for item in declaration.fields:
             if item.type in ("choice", "document") and not item.when:
                 options = _options(item, catalogue)
@@ -128,8 +129,8 @@ def prompt(declaration: Declaration, state: dict, catalogue: Catalogue, content:
         items = [f for f in applicable(declaration, state, catalogue) if f.key in state["fields"] and f.type != "confirm"]
         return Reply("Was möchten Sie korrigieren?", tuple(Button(f.label, f.label, raw=True) for f in items))
     item = pending(declaration, state, catalogue)
-    if item is None:
-        return Reply("")
+    if item is None:  # everything is answered: the summary is the next question
+        return prompt(declaration, {**state, "stage": "confirm"}, catalogue, content)
     text, _ = fill(content, item.ask)
     buttons: tuple[Button, ...] = ()
     if item.type in ("choice", "document", "delivery"):

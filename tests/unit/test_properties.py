@@ -22,7 +22,8 @@ WORDS = st.lists(st.sampled_from(["vom", "bis", "1.12.", "28.12.", "5.1.", "morg
                                   "450", "€", "Montag", "seit", "31.02.", "-", "–", "weiß nicht", "Post", "Link",
                                   "Straße", "12", "50667", "Musterstadt", "@", "0171"]), max_size=8).map(" ".join)
 ANSWERS = st.one_of(GERMAN, WORDS)
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: CI gets the same examples on every run (reproducible); raise max_examples locally to explore
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 
 
 @PROPERTY
