@@ -302,6 +302,9 @@ _THREAT_POSSIBLE_MORE = (
 # Announcing legal steps is a right, not a menace.
 _LEGAL = _rx(r" anwalt| anwaltin| klage| gericht| widerspruch| dienstaufsicht| presse| beschwerde| rechtsweg")
 
+# Giving up benefits ("ich möchte kein Geld mehr vom Jobcenter") is a waiver, not an emergency.
+_WAIVER = _rx(r" k\w{0,4} (?:geld|kohle|cent|leistungen|bürgergeld) mehr (?:vom|von|bekommen|beziehen|haben|nehmen)\b")
+
 # ------------------------------------------------------------------------------------------- no money today
 _URGENT_NEED = _rx(
     r" kein(?:en)? (?:geld|cent|euro|pfenig) mehr(?! (?:vom|von|bekommen|beziehen|haben))| (?:gar|uberhaupt|absolut|null) kein(?:en)? (?:geld|cent)| keinen cent\b",
@@ -401,6 +404,6 @@ def assess(text: str) -> Verdict:
         return Verdict(THREAT, "threat")
     if _THREAT_POSSIBLE.search(folded) and not _LEGAL.search(folded.replace(" nicht vor gericht", " ")):
         return Verdict(THREAT_POSSIBLE, "threat_possible")
-    if _URGENT_NEED.search(folded):
+    if _URGENT_NEED.search(_WAIVER.sub(" ", folded)):
         return Verdict(URGENT_NEED, "urgent_need")
     return Verdict(NONE)
