@@ -33,13 +33,25 @@ def topic_macro(intents: dict[str, float]) -> float:
     return round(sum(values) / len(values), 4) if values else 0.0
 
 
+def safety_overrides(errors: list[dict]) -> dict[str, int]:
+    """Topic examples the safety layer took for a crisis, an acute need or a threat, per topic intent."""
+    taken: dict[str, int] = defaultdict(int)
+    for error in errors:
+        predicted = (error.get("intent_prediction") or {}).get("name", "")
+        if error.get("intent") not in SAFETY_INTENTS and predicted in SAFETY_INTENTS:
+            taken[error["intent"]] += 1
+    return dict(taken)
+
+
 def topic_f1(report: dict, errors: list[dict]) -> dict[str, float]:
-    """F1 per topic intent, measured on the topic examples: a safety example (crisis, threat, …) taken for a
-    topic counts against the safety gate (make test-safety), not against that topic's precision."""
+    """F1 per topic intent, for the intent classifier alone: a safety example (crisis, threat, …) taken for a
+    topic counts against the safety gate (make test-safety), and a topic example the safety layer took over
+    is left out here and bounded by its own gate (tests/nlu_gate.py: at most 0.5 % of the topic examples)."""
     stolen: dict[str, int] = defaultdict(int)
     for error in errors:
         if error.get("intent") in SAFETY_INTENTS:
             stolen[(error.get("intent_prediction") or {}).get("name", "")] += 1
+    taken = safety_overrides(errors)
     result = {}
     for name, scores in report.items():
         if name in NOT_INTENTS or name in SAFETY_INTENTS or not isinstance(scores, dict):
@@ -47,24 +59,10 @@ def topic_f1(report: dict, errors: list[dict]) -> dict[str, float]:
         true_positives = scores["recall"] * scores["support"]
         predicted = true_positives / scores["precision"] if scores["precision"] else 0.0
         precision = true_positives / (predicted - stolen[name]) if predicted - stolen[name] > 0 else 0.0
-        recall = scores["recall"]
+        support = scores["support"] - taken.get(name, 0)
+        recall = true_positives / support if support > 0 else 0.0
         result[name] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return result
-NOTABLE = 0.03  # an intent's F1 change worth naming
-
-
-def load_results(folder: Path) -> tuple[dict, list[dict]]:
-    report = json.loads((folder / "intent_report.json").read_text(encoding="utf-8"))
-    errors_path = folder / "intent_errors.json"
-    errors = json.loads(errors_path.read_text(encoding="utf-8")) if errors_path.exists() else []
-    return report, errors
-
-
-def figures(report: dict, errors: list[dict] | None = None) -> dict:
-    intents = {k: round(v["f1-score"], 4) for k, v in sorted(report.items())
-               if k not in NOT_INTENTS and isinstance(v, dict)}
-    topics = topic_f1(report, errors or [])
-    return {"macro_f1": topic_macro(topics) if topics else topic_macro(intents), "intents": intents}
 
 
 def confused_pairs(errors: list[dict], limit: int = 10) -> list[tuple[str, str, int, list[str]]]:

@@ -94,7 +94,7 @@ class SafetyCheck(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"keep_confidence": {CRISIS: 0.45, URGENT_NEED: 0.6}, "min_words": 7, "negatives": 20000,
+        return {"keep_confidence": {CRISIS: 0.45, URGENT_NEED: 0.6}, "min_words": 5, "negatives": 20000,
                 "C": 30.0, "max_iter": 3000, "class_weight": None, "random_state": 42, "max_chars": 2000}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage | None = None,
