@@ -65,6 +65,23 @@ def topic_f1(report: dict, errors: list[dict]) -> dict[str, float]:
     return result
 
 
+NOTABLE = 0.03  # an intent's F1 change worth naming
+
+
+def load_results(folder: Path) -> tuple[dict, list[dict]]:
+    report = json.loads((folder / "intent_report.json").read_text(encoding="utf-8"))
+    errors_path = folder / "intent_errors.json"
+    errors = json.loads(errors_path.read_text(encoding="utf-8")) if errors_path.exists() else []
+    return report, errors
+
+
+def figures(report: dict, errors: list[dict] | None = None) -> dict:
+    intents = {k: round(v["f1-score"], 4) for k, v in sorted(report.items())
+               if k not in NOT_INTENTS and isinstance(v, dict)}
+    topics = topic_f1(report, errors or [])
+    return {"macro_f1": topic_macro(topics) if topics else topic_macro(intents), "intents": intents}
+
+
 def confused_pairs(errors: list[dict], limit: int = 10) -> list[tuple[str, str, int, list[str]]]:
     pairs: Counter = Counter()
     examples: dict[tuple[str, str], list[str]] = defaultdict(list)
