@@ -148,7 +148,7 @@ def shield(client: redis.Redis, sender: str, text: str) -> str:
 
     A crisis or a threat is never hidden (the safety check must see it), nor a text without a date
     ("abbrechen", "mit einem Menschen sprechen")."""
-    if not client.exists(f"ident:await:{sender}") or not looks_like_birth_date(text):
+    if not looks_like_birth_date(text) or not client.exists(f"ident:await:{sender}"):  # local check first
         return text
     from bot.safety.detect import CRISIS, THREAT, assess
 

@@ -57,6 +57,29 @@ def build_pipeline(config: dict[str, Any]) -> Pipeline:
     return Pipeline([("features", features), ("classifier", classifier)])
 
 
+class LinearModel:
+    """A fitted `build_pipeline` with fast probabilities, shared by the intent classifier and the safety
+    check (bot/safety/component.py). scikit-learn's predict_proba multiplies the sparse features with the
+    transposed (Fortran-ordered) coefficients, which copies the whole 70 000 x 44 matrix on every call:
+    6 ms of the 7 ms a message cost (see docs/performance.md). The weights are made C-ordered once here."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        classifier = pipeline.named_steps["classifier"]
+        self.features = pipeline.named_steps["features"]
+        self.classes = [str(c) for c in classifier.classes_]
+        self.weights = np.ascontiguousarray(classifier.coef_.T)
+        self.intercept = classifier.intercept_.copy()
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Same result as the pipeline's predict_proba (multinomial logistic regression), without the copy."""
+        scores = self.features.transform(texts) @ self.weights + self.intercept
+        if scores.shape[1] == 1:  # two classes: scikit-learn's binary form, expit(s) = softmax([0, s])
+            scores = np.hstack([np.zeros_like(scores), scores])
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        return scores / scores.sum(axis=1, keepdims=True)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class GermanIntentClassifier(GraphComponent, IntentClassifier):
     MODEL_FILE = "german_intent_classifier.joblib"
@@ -72,27 +95,15 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self.pipeline = pipeline
-        self._weights: np.ndarray | None = None
+        self._model: LinearModel | None = None
         if pipeline is not None:
             self._prepare_weights()
 
     def _prepare_weights(self) -> None:
-        """The classifier's weights as one C-ordered matrix, made once. scikit-learn's predict_proba multiplies
-        the sparse features with the transposed (Fortran-ordered) coefficients, which copies the whole
-        70 000 x 44 matrix on every call: 6 ms of the 7 ms a message cost (see docs/performance.md)."""
-        classifier = self.pipeline.named_steps["classifier"]
-        self._weights = np.ascontiguousarray(classifier.coef_.T)
-        self._intercept = classifier.intercept_.copy()
+        self._model = LinearModel(self.pipeline)
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        """Same result as the pipeline's predict_proba (multinomial logistic regression), without the copy."""
-        features = self.pipeline.named_steps["features"].transform(texts)
-        scores = features @ self._weights + self._intercept
-        if scores.shape[1] == 1:  # two classes: scikit-learn's binary form, expit(s) = softmax([0, s])
-            scores = np.hstack([np.zeros_like(scores), scores])
-        scores -= scores.max(axis=1, keepdims=True)
-        np.exp(scores, out=scores)
-        return scores / scores.sum(axis=1, keepdims=True)
+        return self._model.predict_proba(texts)
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,

@@ -16,9 +16,14 @@ import redis
 logger = logging.getLogger(__name__)
 
 _HIT = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1])) end
-return count
+-- one counter per key, ARGV[i] the window of KEYS[i]; all counted in one round trip
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('EXPIRE', key, tonumber(ARGV[i])) end
+  counts[i] = count
+end
+return counts
 """
 
 RATE_LIMITED = ("Sie senden sehr viele Nachrichten kurz hintereinander. Bitte warten Sie einen Moment und "
@@ -53,16 +58,16 @@ class RateLimiter:
         self._hit = client.register_script(_HIT)
 
     def hit(self, key: str, limit: int, window_seconds: int) -> Verdict:
+        return self.hits([(key, limit, window_seconds)])
+
+    def hits(self, checks: list[tuple[str, int, int]]) -> Verdict:
+        """All limits must allow; the first refusal counts once. One Redis round trip for all of them."""
         try:
-            count = int(self._hit(keys=[f"rl:{key}"], args=[window_seconds]))
+            counts = self._hit(keys=[f"rl:{key}" for key, _, _ in checks], args=[window for _, _, window in checks])
         except redis.RedisError as error:
             logger.warning("rate limiter unavailable, letting the request through: %s", error)
             return Verdict(True, False)
-        return Verdict(count <= limit, count == limit + 1)
-
-    def hits(self, checks: list[tuple[str, int, int]]) -> Verdict:
-        """All limits must allow; the first refusal counts once."""
-        verdicts = [self.hit(key, limit, window) for key, limit, window in checks]
+        verdicts = [Verdict(int(count) <= limit, int(count) == limit + 1) for count, (_, limit, _) in zip(counts, checks)]
         refused = [v for v in verdicts if not v.allowed]
         if not refused:
             return Verdict(True, False)

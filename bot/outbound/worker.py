@@ -28,13 +28,13 @@ from bot.outbound.config import get_outbound
 from bot.outbound.delivery import Deliverer
 from bot.outbound.store import OutboundStore
 from bot.registry import get_registry
-from bot.clock import TIMEZONE
+from bot.clock import now_local
 
 logger = logging.getLogger("outbound")
 
 
 def local_now() -> dt.datetime:
-    return dt.datetime.now(TIMEZONE).replace(tzinfo=None, microsecond=0)
+    return now_local()
 
 
 def planner(client: redis.Redis) -> Planner:

@@ -36,8 +36,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu import build_pipeline, normalise_spelling
-from bot.safety.detect import CRISIS, NONE, THREAT, THREAT_POSSIBLE, URGENT_NEED, assess
+from bot.nlu import LinearModel, build_pipeline, normalise_spelling
+from bot.safety.detect import CRISIS, NONE, THREAT, THREAT_POSSIBLE, URGENT_NEED, Verdict, assess
 
 SAFETY_INTENTS = (CRISIS, THREAT, THREAT_POSSIBLE, URGENT_NEED)
 MODEL_CLASSES = (CRISIS, URGENT_NEED)  # what the model may decide on its own; threats: rules only
@@ -46,11 +46,13 @@ logger = logging.getLogger(__name__)
 
 
 def decide(text: str, ranking: list[dict[str, Any]], keep_confidence: dict[str, float],
-           min_words: int = 3, model_scores: dict[str, float] | None = None) -> tuple[dict[str, Any], list[dict]]:
+           min_words: int = 3, model_scores: dict[str, float] | None = None,
+           verdict: Verdict | None = None) -> tuple[dict[str, Any], list[dict]]:
     """The intent and ranking after the safety check (plain function, tested without Rasa).
 
-    `ranking`: the intent classifier's; `model_scores`: this component's model's class probabilities."""
-    verdict = assess(text)
+    `ranking`: the intent classifier's; `model_scores`: this component's model's class probabilities;
+    `verdict`: the rules' decision, if already made."""
+    verdict = verdict or assess(text)
     kind, confidence = verdict.kind, 1.0
     if kind == NONE and model_scores and len(text.split()) >= min_words:
         for name in MODEL_CLASSES:
@@ -103,6 +105,7 @@ class SafetyCheck(GraphComponent):
         self.keep_confidence = {str(k): float(v) for k, v in self.config["keep_confidence"].items()}
         self.min_words = int(self.config["min_words"])
         self._model_storage, self._resource, self.pipeline = model_storage, resource, pipeline
+        self._model = LinearModel(pipeline) if pipeline is not None else None
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -117,6 +120,7 @@ class SafetyCheck(GraphComponent):
             return self._resource
         self.pipeline = build_pipeline(self.config)
         self.pipeline.fit(texts, labels)
+        self._model = LinearModel(self.pipeline)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self.pipeline, directory / self.MODEL_FILE)
         return self._resource
@@ -132,20 +136,23 @@ class SafetyCheck(GraphComponent):
         return cls(config, model_storage, resource, pipeline)
 
     def scores(self, texts: list[str]) -> list[dict[str, float]]:
-        if self.pipeline is None or not texts:
+        if self._model is None or not texts:
             return [{} for _ in texts]
         prepared = [normalise_spelling(t[-int(self.config["max_chars"]):]) for t in texts]
-        probabilities = np.asarray(self.pipeline.predict_proba(prepared))
-        classes = [str(c) for c in self.pipeline.classes_]
-        return [dict(zip(classes, map(float, row))) for row in probabilities]
+        return [dict(zip(self._model.classes, map(float, row))) for row in self._model.predict_proba(prepared)]
 
     def process(self, messages: list[Message]) -> list[Message]:
-        for message, model_scores in zip(messages, self.scores([m.get(TEXT) or "" for m in messages])):
+        texts = [m.get(TEXT) or "" for m in messages]
+        verdicts = [assess(t) for t in texts]
+        # the model only decides for messages the rules left open and that are long enough: score just those
+        open_ = [i for i, t in enumerate(texts) if len(t.split()) >= self.min_words and verdicts[i].kind == NONE]
+        scored = dict(zip(open_, self.scores([texts[i] for i in open_])))
+        for index, message in enumerate(messages):
             ranking = list(message.get(INTENT_RANKING_KEY) or [])
             if not ranking and message.get(INTENT):
                 ranking = [message.get(INTENT)]
-            intent, ranking = decide(message.get(TEXT) or "", ranking, self.keep_confidence, self.min_words,
-                                     model_scores)
+            intent, ranking = decide(texts[index], ranking, self.keep_confidence, self.min_words, scored.get(index),
+                                     verdicts[index])
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
