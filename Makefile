@@ -23,7 +23,7 @@ $(VENV)/.installed: requirements.txt constraints.txt
 	@touch $@
 
 run: setup $(MODEL)
-	$(PY) -m bot.run
+	$(PY) -m bot.runtime.run
 
 train: setup $(MODEL)
 

@@ -4,14 +4,13 @@ Importing this package loads and validates the content, so the action server ref
 with broken content files (the error names file and line).
 """
 
-from bot.redact import install_log_redaction
+from bot.core.redact import install_log_redaction
 
 install_log_redaction()  # the action server's logs carry no personal data
 
-from bot.calendar import get_calendar  # noqa: E402
+from bot.appointments.calendar import get_calendar  # noqa: E402
 from bot.content import get_content  # noqa: E402
-from bot.declarations import get_catalogue  # noqa: E402
-
+from bot.declarations.catalogue import get_catalogue  # noqa: E402
 from bot.safety.texts import get_safety  # noqa: E402
 
 get_content()
@@ -53,6 +52,13 @@ from actions.handover import (  # noqa: E402
     ActionThreat,
     ValidateCallbackForm,
 )
+from actions.knowledge import (  # noqa: E402
+    ActionAnswer,
+    ActionContact,
+    ActionHousingCosts,
+    ActionInform,
+    ActionOpeningHours,
+)
 from actions.outbound import (  # noqa: E402
     ActionAskConsentChannel,
     ActionAskConsentConfirm,
@@ -66,13 +72,6 @@ from actions.outbound import (  # noqa: E402
     ValidateOutboundForm,
 )
 from actions.safety import ActionCrisis, ActionThreatPossible, ActionUrgentNeed  # noqa: E402
-from actions.knowledge import (  # noqa: E402
-    ActionAnswer,
-    ActionContact,
-    ActionHousingCosts,
-    ActionInform,
-    ActionOpeningHours,
-)
 
 __all__ = [
     "ActionAskConsentChannel",

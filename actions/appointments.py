@@ -1,7 +1,7 @@
 """Appointment flows: book, move, cancel and look up, each a Rasa form with identification first.
 
 The forms only collect and validate answers; the work (offers, atomic booking, cancelling, moving)
-happens in bot/booking.py and bot/appointments.py. Booking, moving and cancelling run when the
+happens in bot/appointments/booking.py and bot/appointments/store.py. Booking, moving and cancelling run when the
 citizen confirms, inside the form, so that a slot taken in the meantime leads straight to new offers.
 """
 
@@ -15,17 +15,17 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import now_local, send
-from bot import booking
-from bot.appointments import get_book
-from bot.calendar import find_type, get_calendar
-from bot.cases import CaseStore
+from bot.appointments import booking
+from bot.appointments.calendar import find_type, get_calendar
+from bot.appointments.store import get_book
+from bot.cases.store import CaseStore
 from bot.content import Button, get_content
-from bot.dates import Wish, WishError, parse_wish
-from bot.knowledge import Reply, template
-from bot import identity
-from bot.privacy import link_conversation
-from bot.registry import MAX_ATTEMPTS, Customer, find_birth_date, find_number, get_registry
-from bot.textparse import find_office
+from bot.identity import guard as identity
+from bot.identity.registry import MAX_ATTEMPTS, Customer, find_birth_date, find_number, get_registry
+from bot.knowledge.answers import Reply, template
+from bot.language.dates import Wish, WishError, parse_wish
+from bot.language.textparse import find_office
+from bot.privacy.duties import link_conversation
 
 FLOW_SLOTS = ["id_number", "id_birth_date", "appointment_type", "appointment_office", "appointment_wish",
               "appointment_choice", "appointment_confirm", "appointment_ref", "cancel_reason", "appointment_offer",
@@ -53,7 +53,7 @@ def reset_flow() -> list[dict[str, Any]]:
 def identified(customer: Customer, tracker: Tracker) -> dict[str, Any]:
     """Slots of an identified conversation, linked to the person (Auskunft, Löschung).
     The date of birth is checked, never stored or read back; the identification expires after
-    30 minutes without use (bot/identity.py)."""
+    30 minutes without use (bot/identity/guard.py)."""
     link_conversation(get_book().redis, customer.id, tracker.sender_id)
     identity.IdentityGuard(get_book().redis).succeeded(customer.id)
     identity.mark_identified(get_book().redis, tracker.sender_id, customer.id)
@@ -89,7 +89,7 @@ def refused(dispatcher: CollectingDispatcher, refusal: identity.Refusal) -> dict
 
 class IdentifyingFormValidation(FormValidationAction, ABC):
     """Shared validation: abort words, identification (3 attempts per conversation, and the limits of
-    bot/identity.py across conversations), then the form's own slots."""
+    bot/identity/guard.py across conversations), then the form's own slots."""
 
     @abstractmethod
     def name(self) -> str: ...

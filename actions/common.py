@@ -5,8 +5,8 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.clock import TIMEZONE, now, now_local  # noqa: F401  (one clock for actions and channels)
-from bot.knowledge import Reply
+from bot.core.clock import TIMEZONE, now, now_local  # noqa: F401  (one clock for actions and channels)
+from bot.knowledge.answers import Reply
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
@@ -29,7 +29,7 @@ def learn(tracker: Tracker, reason: str) -> None:
     or was unsure (redacted; see bot/editor/learning.py). Never disturbs the conversation."""
     import logging
 
-    from bot.appointments import redis_client
+    from bot.core.redis_server import redis_client
     from bot.editor.learning import UNSURE_BELOW, LearningInbox
 
     message = tracker.latest_message or {}

@@ -2,8 +2,8 @@
 one Rasa form, `declaration_form`, driven by content/declarations.yml.
 
 The form asks for identification where the declaration needs it (same slots and checks as the
-appointment flows) and then for `decl_value` again and again; bot/declaration_flow.py decides what
-each answer means and what to ask next, and bot/declaration_submit.py creates the case.
+appointment flows) and then for `decl_value` again and again; bot/declarations/flow.py decides what
+each answer means and what to ask next, and bot/declarations/submit.py creates the case.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.appointments import ID_SLOTS, IdentifyingFormValidation, reset_flow, say
 from actions.common import current_intent, message_text, now_local, send
 from actions.handover import hand_over, report_threat
-from bot import declaration_flow as flow
-from bot.appointments import get_book, redis_client
+from bot.appointments.store import get_book
 from bot.content import Button, get_content
-from bot.declaration_submit import Submitter, link_reply, submit
-from bot.declarations import get_catalogue
-from bot.knowledge import answer_for_intent, fill
+from bot.core.redis_server import redis_client
+from bot.declarations import flow
+from bot.declarations.catalogue import get_catalogue
+from bot.declarations.submit import Submitter, link_reply, submit
+from bot.knowledge.answers import answer_for_intent, fill
 
 FINISHED = ("send", "aborted", "link")
 THREAT_CONFIDENCE = 0.6

@@ -9,9 +9,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import learn, message_text, send
-from bot import knowledge
 from bot.content import get_content
-from bot.dialogue import consecutive_misses
+from bot.language.dialogue import consecutive_misses
+from bot.knowledge import answers as knowledge
 
 
 class ActionFallback(Action):

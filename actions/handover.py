@@ -11,14 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointments import say
 from actions.common import now_local, send
-from bot import knowledge
-from bot.appointments import redis_client
-from bot.booking import is_abort
-from bot.cases import CaseStore
-from bot.fields import EMAIL, PHONE
+from bot.appointments.booking import is_abort
+from bot.cases.store import CaseStore
 from bot.content import Button, get_content
-from bot.handover import Handover
-from bot.handover_policy import LIVE_CHANNELS, live_queue_available, wait_estimate_minutes
+from bot.core.redis_server import redis_client
+from bot.declarations.fields import EMAIL, PHONE
+from bot.handover.routing import LIVE_CHANNELS, live_queue_available, wait_estimate_minutes
+from bot.handover.state import Handover
+from bot.knowledge import answers as knowledge
 
 
 def topic_and_summary(tracker: Tracker) -> tuple[str, str]:

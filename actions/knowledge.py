@@ -9,9 +9,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import current_intent, learn, message_text, now, send
-from bot import knowledge
 from bot.content import get_content
-from bot.dialogue import consecutive_misses, is_miss
+from bot.language.dialogue import consecutive_misses, is_miss
+from bot.knowledge import answers as knowledge
 
 KDU = "kdu"
 OPENING_HOURS = "opening_hours"

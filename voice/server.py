@@ -19,8 +19,8 @@ from pathlib import Path
 import redis
 from aiohttp import WSMsgType, web
 
-from bot.redact import install_log_redaction
-from bot.webheaders import security_headers
+from bot.core.redact import install_log_redaction
+from bot.core.webheaders import security_headers
 from voice import models
 from voice.audio import SUPPORTED_RATES
 from voice.audiosocket import AudioSocketCall
@@ -49,7 +49,7 @@ class Gateway:
         self.handover = None
         self.outbound = None
         if redis_url:
-            from bot.handover import Handover
+            from bot.handover.state import Handover
             from bot.outbound.store import OutboundStore
 
             client = redis.Redis.from_url(redis_url)
@@ -175,7 +175,7 @@ class Gateway:
     async def relay(self) -> None:
         import redis.asyncio as aioredis
 
-        from bot.handover import EVENTS
+        from bot.handover.state import EVENTS
 
         while self.redis_url:
             try:

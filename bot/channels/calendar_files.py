@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Awaitable, Callable
 
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
-
-from rasa.core.channels.channel import InputChannel, UserMessage
 
 
 class CalendarFileChannel(InputChannel):
@@ -29,8 +28,8 @@ class CalendarFileChannel(InputChannel):
 
         @files.route("/ics/<token>", methods=["GET"])
         async def ics(request: Request, token: str) -> response.HTTPResponse:
-            from bot.appointments import get_book
-            from bot.booking import ics_file
+            from bot.appointments.booking import ics_file
+            from bot.appointments.store import get_book
 
             record = get_book().by_ics_token(token) if len(token) < 100 else None
             if record is None or record.status != "booked":

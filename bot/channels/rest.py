@@ -7,10 +7,10 @@ and flood protection.
 - Broken JSON, a body that is not an object, a missing or malformed sender, a message that is not text,
   a message longer than 5,000 characters, or `metadata` that is not an object get a 400 with a German
   explanation; a sender or client address sending too much gets 429.
-- The client address (behind a trusted proxy: the real client, bot/netaddr.py) travels as message
-  metadata, for the identification limits (bot/identity.py).
+- The client address (behind a trusted proxy: the real client, bot/core/netaddr.py) travels as message
+  metadata, for the identification limits (bot/identity/guard.py).
 - While the dialogue waits for a date of birth, the answer is replaced by a placeholder before it reaches
-  the tracker (bot/identity.py).
+  the tracker (bot/identity/guard.py).
 Everything else is Rasa's own RestInput. The voice channel is the same with the internal token.
 """
 
@@ -25,8 +25,8 @@ from rasa.core.channels.rest import RestInput
 from sanic.exceptions import SanicException
 from sanic.request import Request
 
-from bot.netaddr import client_address
-from bot.ratelimit import RATE_LIMITED, citizen_checks, shared_limiter
+from bot.core.netaddr import client_address
+from bot.core.ratelimit import RATE_LIMITED, citizen_checks, shared_limiter
 
 SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 MAX_MESSAGE_CHARS = 5000
@@ -98,8 +98,8 @@ class CheckedRestInput(RestInput):
         return sender
 
     def _extract_message(self, req: Request) -> Optional[Text]:
-        from bot.appointments import redis_client
-        from bot.identity import shield
+        from bot.core.redis_server import redis_client
+        from bot.identity.guard import shield
 
         body = _body(req)
         return shield(redis_client(), body["sender"], body["message"])

@@ -26,17 +26,17 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 import redis
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from socketio import AsyncServer
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-
-from bot.clock import now_local as _local_now
-from bot.identity import shield
-from bot.netaddr import client_address
-from bot.handover import EVENTS, Handover
-from bot.ratelimit import RATE_LIMITED, citizen_checks, shared_limiter
+from bot.core.clock import now_local as _local_now
+from bot.core.netaddr import client_address
+from bot.core.ratelimit import RATE_LIMITED, citizen_checks, shared_limiter
+from bot.core.redis_server import redis_url
+from bot.handover.state import EVENTS, Handover
+from bot.identity.guard import shield
 from bot.safety.response import crisis_while_with_person
 
 logger = logging.getLogger(__name__)
@@ -58,14 +58,14 @@ TOO_LONG = "Ihre Nachricht ist zu lang. Bitte fassen Sie Ihr Anliegen in höchst
 @lru_cache(maxsize=1)
 def _handover() -> Handover:
     """One Handover (and Redis connection pool) per process, created on first use."""
-    from bot.appointments import redis_client
+    from bot.core.redis_server import redis_client
 
     return Handover(redis_client())
 
 
 def _apology() -> str:
     from bot.content import get_content
-    from bot.knowledge import template
+    from bot.knowledge.answers import template
 
     return template(get_content(), "technical_problem")
 
@@ -152,12 +152,12 @@ class WebchatInput(InputChannel):
 
     async def _relay_events(self, sio: AsyncServer) -> None:
         """Forward handover events from any process to the sockets connected here."""
+
         import redis.asyncio as aioredis
-        import os
 
         while True:
             try:
-                client = aioredis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6380/0"))
+                client = aioredis.from_url(redis_url())
                 pubsub = client.pubsub()
                 await pubsub.subscribe(EVENTS)
                 async for message in pubsub.listen():
@@ -182,7 +182,7 @@ class WebchatInput(InputChannel):
             await sio.emit("handover", {"state": "agent" if kind == "claimed" else "bot"}, room=sender)
 
     async def _send_queue_status(self, sio: AsyncServer) -> None:
-        from bot.handover_policy import wait_estimate_minutes
+        from bot.handover.routing import wait_estimate_minutes
 
         handover = _handover()
         entries = await asyncio.to_thread(handover.queue)

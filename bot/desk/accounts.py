@@ -71,7 +71,7 @@ class Accounts:
 
 
 def accounts_path() -> Path:
-    from bot.settings import load_settings
+    from bot.core.settings import load_settings
 
     return Path(os.environ.get("DESK_USERS_FILE") or load_settings().data_dir / "desk_users.json")
 

@@ -14,7 +14,7 @@ import json
 
 from aiohttp import web
 
-from bot.cases import BUILTIN_KINDS
+from bot.cases.store import BUILTIN_KINDS
 from bot.desk.access import AccessLog, Scope
 from bot.desk.network import client_address
 
@@ -45,7 +45,7 @@ class CaseViews:
     async def cases(self, request: web.Request) -> web.Response:
         """The inbox: one line per case, the content only in the (logged) detail view."""
         from bot.content import get_content
-        from bot.declarations import get_catalogue
+        from bot.declarations.catalogue import get_catalogue
 
         session, found = self._search_cases(request)
         offices = Scope(session).offices({key: office.name for key, office in get_content().offices.items()})
@@ -53,7 +53,7 @@ class CaseViews:
                                   "kinds": {**BUILTIN_KINDS, **get_catalogue().kinds()}, "offices": offices})
 
     async def case(self, request: web.Request) -> web.Response:
-        from bot.consent import CHANNELS, ConsentStore
+        from bot.outbound.consent import CHANNELS, ConsentStore
 
         session, scope = self._scoped(request)
         case = self._case(request, scope)

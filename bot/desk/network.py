@@ -15,10 +15,11 @@ from typing import Callable
 
 from aiohttp import web
 
-from bot import netaddr
+from bot.core import netaddr
+
 
 def client_address(request: web.Request) -> str:
-    """The address failed logins and floods are counted for (bot/netaddr.py, with DESK_TRUSTED_PROXIES)."""
+    """The address failed logins and floods are counted for (bot/core/netaddr.py, with DESK_TRUSTED_PROXIES)."""
     return netaddr.client_address(request.remote or "", request.headers.getall("X-Forwarded-For", []),
                                   trusted=os.environ.get("DESK_TRUSTED_PROXIES", ""))
 

@@ -1,7 +1,7 @@
 """Agent desk: login, live queue, claim, chat with the citizen, hand back, close; supervisor view.
 
 An aiohttp server (`python -m bot.desk.server`, started by `make run`). All state is in Redis
-(bot/handover.py), so desks and Rasa servers can run as several processes. Pushes to the browser go
+(bot/handover/state.py), so desks and Rasa servers can run as several processes. Pushes to the browser go
 over one websocket per desk (only from the desk's own or listed origins); actions are small JSON POSTs
 protected by the session cookie (HttpOnly, SameSite=Strict) and a CSRF token header.
 
@@ -24,7 +24,10 @@ import redis
 import redis.asyncio as aioredis
 from aiohttp import WSMsgType, web
 
-from bot.cases import CaseStore
+from bot.cases.store import CaseStore
+from bot.core.ratelimit import RateLimiter
+from bot.core.redis_server import redis_url
+from bot.core.webheaders import security_headers
 from bot.desk.access import AccessLog, Scope, conversation_readers, mark_handled
 from bot.desk.accounts import Accounts, accounts_path
 from bot.desk.campaignviews import CampaignViews
@@ -33,10 +36,8 @@ from bot.desk.learnviews import LearnViews
 from bot.desk.login import LoginViews
 from bot.desk.loginlimit import LoginLimiter
 from bot.desk.network import client_address, origin_allowed
-from bot.handover import EVENTS, Handover
-from bot.handover_policy import wait_estimate_minutes
-from bot.ratelimit import RateLimiter
-from bot.webheaders import security_headers
+from bot.handover.routing import wait_estimate_minutes
+from bot.handover.state import EVENTS, Handover
 
 logger = logging.getLogger("desk")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -63,7 +64,7 @@ def behind_tls(request: web.Request) -> bool:
 
 def flood_guard(limiter: "RateLimiter"):
     """Too many requests from one address (DESK_LIMIT_PER_ADDRESS, default 600 per minute) get 429."""
-    from bot.ratelimit import _limit
+    from bot.core.ratelimit import _limit
 
     count, seconds = _limit("DESK_LIMIT_PER_ADDRESS", "600/60")
 
@@ -281,7 +282,7 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews):
 
     async def retention_loop(self, app: web.Application) -> None:
         """Delete cases and appointment records past their retention period, hourly."""
-        from bot.privacy import PrivacyOffice, Retention
+        from bot.privacy.duties import PrivacyOffice, Retention
 
         while True:
             try:
@@ -348,7 +349,7 @@ def create_app(redis_url: str, accounts: Accounts) -> web.Application:
 
 
 def main() -> None:
-    from bot.redact import install_log_redaction
+    from bot.core.redact import install_log_redaction
 
     install_log_redaction()
     logging.basicConfig(level=logging.INFO)
@@ -358,7 +359,7 @@ def main() -> None:
         print(f"Erstes Desk-Konto angelegt: admin / {password}  (nur jetzt sichtbar; "
               f"weitere Konten: python -m bot.desk.accounts add NAME agent)", flush=True)
     port = int(os.environ.get("DESK_PORT", "8081"))
-    web.run_app(create_app(os.environ.get("REDIS_URL", "redis://127.0.0.1:6380/0"), accounts),
+    web.run_app(create_app(redis_url(), accounts),
                 host=os.environ.get("DESK_HOST", "127.0.0.1"), port=port, print=None)
 
 

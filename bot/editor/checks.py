@@ -23,8 +23,8 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from bot import PROJECT_ROOT
-from bot.redact import contains_personal_data
-from bot.yamlsource import Problem
+from bot.core.redact import contains_personal_data
+from bot.core.yamlsource import Problem
 
 MIN_EXAMPLES = 10
 URL = re.compile(r"https?://[^\s\"'<>)]+|\{website\}[^\s\"'<>)]*")
@@ -87,7 +87,7 @@ def personal_data(text: str, allowed: set[str]) -> list[str]:
     wrong check digit or the published example IBANs, e-mail addresses at example.org/.com/.net/.de,
     phone numbers starting 0123. Street names and first names are fine; a date of birth alone is not
     identifying and counts only together with another identifier."""
-    from bot.fields import iban_is_valid
+    from bot.declarations.fields import iban_is_valid
 
     compact = text.upper()
     for value in allowed:

@@ -19,7 +19,7 @@ from pathlib import Path
 import redis
 
 from bot import PROJECT_ROOT
-from bot.redact import redact
+from bot.core.redact import redact
 
 ITEMS = "learn:items"  # hash id -> JSON
 BY_TEXT = "learn:by_text"  # hash redacted text -> id (one entry per text, counted)

@@ -24,7 +24,7 @@ from pathlib import Path
 import requests
 
 from bot import PROJECT_ROOT
-from bot.settings import load_settings, secret
+from bot.core.settings import load_settings, secret
 
 ARCHIVE = PROJECT_ROOT / "models" / "archive"
 

@@ -31,13 +31,19 @@ from typing import Callable
 import redis
 import requests
 
-from bot.cases import CaseStore
-from bot.consent import ConsentStore, channels_in, wants_withdrawal
+from bot.cases.store import CaseStore
 from bot.content import get_content
-from bot.declarations import get_catalogue
-from bot.knowledge import answer_for_intent, contact, fill, opening_hours
-from bot.mail.auth import (NOT_CONSENTED, Reference, SenderCheck, find_reference, follow_up_problem, sender_check,
-                           withdrawal_problem)
+from bot.declarations.catalogue import get_catalogue
+from bot.knowledge.answers import answer_for_intent, contact, fill, opening_hours
+from bot.mail.auth import (
+    NOT_CONSENTED,
+    Reference,
+    SenderCheck,
+    find_reference,
+    follow_up_problem,
+    sender_check,
+    withdrawal_problem,
+)
 from bot.mail.incoming import IncomingMail, parse, parse_headers
 from bot.mail.limits import HEAD_BYTES, LIMIT_SUMMARIES, LIMIT_TEXT, SIZE, head, limit_reason, limit_values, max_lines
 from bot.mail.maildrop import QUARANTINE_FOLDER, Entry, MailDrop
@@ -45,6 +51,7 @@ from bot.mail.replies import reply_body, reply_from_agent, send_answer
 from bot.mail.settings import MailSettings, mail_settings
 from bot.mail.smtp import TransientMailError
 from bot.outbound.config import get_outbound
+from bot.outbound.consent import ConsentStore, channels_in, wants_withdrawal
 
 # reply_from_agent lives in bot/mail/replies.py; the desk imports it from here
 __all__ = ["Handled", "MailChannel", "channel_from_env", "rasa_nlu", "reply_from_agent"]
@@ -176,7 +183,7 @@ class MailChannel:
 
         if intent == "threat" and confidence >= THREAT_CONFIDENCE:
             case = self._case(mail, "drohung", "Drohung per E-Mail", customer, priority="urgent")
-            from bot.handover import Handover
+            from bot.handover.state import Handover
 
             Handover(self.redis).publish({"type": "supervisor_alert", "sender": f"mail:{mail.sender}", "case": case,
                                           "text": mail.cleaned[:300]})
@@ -203,7 +210,7 @@ class MailChannel:
     def _safety_first(self, mail: IncomingMail, customer: str | None) -> Handled | None:
         """A crisis or an acute lack of money is handled before anything else, also in a reply to a case:
         an urgent case for the agents and an immediate answer (content/safety.yml)."""
-        from bot.handover import Handover
+        from bot.handover.state import Handover
         from bot.safety.detect import CRISIS, URGENT_NEED, assess
         from bot.safety.response import safety_text
 
@@ -287,7 +294,7 @@ class MailChannel:
                   **(extra or {})}
         office = ""
         if customer:
-            from bot.registry import get_registry
+            from bot.identity.registry import get_registry
 
             person = get_registry().find(customer)
             office = person.office if person else ""
@@ -317,8 +324,8 @@ class MailChannel:
 
 
 def channel_from_env(client: redis.Redis) -> MailChannel:
+    from bot.core.settings import load_settings, secret
     from bot.outbound.worker import local_now
-    from bot.settings import load_settings, secret
 
     settings = load_settings()
     token = os.environ.get("INTERNAL_TOKEN") or secret(settings.data_dir, "internal_token")

@@ -10,9 +10,9 @@ import datetime as dt
 
 import redis
 
-from bot.cases import CaseStore
+from bot.cases.store import CaseStore
 from bot.content import get_content
-from bot.knowledge import fill
+from bot.knowledge.answers import fill
 from bot.mail.auth import tagged
 from bot.mail.compose import compose, reply_subject
 from bot.mail.incoming import IncomingMail

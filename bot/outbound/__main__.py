@@ -76,13 +76,13 @@ def start_campaign(planner, args: argparse.Namespace, now: dt.datetime):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bot.appointments import redis_client
+    from bot.core.redis_server import redis_client
     from bot.outbound.worker import deliverer, local_now, planner, run_forever
 
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if args.command == "worker":
-        from bot.redact import install_log_redaction
+        from bot.core.redact import install_log_redaction
 
         install_log_redaction()
         asyncio.run(run_forever())

@@ -11,16 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot import booking
-from bot.appointments import AppointmentBook, Booking
-from bot.calendar import CalendarConfig, candidate_slots
-from bot.consent import ConsentStore
+from bot.appointments import booking
+from bot.appointments.calendar import CalendarConfig, candidate_slots
+from bot.appointments.store import AppointmentBook, Booking
 from bot.content import Content
-from bot.formatting import WEEKDAY_NAMES, date as format_date
-from bot.knowledge import fill, holiday_name
+from bot.identity.registry import Customer, CustomerRegistry
+from bot.knowledge.answers import fill, holiday_name
+from bot.language.formatting import WEEKDAY_NAMES
+from bot.language.formatting import date as format_date
 from bot.outbound.config import OutboundConfig
+from bot.outbound.consent import ConsentStore
 from bot.outbound.store import Campaign, Contact, OutboundStore
-from bot.registry import Customer, CustomerRegistry
 
 KINDS = ("reminder", "cancellation", "wba", "event", "query")
 DEFAULT_CHANNELS = ("email", "phone")

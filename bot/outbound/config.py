@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot import PROJECT_ROOT
 from bot.content import JOBCENTER_PLACEHOLDERS, PLACEHOLDER, OpeningHours, _parse_hours, content_dir
-from bot.yamlsource import Node, Report, load
+from bot.core.yamlsource import Node, Report, load
 
 CAMPAIGN_FIELDS = {
     "reminder": {"name", "appointment", "type", "ref"},

@@ -14,12 +14,12 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
-from bot.consent import ConsentStore
 from bot.content import OpeningHours
 from bot.mail.compose import compose
 from bot.mail.settings import MailSettings
 from bot.mail.smtp import PermanentMailError, TransientMailError, send
 from bot.outbound.config import OutboundConfig
+from bot.outbound.consent import ConsentStore
 from bot.outbound.store import FINAL, Contact, OutboundStore
 
 logger = logging.getLogger("outbound")

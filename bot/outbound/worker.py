@@ -17,18 +17,18 @@ import os
 
 import redis
 
-from bot.appointments import AppointmentBook
-from bot.calendar import get_calendar
-from bot.consent import ConsentStore
+from bot.appointments.calendar import get_calendar
+from bot.appointments.store import AppointmentBook
 from bot.content import get_content
-from bot.knowledge import holiday_name
+from bot.core.clock import now_local
+from bot.identity.registry import get_registry
+from bot.knowledge.answers import holiday_name
 from bot.mail.settings import mail_settings
 from bot.outbound.campaigns import Planner
 from bot.outbound.config import get_outbound
+from bot.outbound.consent import ConsentStore
 from bot.outbound.delivery import Deliverer
 from bot.outbound.store import OutboundStore
-from bot.registry import get_registry
-from bot.clock import now_local
 
 logger = logging.getLogger("outbound")
 
@@ -75,7 +75,7 @@ async def tick(client: redis.Redis, delivery: Deliverer, mail_channel=None) -> N
 
 
 async def run_forever() -> None:
-    from bot.appointments import redis_client
+    from bot.core.redis_server import redis_client
     from bot.mail.channel import channel_from_env
 
     client = redis_client()

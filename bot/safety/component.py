@@ -4,7 +4,7 @@ Placed after the intent classifier and before the FallbackClassifier (config.yml
 (crisis, urgent_need, threat, threat_possible) belong to this component alone:
 - the rules of `detect.assess` find a crisis, a threat, a possible threat or an acute lack of money:
   that class becomes the intent with confidence 1.0, whatever the classifier said;
-- otherwise this component's own model (TF-IDF and logistic regression like bot/nlu.py, trained on
+- otherwise this component's own model (TF-IDF and logistic regression like bot/language/nlu.py, trained on
   bot/safety/data/training.yml plus the safety intents of data/nlu and, as "none", a sample of every
   other intent's examples) may find a crisis (probability >= 0.45) or an acute need (>= 0.6) in a
   message of at least five words, so a crisis phrasing the rules miss still reaches a person, while
@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import joblib
-import numpy as np
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -36,7 +35,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu import LinearModel, build_pipeline, normalise_spelling
+from bot.language.nlu import LinearModel, build_pipeline, normalise_spelling
 from bot.safety.detect import CRISIS, NONE, THREAT, THREAT_POSSIBLE, URGENT_NEED, Verdict, assess
 
 SAFETY_INTENTS = (CRISIS, THREAT, THREAT_POSSIBLE, URGENT_NEED)

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 import redis
 
-from bot import knowledge
-from bot.cases import CaseStore
+from bot.cases.store import CaseStore
 from bot.content import get_content
-from bot.handover import Handover
-from bot.handover_policy import LIVE_CHANNELS, live_queue_available
+from bot.handover.routing import LIVE_CHANNELS, live_queue_available
+from bot.handover.state import Handover
+from bot.knowledge import answers as knowledge
 from bot.safety.texts import get_safety
 
 CRISIS_TOPIC = "Krise"

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.content import JOBCENTER_PLACEHOLDERS, PLACEHOLDER, content_dir
-from bot.yamlsource import Node, Report, load
+from bot.core.yamlsource import Node, Report, load
 
 # text name -> placeholders the code fills in (besides the lines and the Jobcenter data)
 TEXTS: dict[str, set[str]] = {

@@ -1,6 +1,6 @@
 """Start the real assistant (embedded Redis, action server, Rasa servers) for integration tests.
 
-Uses the same commands as `make run` (bot/run.py), on free ports and a temporary data directory.
+Uses the same commands as `make run` (bot/runtime/run.py), on free ports and a temporary data directory.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 import requests
 
 from bot import PROJECT_ROOT
-from bot.run import commands, process_env
-from bot.settings import load_settings
+from bot.core.settings import load_settings
+from bot.runtime.run import commands, process_env
 
 
 def free_port() -> int:
@@ -107,11 +107,11 @@ class Assistant:
         self.start_process("desk", cmds["desk"], env)
         if self.voice:
             self.start_process("voice", cmds["voice"], env)
-        for index, port in enumerate(self.rasa_ports):
+        for index in range(len(self.rasa_ports)):
             self.start_rasa(index)
         wait_http(f"http://127.0.0.1:{self.action_port}/health", 120, self.processes["actions"],
                   self.data_dir / "actions.log")
-        for index, port in enumerate(self.rasa_ports):
+        for index in range(len(self.rasa_ports)):
             self.wait_rasa(index)
         self.wait_desk()
         if self.voice:

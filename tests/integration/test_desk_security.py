@@ -18,9 +18,9 @@ import redis
 import requests
 
 from bot import PROJECT_ROOT
-from bot.cases import CaseStore
+from bot.cases.store import CaseStore
 from bot.desk.accounts import Accounts
-from bot.handover import Handover
+from bot.handover.state import Handover
 from tests.integration.servers import Assistant
 from tests.integration.test_handover import BROWSER_ARGS, CHROMIUM, PASSWORD, browser_login, desk_session
 

@@ -17,10 +17,10 @@ import redis
 import requests
 import socketio
 
-from bot.cases import CaseStore
+from bot.cases.store import CaseStore
 from bot.desk.accounts import Accounts
-from bot.handover import Handover
-from bot.run import commands, process_env
+from bot.handover.state import Handover
+from bot.runtime.run import commands, process_env
 from tests.conftest import ROOT
 from tests.integration.servers import Assistant, packaged_voice_models, wait_http
 
@@ -450,7 +450,7 @@ def test_a_flooding_client_is_slowed_down_and_others_are_unaffected(live):
 
 
 def restart_redis(live) -> None:
-    from bot.redis_server import wait_for_redis
+    from bot.core.redis_server import wait_for_redis
 
     settings = live._settings(live.rasa_ports[0])
     live.stop_process("redis")  # SIGTERM: Redis writes its append-only file and exits
@@ -483,7 +483,7 @@ def test_redis_restart_mid_booking_and_mid_handover_loses_nothing(live):
     finally:
         settings = live._settings(live.rasa_ports[0])
         live.start_process("redis", commands(settings)["redis"], process_env(settings))
-        from bot.redis_server import wait_for_redis
+        from bot.core.redis_server import wait_for_redis
 
         wait_for_redis(live.redis_url, timeout=30)
     widget.close()

@@ -27,11 +27,11 @@ import requests
 from aiosmtpd.controller import Controller
 
 from bot import PROJECT_ROOT
-from bot.appointments import AppointmentBook
-from bot.calendar import get_calendar
-from bot.cases import CaseStore
-from bot.consent import ConsentStore
+from bot.appointments.calendar import get_calendar
+from bot.appointments.store import AppointmentBook
+from bot.cases.store import CaseStore
 from bot.mail.maildrop import MailDrop
+from bot.outbound.consent import ConsentStore
 from bot.outbound.store import OutboundStore
 from tests.asterisk_ami import running_ami_server
 from tests.integration.test_appointment_conversations import Conversation
@@ -159,7 +159,7 @@ def campaign_command(post, *args: str) -> str:
 
 def appointment_of(client: redis.Redis, customer: str, office: str):
     """The customer's next appointment; booked here when other tests cancelled or deleted the demo one."""
-    from bot.calendar import candidate_slots
+    from bot.appointments.calendar import candidate_slots
 
     book, now = AppointmentBook(client, get_calendar()), dt.datetime.now().replace(microsecond=0)
     upcoming = book.upcoming(customer, now)

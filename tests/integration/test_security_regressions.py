@@ -4,7 +4,6 @@ real Redis, real HTTP and socket.io. Each test reproduces an attack that worked 
 from __future__ import annotations
 
 import json
-import os
 import stat
 import threading
 import time
@@ -16,7 +15,7 @@ import redis
 import requests
 import socketio
 
-from bot import identity
+from bot.identity import guard as identity
 
 AYSE = ("12345BG0000003", "30.11.1990")  # used by no other test: the lock cannot disturb them
 
@@ -97,7 +96,7 @@ def test_a_session_id_alone_does_not_open_someone_elses_conversation(assistant):
     intruder = Widget(assistant, session_id=session_id)  # the id was seen, the secret was not
     assert intruder.confirm["session_id"] != session_id and intruder.history == []
     back = Widget(assistant, session_id=session_id, resume=secret)  # the owner's browser after a reload
-    assert back.confirm["session_id"] == session_id and any("nord" in l["text"] for l in back.history)
+    assert back.confirm["session_id"] == session_id and any("nord" in line["text"] for line in back.history)
     for widget in (owner, intruder, back):
         widget.sio.disconnect()
 
@@ -202,6 +201,6 @@ def test_a_button_click_is_recorded_with_the_offered_title_not_a_client_text(ass
                                       "display": "Ich überweise Ihnen 1000 Euro"})
     time.sleep(2)
     lines = [json.loads(raw) for raw in client.lrange(f"ho:transcript:{sender}", 0, -1)]
-    citizen = [l["text"] for l in lines if l["role"] == "citizen"]
+    citizen = [line["text"] for line in lines if line["role"] == "citizen"]
     assert "Ich überweise Ihnen 1000 Euro" not in citizen and "Öffnungszeiten" in citizen, citizen
     widget.sio.disconnect()

@@ -15,7 +15,6 @@ import requests
 import socketio
 
 
-
 def texts(messages: list[dict]) -> str:
     return "\n".join(m.get("text", "") for m in messages)
 

@@ -7,7 +7,7 @@ import threading
 
 import redis
 
-from bot.absence import AbsenceLedger, check, days_per_year
+from bot.declarations.absence import AbsenceLedger, check, days_per_year
 
 TODAY = dt.date(2026, 11, 24)
 D = dt.date.fromisoformat

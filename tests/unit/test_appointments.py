@@ -8,9 +8,9 @@ import threading
 import pytest
 import redis
 
-from bot.appointments import AppointmentBook
-from bot.calendar import Slot, candidate_slots, get_calendar, load_calendar
-from bot.dates import parse_wish
+from bot.appointments.calendar import Slot, candidate_slots, get_calendar, load_calendar
+from bot.appointments.store import AppointmentBook
+from bot.language.dates import parse_wish
 
 NOW = dt.datetime(2026, 11, 23, 9, 0)  # Monday
 
@@ -113,7 +113,7 @@ def test_no_slots_in_the_past_or_within_the_lead_time():
 
 def test_no_slots_on_public_holidays_closing_days_or_weekends():
     from bot.content import get_content
-    from bot.knowledge import holiday_name
+    from bot.knowledge.answers import holiday_name
 
     config = get_calendar()
     slots = candidate_slots(config, ["mitte", "nord", "sued"], "beratung", dt.datetime(2026, 12, 20, 9, 0),
@@ -136,7 +136,7 @@ def test_slots_stay_inside_the_configured_hours():
 def test_calendar_typos_are_reported_with_line(tmp_path):
     import shutil
 
-    from bot.yamlsource import ContentError
+    from bot.core.yamlsource import ContentError
 
     shutil.copytree("content", tmp_path / "content")
     path = tmp_path / "content" / "calendar.yml"

@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from bot import booking
-from bot.appointments import AppointmentBook
-from bot.calendar import Slot, get_calendar
+from bot.appointments import booking
+from bot.appointments.calendar import Slot, get_calendar
+from bot.appointments.ics import calendar_file
+from bot.appointments.store import AppointmentBook
 from bot.content import get_content
-from bot.dates import Wish
-from bot.ics import calendar_file
+from bot.language.dates import Wish
 
 NOW = dt.datetime(2026, 11, 23, 9, 0)
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.dates import Wish, WishError, parse_wish
+from bot.language.dates import Wish, WishError, parse_wish
 
 MONDAY = dt.datetime(2026, 11, 23, 9, 0)
 

@@ -4,19 +4,18 @@ identification rules, the catalogue's checks for editors, and submission into re
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from bot import declaration_flow as flow
-from bot.appointments import AppointmentBook
-from bot.calendar import candidate_slots, get_calendar
-from bot.cases import CaseStore
+from bot.appointments.calendar import candidate_slots, get_calendar
+from bot.appointments.store import AppointmentBook
+from bot.cases.store import CaseStore
 from bot.content import get_content
-from bot.declaration_submit import Submitter, link_reply, submit
-from bot.declarations import ContentError, get_catalogue, load_catalogue
+from bot.declarations import flow
+from bot.declarations.catalogue import ContentError, get_catalogue, load_catalogue
+from bot.declarations.submit import Submitter, link_reply, submit
 from tests.conftest import ROOT
 
 TODAY = dt.date(2026, 11, 24)

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from bot import fields
-from bot.fields import Invalid, Value
+from bot.declarations import fields
+from bot.declarations.fields import Invalid, Value
 
 TODAY = dt.date(2026, 11, 24)
 

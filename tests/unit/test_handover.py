@@ -6,7 +6,7 @@ import threading
 
 import redis
 
-from bot.handover import Handover
+from bot.handover.state import Handover
 
 
 def test_queue_orders_by_priority_then_waiting_time(redis_client):
@@ -77,7 +77,7 @@ def test_case_inbox_filters_updates_and_keeps_history(redis_client):
 
     import pytest
 
-    from bot.cases import CaseStore
+    from bot.cases.store import CaseStore
 
     store = CaseStore(redis_client)
     now = dt.datetime(2026, 11, 24, 9, 0)

@@ -1,12 +1,12 @@
 """Identification limits across conversations, expiry, and the date of birth kept out of the tracker
-(bot/identity.py), on a real Redis; the real client address behind a proxy (bot/netaddr.py)."""
+(bot/identity/guard.py), on a real Redis; the real client address behind a proxy (bot/core/netaddr.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot import identity
-from bot.netaddr import client_address
+from bot.core.netaddr import client_address
+from bot.identity import guard as identity
 
 NUMBER = "12345BG0000002"
 
@@ -87,7 +87,7 @@ def test_identification_expires_renews_on_use_and_ends_on_hand_back(redis_client
 
 
 def test_handing_back_a_conversation_ends_its_identification(redis_client):
-    from bot.handover import Handover
+    from bot.handover.state import Handover
 
     identity.mark_identified(redis_client, "conv", NUMBER)
     handover = Handover(redis_client)

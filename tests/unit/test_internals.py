@@ -6,10 +6,10 @@ import stat
 
 import pytest
 
-from bot.rasa_server import rasa_arguments
-from bot.redis_server import embedded_command
-from bot.run import commands, process_env
-from bot.settings import load_settings
+from bot.core.redis_server import embedded_command
+from bot.core.settings import load_settings
+from bot.runtime.rasa_server import rasa_arguments
+from bot.runtime.run import commands, process_env
 
 
 def test_a_token_starting_with_a_dash_is_still_a_value():

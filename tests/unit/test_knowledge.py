@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from bot import knowledge
 from bot.content import get_content
+from bot.knowledge import answers as knowledge
 
 MONDAY_MORNING = dt.datetime(2026, 11, 23, 9, 0)  # a Monday
 

@@ -35,7 +35,7 @@ def test_settings_defaults_and_maildrop_below_the_data_dir():
 
 
 def test_settings_default_data_dir_matches_the_assistant_settings():
-    from bot.settings import load_settings
+    from bot.core.settings import load_settings
 
     assert mail_settings({}).maildrop_dir == load_settings({}).data_dir / "mail" / "eingang"
 

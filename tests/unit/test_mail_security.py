@@ -16,14 +16,14 @@ from email.message import EmailMessage
 
 import pytest
 
-from bot.cases import CaseStore
-from bot.consent import ConsentStore
+from bot.cases.store import CaseStore
 from bot.mail import auth
 from bot.mail.channel import MailChannel, reply_from_agent
 from bot.mail.compose import compose, reply_subject
 from bot.mail.incoming import parse
 from bot.mail.maildrop import QUARANTINE_FOLDER, MailDrop
 from bot.mail.settings import mail_settings
+from bot.outbound.consent import ConsentStore
 from tests.smtp_server import Recorder, smtp_server  # noqa: F401 - fixture
 from tests.unit.test_mail_channel import NOW, nlu
 

@@ -11,16 +11,16 @@ from dataclasses import replace
 
 import pytest
 
-from bot.appointments import AppointmentBook
-from bot.calendar import candidate_slots, get_calendar
-from bot.consent import ConsentStore, channels_in, normalise_email, normalise_phone
+from bot.appointments.calendar import candidate_slots, get_calendar
+from bot.appointments.store import AppointmentBook
 from bot.content import get_content
+from bot.identity.registry import get_registry
 from bot.outbound.campaigns import CampaignError, Planner
 from bot.outbound.config import get_outbound
+from bot.outbound.consent import ConsentStore, channels_in, normalise_email, normalise_phone
 from bot.outbound.delivery import Deliverer, next_allowed
 from bot.outbound.store import OutboundStore
 from bot.outbound.worker import daily_reminders
-from bot.registry import get_registry
 from tests.asterisk_ami import running_ami_server
 from tests.smtp_server import Recorder, smtp_server  # noqa: F401 - fixture
 from voice.ami import AmiSettings
@@ -252,7 +252,7 @@ def test_without_a_telephone_system_calls_fail_visibly(world, smtp_server):
 
 
 def test_art15_export_shows_and_art17_deletion_removes_consent_and_contacts(world):
-    from bot.privacy import PrivacyOffice, Retention
+    from bot.privacy.duties import PrivacyOffice, Retention
 
     grant(world["consent"], ERIKA, "email", "erika@beispiel.de")
     world["planner"].reminder(NOW.date() + dt.timedelta(days=1), "sara", NOW)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-from bot import perf
+from bot.runtime import perf
 
 SCHEMA = {"type": "object", "properties": {"events": {"type": ["array", "null"], "items": {"type": "object"}},
                                            "responses": {"type": ["array", "null"]}}}
@@ -27,11 +27,11 @@ def test_valid_and_invalid_instances_give_the_same_result():
 
 @pytest.mark.parametrize("intents", [("a", "b"), ("a", "b", "c", "d")])
 def test_fast_intent_probabilities_equal_scikit_learns(intents):
-    """bot/nlu.py computes the logistic regression's probabilities itself (without scikit-learn's per-call copy
+    """bot/language/nlu.py computes the logistic regression's probabilities itself (without scikit-learn's per-call copy
     of the weights); they must be the same as predict_proba's, for two and for many intents."""
     import numpy as np
 
-    from bot.nlu import GermanIntentClassifier, build_pipeline
+    from bot.language.nlu import GermanIntentClassifier, build_pipeline
 
     texts = {"a": ["termin absagen", "ich kann nicht kommen", "termin fällt aus"],
              "b": ["wie viel geld", "regelsatz hoehe", "wie hoch ist das buergergeld"],

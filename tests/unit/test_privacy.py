@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from bot.appointments import AppointmentBook
-from bot.calendar import candidate_slots, get_calendar
-from bot.cases import CaseStore
-from bot.handover import Handover
-from bot.privacy import TRACKER_PREFIX, PrivacyOffice, Retention, link_conversation, main
+from bot.appointments.calendar import candidate_slots, get_calendar
+from bot.appointments.store import AppointmentBook
+from bot.cases.store import CaseStore
+from bot.handover.state import Handover
+from bot.privacy.duties import TRACKER_PREFIX, PrivacyOffice, Retention, link_conversation, main
 
 NOW = dt.datetime(2026, 11, 24, 10, 0)
 ERIKA, MAX = "12345BG0000001", "12345BG0000002"

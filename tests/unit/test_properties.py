@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from bot import declaration_flow as flow, fields
 from bot.content import get_content
-from bot.dates import Wish, WishError, parse_wish
-from bot.declarations import get_catalogue
-from bot.redact import redact
-from bot.textparse import find_amount, find_day, find_persons, find_rent
+from bot.core.redact import redact
+from bot.declarations import fields, flow
+from bot.declarations.catalogue import get_catalogue
+from bot.language.dates import Wish, WishError, parse_wish
+from bot.language.textparse import find_amount, find_day, find_persons, find_rent
 
 TODAY = dt.date(2026, 11, 24)
 GERMAN = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200)

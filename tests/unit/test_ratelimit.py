@@ -6,7 +6,7 @@ import time
 
 import redis
 
-from bot.ratelimit import RateLimiter, citizen_checks
+from bot.core.ratelimit import RateLimiter, citizen_checks
 
 
 def test_limit_per_window_and_one_notice(redis_client):

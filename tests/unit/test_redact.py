@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from bot.redact import contains_personal_data, install_log_redaction, redact
+from bot.core.redact import contains_personal_data, install_log_redaction, redact
 
 
 @pytest.mark.parametrize("text, secret, placeholder", [

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.handover import Handover
+from bot.handover.state import Handover
 from bot.safety import detect
 from bot.safety.component import decide
 from bot.safety.detect import CRISIS, NONE, THREAT, THREAT_POSSIBLE, URGENT_NEED, assess, fold
@@ -151,7 +151,7 @@ def test_the_crisis_answer_starts_with_the_crisis_lines():
 
 
 def test_content_check_refuses_a_crisis_answer_without_the_lines_first(tmp_path):
-    from bot.yamlsource import ContentError
+    from bot.core.yamlsource import ContentError
 
     root = Path(__file__).resolve().parents[2]
     (tmp_path / "content").mkdir()
@@ -170,7 +170,7 @@ def _lines():
 
 
 def test_crisis_in_the_web_chat_goes_to_the_top_of_the_queue_with_a_case_and_an_alert(redis_client):
-    from bot.cases import CaseStore
+    from bot.cases.store import CaseStore
     from bot.safety.response import handle_crisis
 
     handover = Handover(redis_client)
@@ -198,7 +198,7 @@ def test_crisis_in_the_web_chat_goes_to_the_top_of_the_queue_with_a_case_and_an_
 
 
 def test_crisis_outside_service_hours_says_so_and_still_creates_the_case(redis_client):
-    from bot.cases import CaseStore
+    from bot.cases.store import CaseStore
     from bot.safety.response import handle_crisis, safety_text
 
     Handover(redis_client).mark_present("anna")
@@ -258,7 +258,7 @@ def test_escalate_never_lowers_a_priority(redis_client):
 
 
 def test_a_possible_threat_is_a_normal_case_without_alert(redis_client):
-    from bot.cases import CaseStore
+    from bot.cases.store import CaseStore
     from bot.safety.response import record_possible_threat
 
     case = record_possible_threat(redis_client, sender="s", channel="webchat", text="ihr werdet schon sehen",

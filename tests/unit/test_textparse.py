@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from bot import textparse
+from bot.language import textparse
 
 MONDAY = dt.date(2026, 11, 23)
 

@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
 import yaml
 from rasa.core.tracker_store import RedisTrackerStore as RasaStore
 from rasa.core.tracker_store import TrackerStore
@@ -19,7 +18,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.tracker_store import RedisTrackerStore, merged_events
+from bot.runtime.tracker_store import RedisTrackerStore, merged_events
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -120,7 +119,7 @@ def test_merge_of_json_events():
 def test_the_endpoints_configure_this_store_and_rasa_loads_it(redis_url):
     """Rasa silently falls back to an in-memory store when the class cannot be imported."""
     config = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))["tracker_store"]
-    assert config["type"] == "bot.tracker_store.RedisTrackerStore"
+    assert config["type"] == "bot.runtime.tracker_store.RedisTrackerStore"
     url = urlparse(redis_url)
     store = TrackerStore.create(EndpointConfig(type=config["type"], url=url.hostname, port=url.port, db=0,
                                                key_prefix="jobcenter"), Domain.empty())

@@ -7,7 +7,6 @@ import asyncio
 import hashlib
 import io
 import struct
-from pathlib import Path
 
 import pytest
 

@@ -1,0 +1,153 @@
+"""The appointment dialogue's logic, independent of Rasa: understanding answers (choice, yes/no,
+abort, cancel reason), finding offers, and the texts shown to the citizen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+
+from bot.appointments.calendar import CalendarConfig, Slot, candidate_slots
+from bot.appointments.store import AppointmentBook, Booking
+from bot.content import Content
+from bot.knowledge import answers as knowledge
+from bot.language import textparse
+from bot.language.dates import Wish, WishError, parse_wish
+from bot.language.formatting import WEEKDAY_NAMES
+from bot.language.formatting import date as format_date
+
+ABORT = re.compile(r"\b(vergiss es|vergessen sie es|abbrechen|abbruch|stopp?|doch nicht|lass es|lassen wir das|"
+                   r"kein termin|keinen termin|ich will nicht mehr|cancel|beenden)\b")
+YES = re.compile(r"^\s*(ja+|jo|jep|jup|yes|ok|okay|gern|gerne|passt|genau|richtig|stimmt|bitte|buchen|bestaetigen|"
+                 r"bestaetige|einverstanden|klar|natuerlich|sicher|mach das|machen sie das|in ordnung)\b")
+NO = re.compile(r"^\s*(nein|nee|ne|noe|no|nicht|lieber nicht|falsch|anders)\b")
+ORDINALS = {"1": 0, "eins": 0, "erste": 0, "ersten": 0, "erster": 0, "2": 1, "zwei": 1, "zweite": 1, "zweiten": 1,
+            "zweiter": 1, "3": 2, "drei": 2, "dritte": 2, "dritten": 2, "dritter": 2, "letzte": -1, "letzten": -1}
+CANCEL_REASONS = {
+    "krank": ("krank", "krankheit", "au", "arbeitsunfaehig", "grippe", "fieber", "krankgeschrieben", "arzt",
+              "krankenhaus", "corona", "erkaeltet"),
+    "Arbeit": ("arbeit", "arbeiten", "schicht", "job", "dienst", "arbeitgeber", "arbeite"),
+    "Vorstellungsgespräch": ("vorstellungsgespraech", "vorstellungsgesprach", "bewerbungsgespraech",
+                             "vorstellung", "probearbeiten"),
+    "Kinderbetreuung": ("kind", "kinder", "kita", "kinderbetreuung", "betreuung", "tochter", "sohn", "baby",
+                        "schule"),
+}
+
+
+def is_abort(text: str) -> bool:
+    return bool(ABORT.search(textparse.normalise(text)))
+
+
+def is_any(text: str) -> bool:
+    return bool(re.search(r"\b(egal|beliebig|irgendeine?|irgendwo|alle|ganz gleich|wo es am schnellsten geht)\b",
+                          textparse.normalise(text)))
+
+
+def yes_or_no(text: str) -> bool | None:
+    norm = textparse.normalise(text)
+    if YES.search(norm):
+        return True
+    if NO.search(norm):
+        return False
+    return None
+
+
+def cancel_reason(text: str) -> str:
+    words = set(re.findall(r"[a-z]+", textparse.normalise(text)))
+    for label, keys in CANCEL_REASONS.items():
+        if words & set(keys):
+            return label
+    return text.strip()[:200]
+
+
+def ics_url(token: str) -> str:
+    base = os.environ.get("PUBLIC_URL", "http://localhost:5005").rstrip("/")
+    return f"{base}/webhooks/termine/ics/{token}"
+
+
+# ----------------------------------------------------------------------------- descriptions
+
+
+def slot_text(content: Content, office: str, start: dt.datetime) -> str:
+    return f"{WEEKDAY_NAMES[start.weekday()]}, {format_date(start)}, {start:%H:%M} Uhr, {content.offices[office].name}"
+
+
+def short_slot_text(content: Content, slot: Slot) -> str:
+    office = content.offices[slot.office].name.replace("Geschäftsstelle ", "")
+    return f"{WEEKDAY_NAMES[slot.start.weekday()][:2]} {slot.start:%d.%m.} {slot.start:%H:%M} Uhr ({office})"
+
+
+def booking_text(content: Content, booking: Booking) -> str:
+    return slot_text(content, booking.office, booking.start)
+
+
+def slot_from_id(slot_id: str, config: CalendarConfig) -> Slot:
+    office, type_key, start = slot_id.split("|")
+    begin = dt.datetime.fromisoformat(start)
+    schedule = config.schedule(office, type_key)
+    return Slot(begin, office, type_key, begin + dt.timedelta(minutes=schedule.slot_minutes), schedule.capacity)
+
+
+# ----------------------------------------------------------------------------- offers
+
+
+@dataclass(frozen=True)
+class Offer:
+    slots: tuple[Slot, ...]
+    intro: str
+
+
+def make_offer(content: Content, config: CalendarConfig, book: AppointmentBook, type_key: str,
+               offices: list[str], wish: Wish, now: dt.datetime) -> Offer:
+    def holiday(day: dt.date) -> bool:
+        return knowledge.holiday_name(content, day) is not None
+
+    type_name = config.types[type_key].name
+    wanted = candidate_slots(config, offices, type_key, now, holiday, wish)
+    free = book.free_slots(wanted)
+    if free and wish.exact and all(s.start.time() != wish.exact for s in free):
+        return Offer(tuple(free), knowledge.template(content, "appt_offer_exact_missing", time=f"{wish.exact:%H:%M}"))
+    if free:
+        return Offer(tuple(free), knowledge.template(content, "appt_offer", type=type_name))
+    fallback = book.free_slots(candidate_slots(config, offices, type_key, now, holiday))
+    if fallback:
+        return Offer(tuple(fallback), knowledge.template(content, "appt_offer_other", wish=wish.describe(), type=type_name))
+    return Offer((), knowledge.template(content, "appt_none", days=config.horizon_days, type=type_name))
+
+
+def choose(text: str, offered: list[Slot], now: dt.datetime) -> int | Wish | WishError | None:
+    """The offered slot the citizen picked (index), a new wish ("lieber Donnerstag"), or None."""
+    norm = textparse.normalise(text)
+    leading = re.match(r"^\s*(?:termin|nr|nummer)?\s*(\d)\b(?![.:]\d)", norm)
+    words = [leading.group(1)] if leading else [w for w in re.findall(r"[a-z]+", norm)]
+    for word in words:
+        if word in ORDINALS:
+            index = ORDINALS[word]
+            if -len(offered) <= index < len(offered):
+                return index % len(offered)
+    wish = parse_wish(text, now)
+    if isinstance(wish, Wish):
+        matching = [i for i, s in enumerate(offered)
+                    if (not wish.dates or s.start.date() in wish.dates) and (not wish.exact or s.start.time() == wish.exact)]
+        if len(matching) == 1 and (wish.dates or wish.exact):
+            return matching[0]
+        if wish.dates or wish.exact or wish.earliest or wish.latest or wish.asap:
+            return wish
+    return None
+
+
+def ics_file(record: Booking, now: dt.datetime) -> str:
+    from bot.appointments.calendar import get_calendar
+    from bot.appointments.ics import calendar_file
+    from bot.content import get_content
+
+    content, config = get_content(), get_calendar()
+    office = content.offices[record.office]
+    return calendar_file(
+        uid=f"{record.ref}@jobcenter-assistent", start=record.start, end=record.end,
+        summary=f"Termin {content.name}: {config.types[record.type].name}",
+        location=f"{office.name}, {office.address}",
+        description=f"Buchungsnummer {record.ref}. Bitte mitbringen: {', '.join(config.types[record.type].bring)}.",
+        stamp=now.astimezone(),
+    )

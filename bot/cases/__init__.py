@@ -1,0 +1,1 @@
+"""Durable cases (Vorgänge) for the Jobcenter's teams."""

@@ -1,0 +1,1 @@
+"""Shared plumbing: settings, the clock, Redis, rate limits, redaction, web headers, YAML loading."""

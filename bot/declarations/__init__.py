@@ -1,0 +1,1 @@
+"""Declarations and document requests: catalogue, answer parsing, the dialogue, submission."""

@@ -1,0 +1,273 @@
+"""The catalogue of declarations and requests (content/declarations.yml, content/documents.yml),
+loaded and validated with file-and-line messages for editors.
+
+The dialogue that walks through a declaration is in bot/declarations/flow.py; what happens when the
+citizen sends it is in bot/declarations/submit.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from bot import PROJECT_ROOT
+from bot.content import JOBCENTER_PLACEHOLDERS, PLACEHOLDER, content_dir, domain_intents, get_content
+from bot.core.yamlsource import ContentError, Node, Report, load
+
+FIELD_TYPES = {"choice", "text", "date", "period", "iban", "amount", "hours", "count", "address", "contact",
+               "yesno", "confirm", "document", "delivery"}
+IDENTIFY = {"always", "never", "post"}
+PRIORITIES = {"normal", "high"}
+DATE_RANGES = {"past", "future", "any"}
+# Placeholders each closing text may use, besides the Jobcenter's and the legal figures.
+DONE_PLACEHOLDERS = {
+    "done": {"case"},
+    "done_approved": {"case", "period", "days", "left", "return_day"},
+    "done_forwarded": {"case", "period", "days", "reasons"},
+    "done_link": {"document", "url"},
+}
+DELIVERY_OPTIONS = {"link": ("als Link", ("link", "herunterladen", "download", "online", "pdf", "internet", "digital")),
+                    "post": ("per Post", ("post", "per post", "brief", "zuschicken", "schicken", "nach hause"))}
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    label: str
+    aliases: tuple[str, ...]
+    url: str = ""
+    post_only: bool = False
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    type: str
+    ask: str
+    optional: bool = False
+    when: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    options: dict[str, Option] = field(default_factory=dict)
+    dates: str = "any"
+    after: str = ""
+    on_no: str = ""
+
+
+@dataclass(frozen=True)
+class Declaration:
+    intent: str
+    kind: str
+    title: str
+    identify: str
+    priority: str
+    intro: str
+    fields: tuple[Field, ...]
+    texts: dict[str, str]
+
+    def field(self, key: str) -> Field | None:
+        return next((f for f in self.fields if f.key == key), None)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    declarations: dict[str, Declaration]
+    documents: dict[str, Option]
+
+    def kinds(self) -> dict[str, str]:
+        """Case kind -> title, for the desk's inbox filter."""
+        return {d.kind: d.title for d in self.declarations.values()}
+
+
+def _aliases(node: Node | None) -> tuple[str, ...]:
+    if node is None:
+        return ()
+    result = []
+    for entry in node.elements():
+        text = entry.text()
+        if text:
+            result.append(text.lower())
+    return tuple(result)
+
+
+def _check_text(node: Node, text: str, allowed: set[str]) -> str:
+    for name in PLACEHOLDER.findall(text):
+        if name not in allowed:
+            node.problem(f"Unbekannter Platzhalter „{{{name}}}“.")
+    return text
+
+
+def _parse_documents(node: Node, placeholders: set[str]) -> dict[str, Option]:
+    node.unknown_keys({"documents"})
+    documents: dict[str, Option] = {}
+    docs = node.get("documents")
+    if docs is None or not docs.is_mapping():
+        return documents
+    for key, entry in docs.items():
+        if not entry.is_mapping():
+            continue
+        entry.unknown_keys({"title", "aliases", "url", "post_only"})
+        title = entry.get("title")
+        url_node = entry.get("url", required=False)
+        post_only = bool(entry.value.get("post_only", False))
+        if not url_node and not post_only:
+            entry.problem("Bitte „url“ angeben oder „post_only: true“ setzen.")
+        url = _check_text(url_node, url_node.text() or "", placeholders) if url_node else ""
+        documents[str(key)] = Option(str(key), (title.text() if title else "") or str(key),
+                                     _aliases(entry.get("aliases")), url, post_only)
+    return documents
+
+
+def _parse_options(node: Node | None) -> dict[str, Option]:
+    options: dict[str, Option] = {}
+    if node is None or not node.is_mapping():
+        return options
+    for key, entry in node.items():
+        if not entry.is_mapping():
+            continue
+        entry.unknown_keys({"label", "aliases"})
+        label = entry.get("label")
+        options[str(key)] = Option(str(key), (label.text() if label else "") or str(key), _aliases(entry.get("aliases")))
+    if len(options) < 2:
+        node.problem("Eine Auswahl braucht mindestens zwei Möglichkeiten.")
+    return options
+
+
+def _parse_field(node: Node, earlier: dict[str, Field], placeholders: set[str]) -> Field | None:
+    if not node.is_mapping():
+        return None
+    node.unknown_keys({"key", "label", "type", "ask", "optional", "when", "options", "dates", "after", "on_no"})
+    key_node, label_node, type_node, ask_node = (node.get(k) for k in ("key", "label", "type", "ask"))
+    key = key_node.text() if key_node else None
+    if key and not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+        key_node.problem("Schlüssel bitte klein, ohne Leerzeichen und Umlaute (z. B. neue_adresse).")
+    kind = type_node.text() if type_node else None
+    if kind and kind not in FIELD_TYPES:
+        type_node.problem(f"Unbekannter Typ „{kind}“ (erlaubt: {', '.join(sorted(FIELD_TYPES))}).")
+        kind = None
+    options = _parse_options(node.get("options")) if kind == "choice" else {}
+    if kind != "choice" and node.value.get("options") is not None:
+        node.problem("„options“ gibt es nur beim Typ choice.")
+    when: dict[str, tuple[str, ...]] = {}
+    when_node = node.get("when", required=False)
+    if when_node and when_node.is_mapping():
+        for other, values in when_node.items():
+            target = earlier.get(str(other))
+            if target is None:
+                values.problem(f"„when“ verweist auf „{other}“, das vorher nicht gefragt wird.")
+                continue
+            wanted = tuple(str(v) for v in values.value) if isinstance(values.value, list) else (str(values.value),)
+            allowed = set(target.options) if target.type == "choice" else {"ja", "nein"} if target.type in (
+                "yesno", "confirm") else set(DELIVERY_OPTIONS) if target.type == "delivery" else None
+            if target.type == "document":
+                allowed = None  # checked against the document catalogue in load_catalogue
+            if allowed is not None:
+                for value in wanted:
+                    if value not in allowed:
+                        values.problem(f"„{value}“ ist keine Antwort von „{other}“ (möglich: {', '.join(sorted(allowed))}).")
+            when[str(other)] = wanted
+    dates = str(node.value.get("dates", "any"))
+    if dates not in DATE_RANGES:
+        node.problem(f"„dates“ muss past, future oder any sein, nicht „{dates}“.")
+    after = str(node.value.get("after", "") or "")
+    if after and (after not in earlier or earlier[after].type != "date"):
+        node.problem(f"„after“ muss auf ein vorher gefragtes Datum verweisen, nicht „{after}“.")
+    on_no_node = node.get("on_no", required=kind == "confirm")
+    if not (key and label_node and ask_node and kind):
+        return None
+    return Field(key, label_node.text() or key, kind, _check_text(ask_node, ask_node.text() or "", placeholders),
+                 bool(node.value.get("optional", False)), when, options, dates, after,
+                 _check_text(on_no_node, on_no_node.text() or "", placeholders) if on_no_node else "")
+
+
+def _parse_declaration(intent: str, node: Node, placeholders: set[str]) -> Declaration | None:
+    if not node.is_mapping():
+        return None
+    node.unknown_keys({"kind", "title", "identify", "priority", "intro", "fields", *DONE_PLACEHOLDERS})
+    kind_node, title_node, identify_node, priority_node = (node.get(k) for k in ("kind", "title", "identify", "priority"))
+    identify = identify_node.text() if identify_node else None
+    if identify and identify not in IDENTIFY:
+        identify_node.problem(f"„identify“ muss always, never oder post sein, nicht „{identify}“.")
+    priority = priority_node.text() if priority_node else None
+    if priority and priority not in PRIORITIES:
+        priority_node.problem(f"„priority“ muss normal oder high sein, nicht „{priority}“.")
+    intro_node = node.get("intro", required=False)
+    intro = _check_text(intro_node, intro_node.text() or "", placeholders) if intro_node else ""
+    fields: dict[str, Field] = {}
+    fields_node = node.get("fields")
+    if fields_node:
+        for entry in fields_node.elements():
+            parsed = _parse_field(entry, fields, placeholders)
+            if parsed:
+                if parsed.key in fields:
+                    entry.problem(f"Das Feld „{parsed.key}“ gibt es in dieser Erklärung schon.")
+                fields[parsed.key] = parsed
+    texts: dict[str, str] = {}
+    for name, allowed in DONE_PLACEHOLDERS.items():
+        text_node = node.get(name, required=False)
+        if text_node:
+            texts[name] = _check_text(text_node, text_node.text() or "", allowed | placeholders)
+    if intent == "report_absence":
+        for name in ("done_approved", "done_forwarded"):
+            if name not in texts:
+                node.problem(f"Pflichtangabe „{name}“ fehlt.")
+    elif "done" not in texts:
+        node.problem("Pflichtangabe „done“ fehlt.")
+    if any(f.type == "delivery" for f in fields.values()) and "done_link" not in texts:
+        node.problem("Pflichtangabe „done_link“ fehlt (für den Versand als Link).")
+    if not (kind_node and title_node and identify and priority and fields):
+        return None
+    return Declaration(intent, kind_node.text() or intent, title_node.text() or intent, identify, priority, intro,
+                       tuple(fields.values()), texts)
+
+
+def load_catalogue(root: Path = PROJECT_ROOT) -> Catalogue:
+    """Load and check both files; raise ContentError listing every problem."""
+    report = Report()
+    folder = content_dir(root)
+    content = get_content() if root == PROJECT_ROOT else None
+    placeholders = set(JOBCENTER_PLACEHOLDERS) | set(content.figures if content else ())
+    if content is None:
+        from bot.content import load_content
+
+        placeholders |= set(load_content(root).figures)
+    documents_node = load(folder / "documents.yml", report, folder.parent)
+    documents = _parse_documents(documents_node, placeholders) if documents_node and documents_node.is_mapping() else {}
+    node = load(folder / "declarations.yml", report, folder.parent)
+    declarations: dict[str, Declaration] = {}
+    if node and node.is_mapping():
+        node.unknown_keys({"declarations"})
+        entries = node.get("declarations")
+        intents = domain_intents(root)
+        if entries and entries.is_mapping():
+            for intent, entry in entries.items():
+                if str(intent) not in intents:
+                    entry.problem(f"„{intent}“ ist kein Intent aus domain.yml.")
+                    continue
+                parsed = _parse_declaration(str(intent), entry, placeholders)
+                if parsed:
+                    declarations[str(intent)] = parsed
+            kinds = [d.kind for d in declarations.values()]
+            for kind in {k for k in kinds if kinds.count(k) > 1}:
+                entries.problem(f"Die Vorgangsart „{kind}“ ist mehrfach vergeben.")
+            for declaration in declarations.values():
+                for item in declaration.fields:
+                    for other, wanted in item.when.items():
+                        target = declaration.field(other)
+                        if target and target.type == "document":
+                            for value in wanted:
+                                if value not in documents:
+                                    entries.problem(f"{declaration.intent}.{item.key}: „{value}“ steht nicht in "
+                                                    f"content/documents.yml.")
+    report.raise_if_any()
+    return Catalogue(declarations, documents)
+
+
+@lru_cache(maxsize=1)
+def get_catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+__all__ = ["Catalogue", "ContentError", "Declaration", "Field", "Option", "get_catalogue", "load_catalogue",
+           "DELIVERY_OPTIONS"]

@@ -1,0 +1,337 @@
+"""Understanding one answer in a declaration dialogue: dates, periods, IBANs, amounts, hours,
+addresses, contacts, yes/no and free text, each with a German hint when the answer does not fit.
+
+Every parser returns either a `Value` (what is stored, and how it is shown back to the citizen)
+or an `Invalid` with the message that asks again. No Rasa here: see bot/declarations/catalogue.py for the
+dialogue and actions/declarations.py for the Rasa glue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import dateparser
+
+from bot.appointments.booking import yes_or_no
+from bot.language.dates import MONTHS, NUMBER_WORDS
+from bot.language.formatting import date as format_date
+from bot.language.formatting import euro
+from bot.language.textparse import find_amount, find_day, normalise
+
+MAX_TEXT = 1000
+PHONE = re.compile(r"(\+?\d[\d /()-]{5,}\d)")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+SKIP = re.compile(r"\b(ueberspringen|weiss (ich )?nicht|weiss nicht|keine ahnung|keine angabe|unbekannt|"
+                  r"moechte ich nicht (sagen|angeben)|nicht bekannt|noch nicht bekannt|egal|k\.?\s?a\.?)\b")
+# Lengths of IBANs in the countries German Jobcenter customers most often bank in (ISO 13616 registry).
+IBAN_LENGTHS = {"DE": 22, "AT": 20, "NL": 18, "BE": 16, "FR": 27, "PL": 28, "IT": 27, "ES": 24, "LU": 20,
+                "CH": 21, "DK": 18, "CZ": 24, "RO": 24, "BG": 22, "HR": 21, "GR": 27, "PT": 25, "HU": 28,
+                "LT": 20, "LV": 21, "EE": 20, "SE": 24, "FI": 18, "IE": 22, "SK": 24, "SI": 19, "TR": 26,
+                "GB": 22, "LI": 21, "NO": 15, "MT": 31, "CY": 28}
+
+
+@dataclass(frozen=True)
+class Value:
+    value: Any  # JSON-serialisable: stored in the case
+    text: str  # shown in the summary
+
+
+@dataclass(frozen=True)
+class Invalid:
+    message: str
+
+
+Parsed = Value | Invalid
+
+
+def is_skip(text: str) -> bool:
+    return bool(SKIP.search(normalise(text)))
+
+
+# ----------------------------------------------------------------------------- text, yes/no
+
+
+def free_text(text: str, min_letters: int = 2) -> Parsed:
+    cleaned = " ".join(text.split())
+    if sum(ch.isalpha() for ch in cleaned) < min_letters:
+        return Invalid("Bitte beschreiben Sie es in ein paar Worten.")
+    if len(cleaned) > MAX_TEXT:
+        return Invalid(f"Das ist leider zu lang. Bitte fassen Sie es in höchstens {MAX_TEXT} Zeichen zusammen.")
+    return Value(cleaned, cleaned)
+
+
+def yes_no(text: str) -> Parsed:
+    answer = yes_or_no(text)
+    if answer is None:
+        return Invalid("Bitte antworten Sie mit „ja“ oder „nein“.")
+    return Value(answer, "ja" if answer else "nein")
+
+
+# ----------------------------------------------------------------------------- money and numbers
+
+
+def amount(text: str) -> Parsed:
+    value = find_amount(text)
+    if value is None:
+        plain = re.findall(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?(?![\d.])", normalise(text))
+        if len(plain) == 1:
+            whole, cents = plain[0]
+            value = float(f"{int(whole.replace('.', ''))}.{(cents or '0').ljust(2, '0')}")
+    if value is None:
+        return Invalid("Bitte nennen Sie den Betrag in Euro, zum Beispiel „450 €“ oder „1.200,50 Euro“.")
+    if value <= 0 or value > 100_000:
+        return Invalid("Dieser Betrag kann nicht stimmen. Bitte nennen Sie den Betrag in Euro, zum Beispiel „450 €“.")
+    return Value(value, euro(value))
+
+
+def hours_per_week(text: str) -> Parsed:
+    norm = normalise(text)
+    match = re.search(r"\b(\d{1,2}(?:[.,]\d)?)\b", norm)
+    if match:
+        value = float(match.group(1).replace(",", "."))
+    else:
+        words = [NUMBER_WORDS.get(w) for w in norm.split()]
+        value = next((float(w) for w in words if w), None)
+        if value is None and "zwanzig" in norm:
+            value = 20.0 + next((float(n) for w, n in NUMBER_WORDS.items() if norm.startswith(w + "und")), 0.0)
+        if value is None and "dreissig" in norm:
+            value = 30.0
+        if value is None and "vierzig" in norm:
+            value = 40.0
+    if value is None or not 0 < value <= 60:
+        return Invalid("Bitte nennen Sie die Stunden pro Woche als Zahl, zum Beispiel „20 Stunden“.")
+    shown = f"{value:g}".replace(".", ",")
+    return Value(value, f"{shown} Stunden pro Woche")
+
+
+# ----------------------------------------------------------------------------- IBAN
+
+
+def iban_is_valid(iban: str) -> bool:
+    """ISO 13616 check: known length for the country and mod-97 checksum equal to 1."""
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", iban):
+        return False
+    if IBAN_LENGTHS.get(iban[:2], len(iban)) != len(iban):
+        return False
+    rearranged = iban[4:] + iban[:4]
+    digits = "".join(str(int(ch, 36)) for ch in rearranged)
+    return int(digits) % 97 == 1
+
+
+def iban(text: str) -> Parsed:
+    candidate = re.sub(r"[\s.-]", "", text.upper())
+    match = re.search(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", candidate)
+    if not match:
+        return Invalid("Bitte nennen Sie die vollständige IBAN, sie beginnt bei deutschen Konten mit „DE“ und "
+                       "hat 22 Stellen.")
+    found = match.group(0)
+    expected = IBAN_LENGTHS.get(found[:2])
+    if expected and len(found) > expected and iban_is_valid(found[:expected]):
+        found = found[:expected]  # words typed after the IBAN ("... danke")
+    if found[:2] in IBAN_LENGTHS and len(found) != IBAN_LENGTHS[found[:2]]:
+        return Invalid(f"Eine IBAN aus {found[:2]} hat {IBAN_LENGTHS[found[:2]]} Stellen, Ihre Angabe hat "
+                       f"{len(found)}. Bitte prüfen Sie die IBAN.")
+    if not iban_is_valid(found):
+        return Invalid("Die Prüfziffer dieser IBAN stimmt nicht, wahrscheinlich ist ein Zahlendreher darin. "
+                       "Bitte prüfen Sie die IBAN noch einmal.")
+    grouped = " ".join(found[i:i + 4] for i in range(0, len(found), 4))
+    return Value(found, grouped)
+
+
+# ----------------------------------------------------------------------------- contact, address
+
+
+def contact(text: str) -> Parsed:
+    found = EMAIL.search(text) or PHONE.search(text)
+    if not found:
+        return Invalid("Bitte nennen Sie eine Telefonnummer oder E-Mail-Adresse.")
+    value = found.group(0).strip()
+    return Value(value, value)
+
+
+def address(text: str) -> Parsed:
+    cleaned = " ".join(text.split())
+    if not re.search(r"\b\d{5}\b", cleaned) or not re.search(r"[A-Za-zÄÖÜäöüß]{3,}.*\d", cleaned):
+        return Invalid("Bitte nennen Sie die vollständige Anschrift mit Straße, Hausnummer, Postleitzahl und Ort, "
+                       "zum Beispiel „Lindenweg 5, 50667 Musterstadt“.")
+    if len(cleaned) > 200:
+        return Invalid("Bitte nennen Sie nur die Anschrift (Straße, Hausnummer, Postleitzahl, Ort).")
+    return Value(cleaned, cleaned)
+
+
+# ----------------------------------------------------------------------------- dates
+
+_NUMERIC = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.?(?:\s?(\d{4}|\d{2}))?(?![\d])")
+_NAMED = re.compile(r"\b(\d{1,2})\.?\s?(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?(?:\s?(\d{4}))?")
+_DAY_ONLY = re.compile(r"^\s*(?:am|vom|von|ab|seit|den|dem)?\s*(?:dem|den)?\s*(\d{1,2})\.?\s*$")
+
+
+def _pick_year(month: int, day: int, today: dt.date, prefer: str) -> dt.date | None:
+    """A date without year: the next one (future), the last one (past) or the nearest (near)."""
+    candidates = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            candidates.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    # A date just behind (or ahead of) the expected side is most likely a mistake about the year:
+    # keep it, so that the bounds can say "liegt in der Vergangenheit" instead of jumping a year.
+    recent = [c for c in candidates if abs((c - today).days) <= 60]
+    if prefer == "future":
+        return next((c for c in candidates if c >= today), candidates[-1]) if not recent else recent[0]
+    if prefer == "past":
+        return next((c for c in reversed(candidates) if c <= today), candidates[0]) if not recent else recent[-1]
+    return min(candidates, key=lambda c: (abs((c - today).days), c < today))
+
+
+def parse_date(text: str, today: dt.date, prefer: str = "near", month_hint: int | None = None,
+               year_hint: int | None = None) -> dt.date | Invalid | None:
+    """One date in free German text; None when there is none, Invalid when it cannot exist."""
+    norm = normalise(text)
+    match = _NUMERIC.search(norm)
+    named = _NAMED.search(norm)
+    day_only = _DAY_ONLY.match(norm) if month_hint else None
+    if match or named or day_only:
+        if match:
+            day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+        elif named:
+            day, month, year = int(named.group(1)), MONTHS[named.group(2)], named.group(3)
+        else:
+            day, month, year = int(day_only.group(1)), month_hint, None
+        shown = f"{day:02d}.{month:02d}."
+        if year is not None:
+            year_value = int(year) + (2000 if len(year) == 2 else 0)
+            try:
+                return dt.date(year_value, month, day)
+            except ValueError:
+                return Invalid(f"Den {shown}{year_value} gibt es nicht. Bitte prüfen Sie das Datum.")
+        if year_hint is not None:
+            try:
+                return dt.date(year_hint, month, day)
+            except ValueError:
+                return Invalid(f"Den {shown}{year_hint} gibt es nicht. Bitte prüfen Sie das Datum.")
+        picked = _pick_year(month, day, today, prefer)
+        return picked or Invalid(f"Den {shown} gibt es nicht. Bitte prüfen Sie das Datum.")
+    words = norm.split()
+    if "vorgestern" in words:
+        return today - dt.timedelta(days=2)
+    if "gestern" in words:
+        return today - dt.timedelta(days=1)
+    day = find_day(norm, today)
+    if day is not None:
+        if day.date is not None:
+            return day.date
+        past = prefer == "past" or any(w in words for w in ("seit", "letzten", "letzter", "vergangenen", "war"))
+        if any(w in words for w in ("naechsten", "kommenden", "bis", "ab")):
+            past = False
+        if past:
+            return today - dt.timedelta(days=(today.weekday() - day.weekday) % 7 or 7) if (
+                today.weekday() != day.weekday) or "letzten" in words else today
+        return today + dt.timedelta(days=(day.weekday - today.weekday()) % 7 or 7)
+    parsed = dateparser.parse(text, languages=["de"], settings={
+        "RELATIVE_BASE": dt.datetime.combine(today, dt.time(12)), "DATE_ORDER": "DMY",
+        "PREFER_DATES_FROM": "past" if prefer == "past" else "future", "REQUIRE_PARTS": ["day"]})
+    if parsed:
+        return parsed.date()
+    return None
+
+
+DATE_HINT = "Bitte nennen Sie ein Datum, zum Beispiel „15.12.“, „morgen“ oder „1. Dezember“."
+
+
+def date_answer(text: str, today: dt.date, prefer: str = "near", not_before: dt.date | None = None,
+                not_after: dt.date | None = None) -> Parsed:
+    found = parse_date(text, today, prefer)
+    if found is None:
+        return Invalid(f"Das habe ich nicht als Datum verstanden. {DATE_HINT}")
+    if isinstance(found, Invalid):
+        return found
+    if not_before and found < not_before:
+        return Invalid(f"Der {format_date(found)} ist zu früh: bitte ein Datum ab dem {format_date(not_before)}.")
+    if not_after and found > not_after:
+        return Invalid(f"Der {format_date(found)} liegt zu weit entfernt: bitte ein Datum bis zum "
+                       f"{format_date(not_after)}.")
+    return Value(found.isoformat(), format_date(found))
+
+
+_COUNT_WORDS = {**NUMBER_WORDS, "eine": 1, "einen": 1}
+_DURATION = re.compile(r"\b(?:fuer\s+)?(\d{1,2}|" + "|".join(_COUNT_WORDS) + r")\s+(tage?n?|wochen?)\b")
+_SEPARATOR = re.compile(r"\s+bis\s+(?:zum\s+|einschliesslich\s+)?|\s*[-–]\s*(?=\d)|\s+-\s+")
+
+
+def _same_or_previous_month(day: int, end: dt.date) -> dt.date | Invalid:
+    for month_start in (end.replace(day=1), (end.replace(day=1) - dt.timedelta(days=1)).replace(day=1)):
+        try:
+            candidate = month_start.replace(day=day)
+        except ValueError:
+            continue
+        if candidate <= end:
+            return candidate
+    return Invalid(f"Den {day}. gibt es in diesem Monat nicht. Bitte prüfen Sie das Datum.")
+
+
+def _next_on_or_after(value: dt.date, start: dt.date) -> dt.date | None:
+    for year in (start.year, start.year + 1):
+        try:
+            candidate = value.replace(year=year)
+        except ValueError:
+            continue
+        if candidate >= start:
+            return candidate
+    return None
+
+
+def period_answer(text: str, today: dt.date, prefer: str = "near", max_days: int = 366) -> Parsed:
+    """A period: "vom 1. bis 14. März", "1.12.-14.12.", "ab morgen für 2 Wochen", "28.12. bis 5.1."."""
+    norm = normalise(text)
+    hint = "Bitte nennen Sie den Zeitraum mit Anfang und Ende, zum Beispiel „vom 1.12. bis 14.12.“."
+    start: dt.date | Invalid | None
+    end: dt.date | Invalid | None
+    duration = _DURATION.search(norm)
+    parts = _SEPARATOR.split(norm, maxsplit=1)
+    if len(parts) == 2 and not duration:
+        first, second = parts
+        end = parse_date(second, today, "future" if prefer != "past" else "near")
+        if isinstance(end, Invalid):
+            return end
+        if end is None:
+            return Invalid(f"Das habe ich nicht als Zeitraum verstanden. {hint}")
+        day_only = _DAY_ONLY.match(first)
+        if day_only:  # "vom 20. bis 27. Dezember", "vom 28. bis 5. Januar"
+            start = _same_or_previous_month(int(day_only.group(1)), end)
+        else:
+            start = parse_date(first, today, prefer)
+        if isinstance(start, Invalid):
+            return start
+        if start is None:
+            return Invalid(f"Das habe ich nicht als Zeitraum verstanden. {hint}")
+        explicit_year = bool(re.search(r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}", second))
+        if end < start and end.month < start.month and not explicit_year:  # "28.12. bis 5.1.": next year
+            end = _next_on_or_after(end, start)
+            if end is None:
+                return Invalid(f"Das Ende des Zeitraums gibt es nicht. {hint}")
+    elif duration:
+        start = parse_date(norm[:duration.start()] or "heute", today, prefer)
+        if isinstance(start, Invalid):
+            return start
+        if start is None:
+            start = today if re.search(r"\b(ab jetzt|ab sofort|heute)\b", norm) else None
+        if start is None:
+            return Invalid(f"Ab wann genau? {hint}")
+        count_word = duration.group(1)
+        count = int(count_word) if count_word.isdigit() else _COUNT_WORDS[count_word]
+        days = count * 7 if duration.group(2).startswith("woche") else count
+        end = start + dt.timedelta(days=days - 1)
+    else:
+        return Invalid(f"Das habe ich nicht als Zeitraum verstanden. {hint}")
+    if end < start:
+        return Invalid(f"Das Ende ({format_date(end)}) liegt vor dem Anfang ({format_date(start)}). {hint}")
+    if (end - start).days + 1 > max_days:
+        return Invalid(f"Der Zeitraum ist länger als {max_days} Tage. Bitte prüfen Sie Anfang und Ende.")
+    return Value({"von": start.isoformat(), "bis": end.isoformat()},
+                 f"{format_date(start)} bis {format_date(end)}")

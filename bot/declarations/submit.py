@@ -1,0 +1,127 @@
+"""Sending a confirmed declaration: one durable case in the inbox (idempotent per dialogue), the
+absence standard-case decision, and the closing texts for the citizen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import redis
+
+from bot.appointments.booking import booking_text
+from bot.appointments.store import AppointmentBook
+from bot.cases.store import CaseStore
+from bot.content import Button, Content
+from bot.declarations import absence
+from bot.declarations.catalogue import Catalogue, Declaration
+from bot.declarations.flow import answers
+from bot.knowledge.answers import Reply, fill
+from bot.language.formatting import date as format_date
+from bot.language.formatting import with_unit
+
+SUMMARY_LENGTH = 160
+
+
+@dataclass(frozen=True)
+class Submitter:
+    """Who sends: the identified customer (id, office) or nobody, the channel and the transcript excerpt."""
+
+    customer: str | None
+    office: str
+    channel: str
+    transcript: tuple[str, ...] = ()
+
+
+def _days(count: int) -> str:
+    return with_unit(count, "days")
+
+
+def link_reply(declaration: Declaration, state: dict, catalogue: Catalogue, content: Content) -> Reply:
+    """A document sent as a link: no case, just the link."""
+    document = next(catalogue.documents[state["fields"][f.key]["value"]] for f in declaration.fields
+                    if f.type == "document")
+    url, _ = fill(content, document.url)
+    text, _ = fill(content, declaration.texts["done_link"], {"document": document.label, "url": url})
+    return Reply(text)
+
+
+def submit(declaration: Declaration, state: dict, catalogue: Catalogue, content: Content, client: redis.Redis,
+           book: AppointmentBook, who: Submitter, now: dt.datetime) -> list[Reply]:
+    """Create the case (once per dialogue) and return what the citizen is told."""
+    given = answers(declaration, state, catalogue)
+    fields = {key: entry["text"] for key, entry in given.items()}
+    values = {key: entry["value"] for key, entry in given.items()}
+    summary = f"{declaration.title}: " + "; ".join(fields.values())
+    summary = summary if len(summary) <= SUMMARY_LENGTH else summary[:SUMMARY_LENGTH - 1] + "…"
+    extra: dict[str, str] = {}
+    replies: list[Reply] = []
+    status, history_note = "neu", ""
+    decision = None
+    if declaration.intent == "report_absence" and who.customer:
+        decision, approved = _absence_decision(values["zeitraum"], content, client, book, who.customer, now,
+                                               state["id"])
+        extra = {"entscheidung": "genehmigt (Standardfall, im Namen des Jobcenters)" if approved
+                 else "zur Entscheidung: " + " ".join(decision.reasons),
+                 "tage": str(decision.total)}
+        status = "erledigt" if approved else "neu"
+        history_note = "automatisch genehmigt (Standardfall)" if approved else ""
+        summary = ("Ortsabwesenheit genehmigt: " if approved else "Ortsabwesenheit zur Entscheidung: ") + fields["zeitraum"]
+    case_id = CaseStore(client).create(
+        declaration.kind, {**fields, **extra, "werte": values}, now, customer=who.customer,
+        priority=declaration.priority, idempotency_key=f"decl:{state['id']}", summary=summary, office=who.office,
+        status=status, transcript=list(who.transcript), channel=who.channel, history_note=history_note)
+    if decision is not None:
+        replies.append(_absence_reply(declaration, content, decision, status == "erledigt", fields["zeitraum"],
+                                      values["zeitraum"], case_id, client, who.customer))
+    else:
+        text, _ = fill(content, declaration.texts["done"], {"case": case_id})
+        replies.append(Reply(text))
+    if declaration.intent == "report_sick" and who.customer:
+        replies.extend(_appointments_during(values["zeitraum"], book, content, who.customer, now))
+    return replies
+
+
+def _absence_decision(period: dict, content: Content, client: redis.Redis, book: AppointmentBook, customer: str,
+                      now: dt.datetime, dialogue_id: str) -> tuple[absence.Decision, bool]:
+    start, end = dt.date.fromisoformat(period["von"]), dt.date.fromisoformat(period["bis"])
+    max_days = int(content.figures["abwesenheit_max_tage"].value)
+    ledger = absence.AbsenceLedger(client)
+    key = f"decl:{dialogue_id}"
+    if client.exists(f"absence:reserved:{key}"):  # a retried submission: already approved
+        return absence.Decision(True, absence.days_per_year(start, end)), True
+    appointments = [b.start for b in book.upcoming(customer, now)]
+    decision = absence.check(start, end, now.date(), ledger.used(customer), max_days, appointments)
+    approved = decision.approved and ledger.reserve(customer, decision.days, max_days, key)
+    if decision.approved and not approved:  # days were used up in the meantime
+        decision = absence.check(start, end, now.date(), ledger.used(customer), max_days, appointments)
+    return decision, approved
+
+
+def _absence_reply(declaration: Declaration, content: Content, decision: absence.Decision, approved: bool,
+                   period_text: str, period: dict, case_id: str, client: redis.Redis, customer: str) -> Reply:
+    max_days = int(content.figures["abwesenheit_max_tage"].value)
+    if approved:
+        end = dt.date.fromisoformat(period["bis"])
+        used = absence.AbsenceLedger(client).used(customer)
+        start_year = dt.date.fromisoformat(period["von"]).year
+        left = "; ".join(f"{max(0, max_days - used.get(year, 0))} Tage für {year}" for year in sorted(decision.days)) \
+            if len(decision.days) > 1 else _days(max(0, max_days - used.get(start_year, 0)))
+        text, _ = fill(content, declaration.texts["done_approved"], {
+            "case": case_id, "period": period_text, "days": _days(decision.total), "left": left,
+            "return_day": format_date(end + dt.timedelta(days=1))})
+        return Reply(text)
+    text, _ = fill(content, declaration.texts["done_forwarded"], {
+        "case": case_id, "period": period_text, "days": _days(decision.total), "reasons": " ".join(decision.reasons)})
+    return Reply(text)
+
+
+def _appointments_during(period: dict, book: AppointmentBook, content: Content, customer: str,
+                         now: dt.datetime) -> list[Reply]:
+    start, end = dt.date.fromisoformat(period["von"]), dt.date.fromisoformat(period["bis"])
+    inside = [b for b in book.upcoming(customer, now) if start <= b.start.date() <= end]
+    if not inside:
+        return []
+    lines = "\n".join(f"• {booking_text(content, b)} (Buchungsnummer {b.ref})" for b in inside)
+    return [Reply(f"In dieser Zeit haben Sie einen Termin:\n{lines}\nWenn Sie nicht kommen können, sagen Sie ihn "
+                  "bitte ab und nennen Sie die Krankheit als Grund.", (Button("Termin absagen", "cancel_appointment"),))]

@@ -1,0 +1,1 @@
+"""Handover to a person: queue, ownership, transcripts (state) and where a conversation goes (routing)."""

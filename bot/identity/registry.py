@@ -1,0 +1,100 @@
+"""Customer identification behind a small interface.
+
+`CustomerRegistry` is what the assistant needs from a Jobcenter's systems: find a customer by
+BG-Nummer or Kundennummer and check the date of birth. `YamlRegistry` reads the demo registry
+(content/customers.yml); a real Jobcenter implements the same two methods against its own systems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import yaml
+
+BG_NUMBER = re.compile(r"\b(\d{5})\s*-?\s*bg\s*-?\s*(\d{7})\b", re.IGNORECASE)
+CUSTOMER_NUMBER = re.compile(r"\b(\d{3})\s*-?\s*([a-z])\s*-?\s*(\d{6})\b", re.IGNORECASE)
+BIRTH_DATE = re.compile(r"\b(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{2}|\d{4})\b"
+                        r"|^\s*(\d{2})(\d{2})(\d{4})\s*$")  # or eight digits, e.g. typed on a phone keypad
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Customer:
+    id: str  # the BG-Nummer: the key used in Redis records
+    customer_number: str
+    name: str
+    birth_date: dt.date
+    office: str
+    address: str
+    demo_appointment: str | None = None
+    approval_end: dt.date | None = None  # last day of the current Bewilligungszeitraum, if known
+
+
+def find_number(text: str) -> str | None:
+    """A BG-Nummer (12345BG0000001) or Kundennummer (123A456789) in free text, normalised."""
+    match = BG_NUMBER.search(text)
+    if match:
+        return f"{match.group(1)}BG{match.group(2)}"
+    match = CUSTOMER_NUMBER.search(text)
+    if match:
+        return f"{match.group(1)}{match.group(2).upper()}{match.group(3)}"
+    return None
+
+
+def find_birth_date(text: str, today: dt.date) -> dt.date | None:
+    match = BIRTH_DATE.search(text)
+    if not match:
+        return None
+    groups = match.groups()[:3] if match.group(1) else match.groups()[3:]
+    day, month, year = (int(g) for g in groups)
+    if year < 100:
+        year += 1900 if year > today.year % 100 else 2000
+    try:
+        value = dt.date(year, month, day)
+    except ValueError:
+        return None
+    return value if dt.date(1900, 1, 1) <= value <= today else None
+
+
+class CustomerRegistry(Protocol):
+    def find(self, number: str) -> Customer | None: ...
+
+    def identify(self, number: str, birth_date: dt.date) -> Customer | None: ...
+
+
+class YamlRegistry:
+    def __init__(self, path: Path):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        self.customers: list[Customer] = [
+            Customer(
+                id=str(entry["bg_number"]),
+                customer_number=str(entry["customer_number"]),
+                name=entry["name"],
+                birth_date=entry["birth_date"],
+                office=entry["office"],
+                address=entry["address"],
+                demo_appointment=entry.get("demo_appointment"),
+                approval_end=entry.get("approval_end"),
+            )
+            for entry in data.get("customers", [])
+        ]
+
+    def find(self, number: str) -> Customer | None:
+        number = number.upper()
+        return next((c for c in self.customers if number in (c.id.upper(), c.customer_number.upper())), None)
+
+    def identify(self, number: str, birth_date: dt.date) -> Customer | None:
+        customer = self.find(number)
+        return customer if customer and customer.birth_date == birth_date else None
+
+
+@lru_cache(maxsize=1)
+def get_registry() -> CustomerRegistry:
+    from bot.content import content_dir
+
+    return YamlRegistry(content_dir() / "customers.yml")

@@ -1,0 +1,1 @@
+"""Answers computed from content: FAQ, hours, contacts, the KdU check, fallbacks."""

@@ -1,0 +1,1 @@
+"""German text understanding: the NLU component, details in free text, dates, formatting."""

@@ -1,0 +1,185 @@
+"""German appointment wishes in free text: "nächsten Dienstag vormittags", "am 3.12. um 10",
+"so früh wie möglich", "übermorgen nach 14 Uhr".
+
+Common colloquial forms are parsed here (dateparser gets several of them wrong, e.g. it reads
+"freitag 9 uhr" as a past date); other expressions ("3. Dezember", "in zwei Wochen") go to
+`dateparser` and are accepted only when they land in the future. Impossible or past dates and
+impossible times give a `WishError` with a German message for the citizen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import dateparser
+
+from bot.language.formatting import WEEKDAY_NAMES
+from bot.language.formatting import date as format_date
+from bot.language.textparse import find_day, normalise
+
+ASAP_WORDS = ("so frueh wie moeglich", "so schnell wie moeglich", "schnellstmoeglich", "naechstmoeglich",
+              "egal wann", "wann immer", "moeglichst bald", "asap", "zeitnah", "sofort", "egal", "beliebig",
+              "irgendwann", "ist mir egal")
+MONTHS = {"januar": 1, "jan": 1, "jaenner": 1, "februar": 2, "feb": 2, "maerz": 3, "mrz": 3, "april": 4, "apr": 4,
+          "mai": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9,
+          "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11, "dezember": 12, "dez": 12}
+NUMBER_WORDS = {"eins": 1, "ein": 1, "zwei": 2, "drei": 3, "vier": 4, "fuenf": 5, "sechs": 6, "sieben": 7,
+                "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwoelf": 12, "dreizehn": 13, "vierzehn": 14,
+                "fuenfzehn": 15, "sechzehn": 16, "siebzehn": 17}
+
+
+@dataclass(frozen=True)
+class Wish:
+    """What the citizen asked for; empty fields mean "no constraint"."""
+
+    dates: tuple[dt.date, ...] = ()
+    earliest: dt.time | None = None
+    latest: dt.time | None = None
+    exact: dt.time | None = None
+    asap: bool = False
+
+    def describe(self) -> str:
+        parts = []
+        if len(self.dates) == 1:
+            day = self.dates[0]
+            parts.append(f"{WEEKDAY_NAMES[day.weekday()]}, {format_date(day)}")
+        elif self.dates:
+            parts.append(f"{format_date(self.dates[0])} bis {format_date(self.dates[-1])}")
+        if self.exact:
+            parts.append(f"um {self.exact:%H:%M} Uhr")
+        elif self.earliest and self.latest:
+            parts.append(f"zwischen {self.earliest:%H:%M} und {self.latest:%H:%M} Uhr")
+        elif self.earliest:
+            parts.append(f"ab {self.earliest:%H:%M} Uhr")
+        elif self.latest:
+            parts.append(f"bis {self.latest:%H:%M} Uhr")
+        return " ".join(parts) or "so früh wie möglich"
+
+
+@dataclass(frozen=True)
+class WishError:
+    message: str
+
+
+EXAMPLES = "zum Beispiel „nächsten Dienstag vormittags“, „am 3.12. um 10 Uhr“ oder „so früh wie möglich“"
+
+
+def _time(hour: int, minute: int = 0) -> dt.time | WishError:
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return WishError(f"{hour}:{minute:02d} Uhr ist keine gültige Uhrzeit. Bitte nennen Sie eine Uhrzeit wie „10 Uhr“.")
+    return dt.time(hour, minute)
+
+
+def _parse_times(text: str) -> dict[str, dt.time] | WishError:
+    result: dict[str, dt.time] = {}
+    hour = r"(\d{1,2})(?:[:.](\d{2}))?"
+    for kind, pattern in (
+        ("earliest", rf"\b(?:nach|ab|spaeter als|fruehestens) {hour}(?: ?uhr)?\b"),
+        ("latest", rf"\b(?:vor|bis|spaetestens|frueher als) {hour}(?: ?uhr)?\b"),
+        ("exact", rf"\b(?:um|gegen) {hour}(?: ?uhr)?\b|\b{hour} ?uhr\b|\b(\d{{1,2}}):(\d{{2}})\b"),
+    ):
+        match = re.search(pattern, text)
+        if match:
+            groups = [g for g in match.groups() if g is not None]
+            value = _time(int(groups[0]), int(groups[1]) if len(groups) > 1 else 0)
+            if isinstance(value, WishError):
+                return value
+            result[kind] = value
+            text = text[: match.start()] + " " + text[match.end():]
+    half = re.search(r"\bhalb (\d{1,2}|" + "|".join(NUMBER_WORDS) + r")\b", text)
+    if "exact" not in result and half:
+        hour_value = int(half.group(1)) if half.group(1).isdigit() else NUMBER_WORDS[half.group(1)]
+        hour_value = hour_value - 1 if hour_value >= 8 else hour_value + 11
+        if 0 <= hour_value <= 23:
+            result["exact"] = dt.time(hour_value, 30)
+    if "exact" not in result:
+        for word, hour_value in NUMBER_WORDS.items():
+            if re.search(rf"\bum {word}\b", text):
+                result["exact"] = dt.time(hour_value if hour_value >= 7 else hour_value + 12)
+    if re.search(r"\b(vormittags?|morgens|fruehmorgens)\b", text):
+        result.setdefault("latest", dt.time(12, 0))
+    if re.search(r"\b(nachmittags?|mittags)\b", text):
+        result.setdefault("earliest", dt.time(12, 0))
+    return result
+
+
+def _explicit_date(text: str, today: dt.date) -> dt.date | WishError | None:
+    match = re.search(r"\b(\d{1,2})\.\s?(\d{1,2})\.?(?:\s?(\d{2,4}))?(?!\d)", text)
+    month_name = re.search(r"\b(\d{1,2})\.?\s?(" + "|".join(MONTHS) + r")\b\.?(?:\s?(\d{4}))?", text)
+    if match:
+        day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+        shown = f"{day:02d}.{month:02d}."
+    elif month_name:
+        day, month, year = int(month_name.group(1)), MONTHS[month_name.group(2)], month_name.group(3)
+        shown = f"{day:02d}.{month:02d}."
+    else:
+        return None
+    if year is not None:
+        year_value = int(year) + (2000 if len(year) == 2 else 0)
+        try:
+            value = dt.date(year_value, month, day)
+        except ValueError:
+            return WishError(f"Den {shown}{year_value} gibt es nicht. Bitte nennen Sie ein anderes Datum.")
+        if value < today:
+            return WishError(f"Der {format_date(value)} liegt in der Vergangenheit. Bitte nennen Sie ein Datum ab heute.")
+        return value
+    for year_value in (today.year, today.year + 1):
+        try:
+            value = dt.date(year_value, month, day)
+        except ValueError:
+            if not (month == 2 and day == 29):
+                return WishError(f"Den {shown} gibt es nicht. Bitte nennen Sie ein anderes Datum.")
+            continue
+        if value >= today:
+            return value
+    return WishError(f"Den {shown} gibt es nicht. Bitte nennen Sie ein anderes Datum.")
+
+
+def _relative_dates(text: str, today: dt.date) -> tuple[dt.date, ...] | None:
+    words = text.split()
+    if "naechste woche" in text or "kommende woche" in text:
+        monday = today + dt.timedelta(days=7 - today.weekday())
+        return tuple(monday + dt.timedelta(days=i) for i in range(5))
+    if "diese woche" in text:
+        return tuple(today + dt.timedelta(days=i) for i in range(0, 5 - today.weekday())) or None
+    if "uebernaechste woche" in text:
+        monday = today + dt.timedelta(days=14 - today.weekday())
+        return tuple(monday + dt.timedelta(days=i) for i in range(5))
+    day = find_day(text, today)
+    if day is None:
+        return None
+    if day.date is not None:
+        return (day.date,)
+    ahead = (day.weekday - today.weekday()) % 7 or 7
+    target = today + dt.timedelta(days=ahead)
+    if "uebernaechste" in words or "uebernaechsten" in words:
+        target += dt.timedelta(days=7)
+    return (target,)
+
+
+def parse_wish(text: str, now: dt.datetime) -> Wish | WishError:
+    today = now.date()
+    norm = normalise(text)
+    without_dates = re.sub(r"\b\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?", " ", norm)
+    times = _parse_times(without_dates)
+    if isinstance(times, WishError):
+        return times
+    asap = any(phrase in norm for phrase in ASAP_WORDS)
+    explicit = _explicit_date(norm, today)
+    if isinstance(explicit, WishError):
+        return explicit
+    dates: tuple[dt.date, ...] | None = (explicit,) if explicit else _relative_dates(norm, today)
+    if dates is None and not asap and not times:
+        parsed = dateparser.parse(text, languages=["de"],
+                                  settings={"RELATIVE_BASE": now.replace(tzinfo=None), "PREFER_DATES_FROM": "future",
+                                            "DATE_ORDER": "DMY"})
+        if parsed and parsed.date() >= today:
+            dates = (parsed.date(),)
+    if dates is None and not asap and not times:
+        return WishError(f"Das habe ich nicht als Wunschtermin verstanden. Nennen Sie bitte einen Tag oder eine Zeit, {EXAMPLES}.")
+    earliest, latest = times.get("earliest"), times.get("latest")
+    if earliest and latest and earliest >= latest:
+        return WishError("Der Zeitraum ist leer. Bitte nennen Sie zum Beispiel „zwischen 9 und 12 Uhr“.")
+    return Wish(dates=dates or (), earliest=earliest, latest=latest, exact=times.get("exact"), asap=asap)

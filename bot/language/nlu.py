@@ -1,0 +1,159 @@
+"""Custom Rasa NLU component: a German intent classifier for short, messy citizen messages.
+
+`GermanIntentClassifier` normalises spelling variants (umlauts written as ae/oe/ue or dropped,
+ß as ss, lower case), builds TF-IDF features of words (1–2 grams) and characters (2–5 grams within
+words, 3–5 grams across word boundaries) and classifies with a regularised logistic regression. On this project's data it is both
+more accurate and about 50 times faster to train than DIET on sparse features alone (figures in
+docs/nlu.md), which keeps cross-validation in CI to a few minutes.
+
+Very long messages are cut to their last `max_chars` characters: citizens tend to put the request
+at the end, and the cost of classification stays bounded whatever is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import joblib
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_union
+
+logger = logging.getLogger(__name__)
+
+_CHARS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "s", "é": "e", "è": "e"})
+_DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"), ("ss", "s"))
+
+
+def normalise_spelling(text: str) -> str:
+    """Map spelling variants to one form: 'Übernimmt', 'uebernimmt', 'ubernimmt' -> 'ubernimmt'."""
+    text = text.lower().translate(_CHARS)
+    for digraph, letter in _DIGRAPHS:
+        text = text.replace(digraph, letter)
+    return text
+
+
+def build_pipeline(config: dict[str, Any]) -> Pipeline:
+    features = make_union(
+        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
+        # Character n-grams across word boundaries catch split or joined words ("termin absagen",
+        # "terminabsagen", "ab sagen").
+        TfidfVectorizer(analyzer="char", ngram_range=(3, 5), sublinear_tf=True, min_df=2),
+    )
+    classifier = LogisticRegression(C=config["C"], max_iter=config["max_iter"], class_weight=config["class_weight"],
+                                    random_state=config["random_state"])
+    return Pipeline([("features", features), ("classifier", classifier)])
+
+
+class LinearModel:
+    """A fitted `build_pipeline` with fast probabilities, shared by the intent classifier and the safety
+    check (bot/safety/component.py). scikit-learn's predict_proba multiplies the sparse features with the
+    transposed (Fortran-ordered) coefficients, which copies the whole 70 000 x 44 matrix on every call:
+    6 ms of the 7 ms a message cost (see docs/performance.md). The weights are made C-ordered once here."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        classifier = pipeline.named_steps["classifier"]
+        self.features = pipeline.named_steps["features"]
+        self.classes = [str(c) for c in classifier.classes_]
+        self.weights = np.ascontiguousarray(classifier.coef_.T)
+        self.intercept = classifier.intercept_.copy()
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Same result as the pipeline's predict_proba (multinomial logistic regression), without the copy."""
+        scores = self.features.transform(texts) @ self.weights + self.intercept
+        if scores.shape[1] == 1:  # two classes: scikit-learn's binary form, expit(s) = softmax([0, s])
+            scores = np.hstack([np.zeros_like(scores), scores])
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        return scores / scores.sum(axis=1, keepdims=True)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class GermanIntentClassifier(GraphComponent, IntentClassifier):
+    MODEL_FILE = "german_intent_classifier.joblib"
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"C": 60.0, "class_weight": None, "max_iter": 3000, "random_state": 42, "ranking_length": 10,
+                "max_chars": 2000, "exclude_intents": []}
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 pipeline: Pipeline | None = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.pipeline = pipeline
+        self._model: LinearModel | None = None
+        if pipeline is not None:
+            self._prepare_weights()
+
+    def _prepare_weights(self) -> None:
+        self._model = LinearModel(self.pipeline)
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        return self._model.predict_proba(texts)
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "GermanIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    def _prepare(self, text: str) -> str:
+        return normalise_spelling(text[-self.config["max_chars"]:])
+
+    def train(self, training_data: TrainingData) -> Resource:
+        # intents another component decides (config exclude_intents: the safety classes, bot/safety/) are
+        # not learnt here, so that they take no probability mass from the topics
+        excluded = set(self.config["exclude_intents"])
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)
+                    and e.get(INTENT) not in excluded]
+        if len({e.get(INTENT) for e in examples}) < 2:
+            logger.warning("GermanIntentClassifier needs at least two intents; not trained.")
+            return self._resource
+        self.pipeline = build_pipeline(self.config)
+        self.pipeline.fit([self._prepare(e.get(TEXT)) for e in examples], [e.get(INTENT) for e in examples])
+        self._prepare_weights()
+        with self._model_storage.write_to(self._resource) as directory:
+            joblib.dump(self.pipeline, directory / self.MODEL_FILE)
+        return self._resource
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        if self.pipeline is None:
+            return messages
+        texts = [self._prepare(m.get(TEXT) or "") for m in messages]
+        probabilities = self.predict_proba(texts)
+        classes = self.pipeline.classes_
+        for message, row in zip(messages, probabilities):
+            ranking = sorted(
+                ({"name": str(name), "confidence": float(p)} for name, p in zip(classes, row)),
+                key=lambda entry: -entry["confidence"],
+            )
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set("intent_ranking", ranking[: self.config["ranking_length"]], add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data
+
+    @classmethod
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "GermanIntentClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                pipeline = joblib.load(directory / cls.MODEL_FILE)
+        except (ValueError, FileNotFoundError):
+            logger.warning("No trained GermanIntentClassifier found; predictions are disabled.")
+            pipeline = None
+        return cls(config, model_storage, resource, pipeline)

@@ -1,0 +1,227 @@
+"""Small German text understanding for computed answers: office, day, daypart, persons, amounts.
+
+The NLU model decides *what* a message is about; these functions pick the details out of the
+text ("Hat Nord donnerstags nachmittags offen?", "3 Personen, 520 € warm"). Citizens type without
+umlauts and with typos, so matching works on a normalised form of the text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from bot.language.formatting import WEEKDAYS
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def normalise(text: str) -> str:
+    """Lower case, umlauts spelled out, punctuation to spaces (keeps digits, € and separators)."""
+    text = text.lower().translate(_UMLAUTS)
+    text = re.sub(r"[^a-z0-9€,.:/\- ]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text)
+
+
+# ------------------------------------------------------------------------------ offices
+
+
+def find_office(text: str, aliases: dict[str, Iterable[str]]) -> str | None:
+    """Return the key of the office named in the text, or None. `aliases`: key -> names."""
+    words = set(_words(normalise(text)))
+    for key, names in aliases.items():
+        for name in names:
+            parts = _words(normalise(name))
+            if parts and all(part in words for part in parts):
+                return key
+    return None
+
+
+# ------------------------------------------------------------------------------ days
+
+_DAY_STEMS = {
+    0: ("montag", "mo"),
+    1: ("dienstag", "di"),
+    2: ("mittwoch", "mi"),
+    3: ("donnerstag", "do", "donnerstg", "donerstag"),
+    4: ("freitag", "fr"),
+    5: ("samstag", "sa", "sonnabend"),
+    6: ("sonntag", "so"),
+}
+
+
+@dataclass(frozen=True)
+class DayRef:
+    weekday: int
+    date: dt.date | None = None  # set when the text names a concrete day ("heute", "morgen")
+
+
+def find_day(text: str, today: dt.date) -> DayRef | None:
+    words = _words(normalise(text))
+    for word in words:
+        if word == "heute":
+            return DayRef(today.weekday(), today)
+        if word == "uebermorgen":
+            day = today + dt.timedelta(days=2)
+            return DayRef(day.weekday(), day)
+        if word == "morgen" and "morgens" not in words:
+            # "morgen" is tomorrow, unless it is "morgen frueh"-style daypart usage ("am morgen").
+            index = words.index(word)
+            if index == 0 or words[index - 1] not in ("am", "den", "jeden", "guten"):
+                day = today + dt.timedelta(days=1)
+                return DayRef(day.weekday(), day)
+    for word in words:
+        for weekday, stems in _DAY_STEMS.items():
+            full = stems[0]
+            if word in stems[1:] and len(word) == 2:
+                # Two-letter abbreviations only count when clearly meant as days ("do", "fr").
+                if word in ("do", "mo", "mi", "di", "fr"):
+                    return DayRef(weekday)
+                continue
+            if word.startswith(full) or word in stems[2:] or (len(word) >= 6 and _close(word, full)):
+                return DayRef(weekday)
+    return None
+
+
+def _close(word: str, target: str) -> bool:
+    """One typo (insert, delete or substitute) at most, for words like "donnerstags" vs "donerstags"."""
+    word = word.rstrip("s")
+    if abs(len(word) - len(target)) > 1:
+        return False
+    previous = list(range(len(target) + 1))
+    for i, a in enumerate(word, 1):
+        current = [i]
+        for j, b in enumerate(target, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        previous = current
+    return previous[-1] <= 1
+
+
+# ------------------------------------------------------------------------------ dayparts
+
+DAYPARTS = {
+    "vormittags": (dt.time(6, 0), dt.time(12, 0)),
+    "mittags": (dt.time(12, 0), dt.time(14, 0)),
+    "nachmittags": (dt.time(12, 0), dt.time(18, 0)),
+    "abends": (dt.time(18, 0), dt.time(22, 0)),
+}
+_DAYPART_WORDS = {
+    "vormittag": "vormittags",
+    "morgens": "vormittags",
+    "frueh": "vormittags",
+    "nachmittag": "nachmittags",
+    "nachmittage": "nachmittags",
+    "nachm": "nachmittags",
+    "mittag": "mittags",
+    "abend": "abends",
+    "spaet": "abends",
+    "spaeter": "nachmittags",
+}
+
+
+@dataclass(frozen=True)
+class Daypart:
+    label: str  # "nachmittags", "um 15:00 Uhr"
+    start: dt.time
+    end: dt.time
+
+
+def find_daypart(text: str) -> Daypart | None:
+    norm = normalise(text)
+    clock = re.search(r"\bum (\d{1,2})(?:[:.](\d{2}))?(?: ?uhr)?\b|\b(\d{1,2})(?:[:.](\d{2}))? ?uhr\b", norm)
+    if clock:
+        hour = int(clock.group(1) or clock.group(3))
+        minute = int(clock.group(2) or clock.group(4) or 0)
+        if hour < 24 and minute < 60:
+            start = dt.time(hour, minute)
+            end = (dt.datetime.combine(dt.date.today(), start) + dt.timedelta(minutes=1)).time()
+            return Daypart(f"um {hour}:{minute:02d} Uhr", start, end)
+    for word in _words(norm):
+        stem = word if word in DAYPARTS else _DAYPART_WORDS.get(word)
+        if stem is None and word.endswith("s") and word in DAYPARTS:
+            stem = word
+        if stem:
+            start, end = DAYPARTS[stem]
+            return Daypart(stem, start, end)
+    return None
+
+
+# ------------------------------------------------------------------------------ numbers
+
+_NUMBER_WORDS = {
+    "eine": 1, "einer": 1, "ein": 1, "allein": 1, "alleine": 1, "single": 1,
+    "zwei": 2, "zweit": 2, "drei": 3, "dritt": 3, "vier": 4, "viert": 4, "fuenf": 5, "fuenft": 5,
+    "sechs": 6, "sechst": 6, "sieben": 7, "siebt": 7, "acht": 8, "neun": 9, "zehn": 10,
+}
+_AMOUNT = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?(?:\.(\d{1,2}))?\s*(€|euro|eur|eu)(?![a-z])|"
+    r"(€|euro)\s*(\d+)(?:[.,](\d{1,2}))?"
+)
+_PLAIN_NUMBER = re.compile(r"(?<![\d.,])-?\d+(?:[.,]\d+)?")
+
+
+def find_persons(text: str) -> int | None:
+    """Household size: '3 personen', 'zu dritt', '4-personen-haushalt', 'fuer mich allein'."""
+    norm = normalise(text)
+    match = re.search(r"(-?\d+)\s*-?\s*(?:personen|person|pers|leute|koepfe|koepfig|koepfigen)", norm)
+    if match:
+        return int(match.group(1))
+    match = re.search(r"\bzu (zweit|dritt|viert|fuenft|sechst|siebt|\d+)\b", norm)
+    if match:
+        word = match.group(1)
+        return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+    match = re.search(r"\b(eine|zwei|drei|vier|fuenf|sechs|sieben|acht|neun|zehn)\s*-?\s*(?:personen|person|leute)", norm)
+    if match:
+        return _NUMBER_WORDS[match.group(1)]
+    if re.search(r"\b(fuer mich allein|fuer mich alleine|alleinstehend|single|ich allein|ich alleine|1 zimmer fuer mich)\b", norm):
+        return 1
+    return None
+
+
+def find_amount(text: str) -> float | None:
+    """A money amount in euro: '520 €', '520,50 euro', '1.200 eur', '€ 480'."""
+    norm = normalise(text)
+    match = _AMOUNT.search(norm)
+    if match:
+        if match.group(1):
+            whole = match.group(1).replace(".", "")
+            cents = match.group(2) or match.group(3) or "0"
+        else:
+            whole, cents = match.group(6), match.group(7) or "0"
+        value = float(f"{int(whole)}.{cents.ljust(2, '0')}")
+        negative = norm[: match.start()].rstrip().endswith("-") or "minus" in norm[max(0, match.start() - 7): match.start()]
+        return -value if negative else value
+    return None
+
+
+def find_rent(text: str, persons: int | None = None) -> float | None:
+    """A rent amount: an explicit euro amount, else a bare number that is not the household size."""
+    amount = find_amount(text)
+    if amount is not None:
+        return amount
+    norm = normalise(text)
+    norm = re.sub(r"\d+\s*-?\s*(?:personen|person|pers|leute|qm|m2|quadratmeter|zimmer)", " ", norm)
+    numbers = [float(n.replace(",", ".")) for n in _PLAIN_NUMBER.findall(norm)]
+    candidates = [n for n in numbers if n != persons and abs(n) >= 50]
+    return candidates[0] if candidates else None
+
+
+def mentions_warm_rent(text: str) -> bool:
+    words = _words(normalise(text))
+    return any(w in ("warm", "warmmiete", "warmmieten", "inklusive", "inkl") for w in words) and not any(
+        w in ("kalt", "kaltmiete", "bruttokalt", "bruttokaltmiete") for w in words
+    )
+
+
+def mentions_any(text: str, words: Iterable[str]) -> bool:
+    present = set(_words(normalise(text)))
+    return any(w in present for w in words)
+
+
+def parse_weekday_name(name: str) -> int:
+    return WEEKDAYS.index(name)

@@ -1,0 +1,155 @@
+"""Consent to be contacted (Einwilligung) per customer and channel, with proof, stored in Redis.
+
+Nothing is sent or called without an active consent for that channel. Each grant keeps the exact
+wording the citizen agreed to, its version, the time, the channel it was given in and the address;
+each change is appended to the customer's consent history, which stays as proof after a withdrawal.
+
+Keys: `consent:<customer>` (hash: channel -> JSON of the current state), `consent:log:<customer>`
+(list of JSON events), `consent:email:<address>` (customer who gave that e-mail address),
+`consent:customers` (set of customers with a consent record, for campaigns).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import asdict, dataclass
+
+import redis
+
+CHANNELS = {"phone": "Telefon", "email": "E-Mail"}
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+
+
+@dataclass(frozen=True)
+class Consent:
+    channel: str
+    granted: bool
+    address: str
+    wording: str
+    version: str
+    at: str
+    via: str  # where it was given or withdrawn: chat, voice, email, desk
+    conversation: str = ""
+
+
+def normalise_email(text: str) -> str | None:
+    """The e-mail address in the answer, lower-cased, or None."""
+    match = re.search(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", text or "")
+    if not match or not EMAIL.match(match.group(0)):
+        return None
+    return match.group(0).strip(".").lower()
+
+
+def normalise_phone(text: str) -> str | None:
+    """A German phone number as +49..., or None. Spoken digit groups and separators are allowed."""
+    digits = re.sub(r"[\s/().-]", "", text or "")
+    match = re.search(r"(\+|00)?\d{6,15}", digits)
+    if not match:
+        return None
+    number = match.group(0)
+    if number.startswith("00"):
+        number = "+" + number[2:]
+    elif number.startswith("0"):
+        number = "+49" + number[1:]
+    elif not number.startswith("+"):
+        return None
+    return number if 9 <= len(number) <= 16 else None
+
+
+class ConsentStore:
+    def __init__(self, client: redis.Redis):
+        self.redis = client
+
+    def grant(self, customer: str, channel: str, address: str, wording: str, version: str, now: dt.datetime,
+              via: str, conversation: str = "") -> Consent:
+        if channel not in CHANNELS:
+            raise ValueError(f"channel must be one of {sorted(CHANNELS)}")
+        consent = Consent(channel, True, address, wording, version, now.isoformat(timespec="seconds"), via,
+                          conversation)
+        self._write(customer, consent, "erteilt")
+        self.redis.sadd("consent:customers", customer)
+        if channel == "email":
+            self.redis.set(f"consent:email:{address.lower()}", customer)
+        return consent
+
+    def withdraw(self, customer: str, channel: str, now: dt.datetime, via: str, conversation: str = "") -> bool:
+        """Withdraw consent for a channel; False when there was none to withdraw."""
+        current = self.get(customer, channel)
+        if current is None or not current.granted:
+            return False
+        consent = Consent(channel, False, current.address, current.wording, current.version,
+                          now.isoformat(timespec="seconds"), via, conversation)
+        self._write(customer, consent, "widerrufen")
+        return True
+
+    def _write(self, customer: str, consent: Consent, event: str) -> None:
+        record = json.dumps(asdict(consent), ensure_ascii=False)
+        pipe = self.redis.pipeline()
+        pipe.hset(f"consent:{customer}", consent.channel, record)
+        pipe.rpush(f"consent:log:{customer}", json.dumps({"ereignis": event, **asdict(consent)}, ensure_ascii=False))
+        pipe.execute()
+
+    def get(self, customer: str, channel: str) -> Consent | None:
+        raw = self.redis.hget(f"consent:{customer}", channel)
+        return Consent(**json.loads(raw)) if raw else None
+
+    def active(self, customer: str, channel: str) -> Consent | None:
+        consent = self.get(customer, channel)
+        return consent if consent and consent.granted else None
+
+    def all(self, customer: str) -> dict[str, Consent]:
+        return {k.decode(): Consent(**json.loads(v)) for k, v in self.redis.hgetall(f"consent:{customer}").items()}
+
+    def history(self, customer: str) -> list[dict]:
+        return [json.loads(x) for x in self.redis.lrange(f"consent:log:{customer}", 0, -1)]
+
+    def customer_for_email(self, address: str) -> str | None:
+        value = self.redis.get(f"consent:email:{address.lower()}")
+        return value.decode() if value else None
+
+    def delete(self, customer: str) -> None:
+        """Art. 17: remove consent and its history (the privacy log records the deletion)."""
+        emails = [c.address for c in self.all(customer).values() if c.channel == "email"]
+        self.redis.delete(f"consent:{customer}", f"consent:log:{customer}",
+                          *[f"consent:email:{a.lower()}" for a in emails])
+        self.redis.srem("consent:customers", customer)
+
+
+_PHONE_WORDS = re.compile(r"\b(telefon\w*|anruf\w*|anrufen|angerufen|rufen|ruft|handy|mobil\w*|phone|call\w*)\b")
+_EMAIL_WORDS = re.compile(r"\b(e ?-?mails?|mails?|email\w*|elektronische post)\b")
+_BOTH_WORDS = re.compile(r"\b(beide|beides|beiden|beidem|alles|alle|ueberall|jede\w*)\b")
+
+
+def channels_in(text: str) -> tuple[str, ...]:
+    """The contact channels a message talks about ("keine Anrufe mehr" -> phone), in a fixed order."""
+    from bot.language.textparse import normalise
+
+    norm = normalise(text)
+    if _BOTH_WORDS.search(norm):
+        return ("phone", "email")
+    return tuple(c for c, pattern in (("phone", _PHONE_WORDS), ("email", _EMAIL_WORDS)) if pattern.search(norm))
+
+
+def channels_text(channels: tuple[str, ...] | list[str]) -> str:
+    """German: "Anrufe", "E-Mails" or "Anrufe und E-Mails"."""
+    names = {"phone": "Anrufe", "email": "E-Mails"}
+    return " und ".join(names[c] for c in channels)
+
+
+_WITHDRAW = re.compile(
+    r"\b(keine?[nmrs]?|nicht mehr|nie wieder|nie mehr|widerruf\w*|widerrufe|zurueck\w*|abbestell\w*|"
+    r"bestelle?n? \w* ?ab|abmeld\w*|melde?n? \w* ?ab|austrag\w*|deaktivier\w*|abschalt\w*|ausschalt\w*|"
+    r"abstell\w*|stell\w* \w* ?ab|beend\w*|stopp?\w*|aufhoer\w*|hoer\w* \w* ?auf|unterlass\w*|untersag\w*|"
+    r"loesch\w*|nerv\w*|gilt nicht)\b")
+
+
+def wants_withdrawal(text: str) -> bool:
+    """Whether a message about contact consent withdraws it ("keine Anrufe mehr") rather than gives it."""
+    from bot.language.textparse import normalise
+
+    norm = normalise(text)
+    if re.search(r"verpass|vergess", norm):  # "damit ich keinen Termin verpasse": a wish for reminders
+        return False
+    return bool(_WITHDRAW.search(norm))

@@ -1,0 +1,1 @@
+"""Data protection duties: export and deletion per person, retention."""

@@ -1,0 +1,35 @@
+"""The Rasa server with its secrets kept off the command line: `python -m bot.runtime.rasa_server ARGS`.
+
+`rasa run --auth-token X` shows the token to every local user in `ps`, and a token that starts with
+"-" made argparse stop ("expected one argument"). This wrapper takes the API token from
+`RASA_AUTH_TOKEN` and the allowed browser origins from `CORS_ORIGINS` (comma-separated; empty: none,
+the chat page is served by Rasa itself) and hands them to Rasa inside the process.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def rasa_arguments(argv: list[str], env: dict[str, str]) -> list[str]:
+    args = ["run", *argv, "--enable-api"]
+    token = env.get("RASA_AUTH_TOKEN", "")
+    if not token:
+        raise SystemExit("RASA_AUTH_TOKEN fehlt: die Rasa-API startet nur mit Token.")
+    args.append(f"--auth-token={token}")  # '=' form: a value starting with '-' is still a value
+    origins = [o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()]
+    if origins:
+        args += ["--cors", *origins]
+    return args
+
+
+def main() -> None:
+    sys.argv = ["rasa", *rasa_arguments(sys.argv[1:], dict(os.environ))]
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
