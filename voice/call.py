@@ -22,6 +22,7 @@ from bot.content import get_content
 from bot.core.clock import now_local
 from bot.identity.guard import shield
 from bot.knowledge.answers import template
+from bot.safety.detect import must_be_seen
 from bot.safety.response import crisis_while_with_person
 from voice.asr import Transcriber
 from voice.audio import RECOGNIZER_RATE, Resampler, duration
@@ -164,7 +165,7 @@ class Call:
             return
         if not opening and self.handover is not None:
             try:  # a date of birth the dialogue waits for is never recorded (bot/identity/guard.py)
-                words = await asyncio.to_thread(shield, self.handover.redis, self.id, words)
+                words = await asyncio.to_thread(shield, self.handover.redis, self.id, words, never_hide=must_be_seen)
             except Exception as error:  # Redis down: the words go on unshielded, the call goes on
                 logger.warning("voice: date of birth not shielded: %s", error)
         if not opening:

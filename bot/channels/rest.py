@@ -100,9 +100,10 @@ class CheckedRestInput(RestInput):
     def _extract_message(self, req: Request) -> Optional[Text]:
         from bot.core.redis_server import redis_client
         from bot.identity.guard import shield
+        from bot.safety.detect import must_be_seen
 
         body = _body(req)
-        return shield(redis_client(), body["sender"], body["message"])
+        return shield(redis_client(), body["sender"], body["message"], never_hide=must_be_seen)
 
     def get_metadata(self, request: Request) -> dict[str, Any]:
         """Only what the server knows: the client address (client-sent metadata is not trusted)."""

@@ -37,6 +37,7 @@ from bot.core.ratelimit import RATE_LIMITED, citizen_checks, shared_limiter
 from bot.core.redis_server import redis_url
 from bot.handover.state import EVENTS, Handover
 from bot.identity.guard import shield
+from bot.safety.detect import must_be_seen
 from bot.safety.response import crisis_while_with_person
 
 logger = logging.getLogger(__name__)
@@ -276,7 +277,7 @@ class WebchatInput(InputChannel):
                 return
             handover = _handover()
             # a date of birth the dialogue waits for never reaches the tracker or the transcript
-            text = await asyncio.to_thread(shield, handover.redis, session_id, text)
+            text = await asyncio.to_thread(shield, handover.redis, session_id, text, never_hide=must_be_seen)
             # a button click is recorded with the title the server offered, never a client-chosen text
             shown = await asyncio.to_thread(_button_title, handover.redis, session_id, text) or text
             line = await asyncio.to_thread(handover.add_line, session_id, "citizen", shown[:MAX_MESSAGE_CHARS])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.desk.network import client_address
+from bot.desk.network import behind_tls, client_address
 
 logger = logging.getLogger("desk")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -28,8 +28,6 @@ class LoginViews:
         return web.FileResponse(STATIC / "login.html")
 
     async def login(self, request: web.Request) -> web.StreamResponse:
-        from bot.desk.server import behind_tls
-
         form = await request.post()
         name, password = str(form.get("username", ""))[:64], str(form.get("password", ""))[:256]
         address = client_address(request)

@@ -24,6 +24,13 @@ def client_address(request: web.Request) -> str:
                                   trusted=os.environ.get("DESK_TRUSTED_PROXIES", ""))
 
 
+def behind_tls(request: web.Request) -> bool:
+    """TLS directly, or at a reverse proxy that says so (only trusted with DESK_BEHIND_TLS_PROXY=1)."""
+    if request.secure:
+        return True
+    return os.environ.get("DESK_BEHIND_TLS_PROXY") == "1" and request.headers.get("X-Forwarded-Proto") == "https"
+
+
 def _allowed_origins() -> set[str]:
     return {o.strip().rstrip("/").lower() for o in os.environ.get("DESK_ALLOWED_ORIGINS", "").split(",") if o.strip()}
 

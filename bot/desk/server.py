@@ -35,7 +35,7 @@ from bot.desk.caseviews import CaseViews
 from bot.desk.learnviews import LearnViews
 from bot.desk.login import LoginViews
 from bot.desk.loginlimit import LoginLimiter
-from bot.desk.network import client_address, origin_allowed
+from bot.desk.network import behind_tls, client_address, origin_allowed
 from bot.handover.routing import wait_estimate_minutes
 from bot.handover.state import EVENTS, Handover
 
@@ -53,13 +53,6 @@ HEADERS = {
 }
 BACK_TO_BOT = "Sie schreiben jetzt wieder mit dem digitalen Assistenten. Fragen Sie gern weiter."
 CLOSED = "Das Service Center hat das Gespräch beendet. Bei weiteren Fragen hilft Ihnen der digitale Assistent."
-
-
-def behind_tls(request: web.Request) -> bool:
-    """TLS directly, or at a reverse proxy that says so (only trusted with DESK_BEHIND_TLS_PROXY=1)."""
-    if request.secure:
-        return True
-    return os.environ.get("DESK_BEHIND_TLS_PROXY") == "1" and request.headers.get("X-Forwarded-Proto") == "https"
 
 
 def flood_guard(limiter: "RateLimiter"):

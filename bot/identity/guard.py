@@ -143,16 +143,15 @@ def looks_like_birth_date(text: str, today: dt.date | None = None) -> bool:
     return find_birth_date(text, today or dt.date.today()) is not None
 
 
-def shield(client: redis.Redis, sender: str, text: str) -> str:
+def shield(client: redis.Redis, sender: str, text: str, *, never_hide: Callable[[str], bool]) -> str:
     """The text to pass on: `[Geburtsdatum]` instead of a date of birth the dialogue is waiting for.
 
-    A crisis or a threat is never hidden (the safety check must see it), nor a text without a date
-    ("abbrechen", "mit einem Menschen sprechen")."""
+    A text for which `never_hide` is true is never hidden (the channels pass the safety check's
+    `must_be_seen`: a crisis or a threat must reach it), nor a text without a date ("abbrechen",
+    "mit einem Menschen sprechen"). Identification sits below safety, so the check is passed in."""
     if not looks_like_birth_date(text) or not client.exists(f"ident:await:{sender}"):  # local check first
         return text
-    from bot.safety.detect import CRISIS, THREAT, assess
-
-    if assess(text).kind in (CRISIS, THREAT):
+    if never_hide(text):
         return text
     pipe = client.pipeline()
     pipe.set(f"ident:bd:{sender}", text[:200], ex=BIRTH_DATE_SECONDS)

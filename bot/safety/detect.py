@@ -407,3 +407,8 @@ def assess(text: str) -> Verdict:
     if _URGENT_NEED.search(_WAIVER.sub(" ", folded)):
         return Verdict(URGENT_NEED, "urgent_need")
     return Verdict(NONE)
+
+
+def must_be_seen(text: str) -> bool:
+    """A crisis or a threat: never hidden from the safety check (see bot/identity/guard.py `shield`)."""
+    return assess(text).kind in (CRISIS, THREAT)
