@@ -32,7 +32,7 @@ $(MODEL): $(TRAINING_INPUT)
 	@touch $@
 
 content-check: setup
-	$(PY) -m bot.content
+	$(PY) -m bot.editor.content_check
 
 validate: setup content-check
 	$(PY) -m bot.editor.checks

@@ -11,7 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot import PROJECT_ROOT
-from bot.content import JOBCENTER_PLACEHOLDERS, PLACEHOLDER, OpeningHours, _parse_hours, content_dir
+from bot.content import JOBCENTER_PLACEHOLDERS, PLACEHOLDER, OpeningHours, content_dir
+from bot.content import parse_hours as _parse_hours
 from bot.core.yamlsource import Node, Report, load
 
 CAMPAIGN_FIELDS = {

@@ -119,7 +119,7 @@ def test_missing_file_is_reported(project):
 
 
 def test_command_line_check_fails_on_broken_content(project, capsys):
-    from bot.content import main
+    from bot.editor.content_check import main
 
     replace(project, "kdu.yml", "stand: 2026-01-01", "stand: 1.1.2026")
     assert main([str(project)]) == 1

@@ -1,0 +1,41 @@
+"""The editors' content check: `python -m bot.editor.content_check [project root]` (`make content-check`).
+
+Loads and validates every content file of the project: the answers content (`bot.content`), the
+declarations catalogue, the outbound configuration and the safety texts. Prints each problem with
+file and line and exits with 1, or prints a short summary („Inhalte in Ordnung“) and exits with 0.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bot import PROJECT_ROOT
+from bot.content import ContentError, load_content
+from bot.declarations.catalogue import load_catalogue
+from bot.outbound.config import load_outbound
+from bot.safety.texts import load_safety
+
+
+def main(argv: list[str] | None = None) -> int:
+    root = Path(argv[0]) if argv else PROJECT_ROOT
+    try:
+        content = load_content(root)
+        catalogue = load_catalogue(root)
+        load_outbound(root)
+        load_safety(root)
+    except ContentError as error:
+        print(f"Inhalte fehlerhaft ({len(error.problems)} Problem(e)):", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(
+        f"Inhalte in Ordnung: {len(content.offices)} Geschäftsstellen, {len(content.figures)} Kennzahlen, "
+        f"{len(content.answers)} Antworten, {len(catalogue.declarations)} Erklärungen, "
+        f"{len(catalogue.documents)} Unterlagen."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
