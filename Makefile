@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWarning
 
-.PHONY: setup run train validate content-check unit test test-safety test-stories test-nlu test-integration soak models bench bench-voice eval eval-accept load-model rollback-model clean
+.PHONY: setup lint run train validate content-check unit test test-safety test-stories test-nlu test-integration soak models bench bench-voice eval eval-accept load-model rollback-model clean
 
 setup: $(VENV)/.installed
 
@@ -30,6 +30,11 @@ train: setup $(MODEL)
 $(MODEL): $(TRAINING_INPUT)
 	$(RASA) train --fixed-model-name jobcenter --out models --num-threads 2
 	@touch $@
+
+lint: setup
+	$(PY) -m ruff check bot actions voice tests bench
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 content-check: setup
 	$(PY) -m bot.editor.content_check
@@ -59,7 +64,7 @@ test-safety: setup $(MODEL)
 	$(PY) -m bot.safety.evaluate tests/safety/messages.yml --model $(MODEL) --gate
 	$(PY) -m bot.safety.evaluate tests/safety/heldout.yml --model $(MODEL) --gate --min-crisis-recall 0.9 --quiet
 
-test: content-check unit validate train test-safety test-stories test-integration test-nlu
+test: content-check lint unit validate train test-safety test-stories test-integration test-nlu
 
 # Editors: cross-validation report against the accepted baseline (docs/nlu_baseline.json); see docs/redaktion.md
 eval: setup
