@@ -235,6 +235,7 @@ class Call:
         while not self.speech_queue.empty():
             self.speech_queue.get_nowait()
         self._speaker.cancel()
+        self.outbound.flush()  # audio held back for the cancelled reply is dropped, not played later
         self._speaker = asyncio.create_task(self._speak_loop())
         self.playing_until = 0.0
         self.barge_speech = 0.0
@@ -256,10 +257,16 @@ class Call:
                     self.turn["first_audio_ms"] = round((time.monotonic() - self.turn_started) * 1000)
                     await self.emit({"type": "timing", **self.turn})
                     self.turn_started = None
-                now = time.monotonic()
-                self.playing_until = max(self.playing_until, now) + duration(out, self.rate)
-                await self.play(out)
+                await self._play_out(out)
+            await self._play_out(self.outbound.flush())  # the resampler's look-ahead: the reply's last ms
             await self.emit({"type": "audio-stop"})
+
+    async def _play_out(self, out: bytes) -> None:
+        if not out:
+            return
+        now = time.monotonic()
+        self.playing_until = max(self.playing_until, now) + duration(out, self.rate)
+        await self.play(out)
 
     # ------------------------------------------------------------------ silence
     async def _silence_loop(self) -> None:
