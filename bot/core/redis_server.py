@@ -74,6 +74,7 @@ def embedded_command(port: int, data_dir: Path, password: str | None = None, max
         "--save", "60 1",
         "--protected-mode", "yes",
         "--daemonize", "no",
+        "--loglevel", "warning",  # start-up chatter off; warnings and errors stay
     ]
 
 

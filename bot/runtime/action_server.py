@@ -16,6 +16,8 @@ import os
 from sanic import Sanic, response
 from sanic.request import Request
 
+from bot.runtime.quiet import library_warnings_off
+
 HEADER = "X-Action-Token"
 logger = logging.getLogger(__name__)
 
@@ -50,5 +52,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    library_warnings_off()
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)-8s %(name)s  - %(message)s")
+    if os.environ.get("LOG_LEVEL", "INFO") != "DEBUG":  # one line per registered action and Sanic's banner: noise
+        for name in ("rasa_sdk.executor", "sanic.root"):
+            logging.getLogger(name).setLevel(logging.WARNING)
     main()

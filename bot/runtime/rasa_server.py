@@ -26,6 +26,9 @@ def rasa_arguments(argv: list[str], env: dict[str, str]) -> list[str]:
 
 def main() -> None:
     sys.argv = ["rasa", *rasa_arguments(sys.argv[1:], dict(os.environ))]
+    from bot.runtime.quiet import library_warnings_off
+
+    library_warnings_off(rasa=True)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -10,8 +10,13 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import socket
 import sys
+import threading
+import time
+from typing import Callable
 
+import requests
 from honcho.manager import Manager
 
 from bot import PROJECT_ROOT
@@ -39,6 +44,8 @@ def process_env(settings: Settings) -> dict[str, str]:
     env["RASA_URL"] = f"http://127.0.0.1:{settings.rasa_port}"
     env["VOICE_PORT"] = str(settings.voice_port)
     env["AUDIOSOCKET_PORT"] = str(settings.audiosocket_port)
+    # libraries' deprecation notices are for their maintainers, not for whoever starts the assistant
+    env["PYTHONWARNINGS"] = os.environ.get("PYTHONWARNINGS", "ignore::DeprecationWarning")
     return env
 
 
@@ -70,7 +77,7 @@ def banner(settings: Settings) -> str:
                   f"{settings.data_dir / 'secrets' / 'redis_password'}), data in {settings.data_dir / 'redis'}")
     return "\n".join(
         [
-            "Jobcenter-Assistent startet (Strg-C beendet alles):",
+            "Jobcenter-Assistent läuft (Strg-C beendet alles):",
             f"  Chat-Seite:    {base}/webhooks/webchat/",
             f"  Agent-Desk:    http://localhost:{settings.desk_port}/ (Konten: python -m bot.desk.accounts add NAME agent)",
             f"  REST-Chat:     POST {base}/webhooks/rest/webhook  {{\"sender\": \"id\", \"message\": \"Hallo\"}}",
@@ -86,6 +93,70 @@ def banner(settings: Settings) -> str:
             f"  Redis:         {redis_line}",
         ]
     )
+
+
+def probes(settings: Settings, env: dict[str, str]) -> dict[str, Callable[[], bool]]:
+    """How to tell that each part answers, in start order (Redis first, Rasa last: it loads the model)."""
+    def http(url: str) -> Callable[[], bool]:
+        def probe() -> bool:
+            try:
+                return requests.get(url, timeout=2).status_code < 500
+            except requests.RequestException:
+                return False
+        return probe
+
+    def port(number: int) -> Callable[[], bool]:  # a connection only: no access-log line per probe
+        def probe() -> bool:
+            try:
+                socket.create_connection(("127.0.0.1", number), timeout=2).close()
+                return True
+            except OSError:
+                return False
+        return probe
+
+    def redis_ping() -> bool:
+        import redis
+
+        try:
+            return bool(redis.Redis.from_url(env["REDIS_URL"], password=env.get("REDIS_PASSWORD") or None,
+                                             socket_timeout=2).ping())
+        except redis.RedisError:
+            return False
+
+    return {
+        "Redis": redis_ping,
+        "Action-Server": port(settings.action_port),
+        "Agent-Desk": port(settings.desk_port),
+        "Sprache": port(settings.voice_port),
+        "Rasa (Modell geladen)": http(f"http://127.0.0.1:{settings.rasa_port}/"),
+    }
+
+
+def report_readiness(checks: dict[str, Callable[[], bool]], say: Callable[[str], None], final: str,
+                     timeout: float = 600.0, interval: float = 0.5,
+                     clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                     stopped: Callable[[], bool] = lambda: False) -> bool:
+    """One line per part as it becomes ready, then `final` (the banner) once all are; after `timeout` a
+    line naming the parts that do not answer (their own log lines say why). Nothing once `stopped()`."""
+    waiting = dict(checks)
+    started = clock()
+    while waiting:
+        if stopped():
+            return False
+        for name, check in list(waiting.items()):
+            if check():
+                say(f"  bereit: {name} ({clock() - started:.0f} s)")
+                del waiting[name]
+        if not waiting:
+            break
+        if clock() - started > timeout:
+            say(f"Noch nicht bereit nach {timeout:.0f} s: {', '.join(waiting)} (siehe Meldungen oben).")
+            return False
+        sleep(interval)
+    if stopped():
+        return False
+    say(final)
+    return True
 
 
 def _private_redis_files(settings: Settings) -> None:
@@ -113,8 +184,16 @@ def main() -> int:
     manager = Manager()
     for name, command in commands(settings).items():
         manager.add_process(name, command, env={**os.environ, **env}, cwd=str(PROJECT_ROOT))
-    print(banner(settings), flush=True)
+    print("Jobcenter-Assistent startet …", flush=True)
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    done = threading.Event()
+    threading.Thread(target=report_readiness, args=(probes(settings, env), say, banner(settings)),
+                     kwargs={"stopped": done.is_set}, daemon=True).start()
     manager.loop()
+    done.set()
     return manager.returncode or 0
 
 

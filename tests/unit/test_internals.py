@@ -56,3 +56,30 @@ def test_the_embedded_redis_keeps_its_password_in_a_private_file_and_never_evict
     text = config.read_text()
     assert "requirepass geheim" in text and "maxmemory-policy noeviction" in text
     assert stat.S_IMODE(config.stat().st_mode) == 0o600
+
+
+def test_make_run_reports_each_part_once_ready_and_the_banner_last():
+    from bot.runtime.run import report_readiness
+
+    ticks = {"t": 0.0}
+    ready_at = {"Redis": 0.0, "Action-Server": 1.0, "Rasa (Modell geladen)": 3.0}
+    checks = {name: (lambda at=at: ticks["t"] >= at) for name, at in ready_at.items()}
+    lines: list[str] = []
+
+    def sleep(seconds: float) -> None:
+        ticks["t"] += seconds
+
+    assert report_readiness(checks, lines.append, "BANNER", clock=lambda: ticks["t"], sleep=sleep)
+    assert lines[:-1] == [f"  bereit: {name} ({at:.0f} s)" for name, at in ready_at.items()]
+    assert lines[-1] == "BANNER" and len(lines) == 4
+
+
+def test_make_run_names_the_parts_that_never_answer_and_shows_no_banner():
+    from bot.runtime.run import report_readiness
+
+    ticks = {"t": 0.0}
+    lines: list[str] = []
+    ok = report_readiness({"Redis": lambda: True, "Sprache": lambda: False}, lines.append, "BANNER", timeout=5,
+                          clock=lambda: ticks["t"], sleep=lambda s: ticks.__setitem__("t", ticks["t"] + s))
+    assert not ok and "BANNER" not in lines
+    assert lines[-1].startswith("Noch nicht bereit") and "Sprache" in lines[-1] and "Redis" not in lines[-1]
