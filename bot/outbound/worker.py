@@ -43,7 +43,7 @@ def planner(client: redis.Redis) -> Planner:
 
 
 def deliverer(client: redis.Redis) -> Deliverer:
-    from voice.ami import ami_settings
+    from bot.outbound.ami import ami_settings
 
     content = get_content()
     return Deliverer(OutboundStore(client), ConsentStore(client), get_outbound(), mail_settings(), ami_settings(),

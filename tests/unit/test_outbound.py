@@ -23,7 +23,7 @@ from bot.outbound.store import OutboundStore
 from bot.outbound.worker import daily_reminders
 from tests.asterisk_ami import running_ami_server
 from tests.smtp_server import Recorder, smtp_server  # noqa: F401 - fixture
-from voice.ami import AmiSettings
+from bot.outbound.ami import AmiSettings
 
 NOW = dt.datetime(2026, 11, 24, 10, 0)  # a Tuesday
 ERIKA, MAX, AYSE = "12345BG0000001", "12345BG0000002", "12345BG0000003"
