@@ -3,7 +3,7 @@
     python -m bot.outbound worker      (started by `make run`)
 
 Every OUTBOUND_INTERVAL seconds (default 15) it delivers what is due (bot/outbound/delivery.py) and
-processes the mail drop (bot/mail/channel.py). Once a day after OUTBOUND_REMINDER_TIME (default
+processes the mail drop (bot/channels/mail.py). Once a day after OUTBOUND_REMINDER_TIME (default
 15:00; empty switches it off) it starts the reminder campaign for the next day's appointments.
 Several workers may run: each contact and each day's reminder campaign is taken by one of them.
 """
@@ -75,8 +75,8 @@ async def tick(client: redis.Redis, delivery: Deliverer, mail_channel=None) -> N
 
 
 async def run_forever() -> None:
+    from bot.channels.mail import channel_from_env
     from bot.core.redis_server import redis_client
-    from bot.mail.channel import channel_from_env
 
     client = redis_client()
     delivery, mail_channel = deliverer(client), channel_from_env(client)
