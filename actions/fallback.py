@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import learn, message_text, send
 from bot.content import get_content
-from bot.language.dialogue import consecutive_misses
 from bot.knowledge import answers as knowledge
+from bot.language.dialogue import consecutive_misses
 
 
 class ActionFallback(Action):

@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import current_intent, learn, message_text, now, send
 from bot.content import get_content
-from bot.language.dialogue import consecutive_misses, is_miss
 from bot.knowledge import answers as knowledge
+from bot.language.dialogue import consecutive_misses, is_miss
 
 KDU = "kdu"
 OPENING_HOURS = "opening_hours"

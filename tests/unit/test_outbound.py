@@ -21,7 +21,7 @@ from bot.outbound.config import get_outbound
 from bot.outbound.consent import ConsentStore, channels_in, normalise_email, normalise_phone
 from bot.outbound.delivery import Deliverer, next_allowed
 from bot.outbound.store import OutboundStore
-from bot.outbound.worker import daily_reminders
+from bot.runtime.worker import daily_reminders
 from tests.asterisk_ami import running_ami_server
 from tests.smtp_server import Recorder, smtp_server  # noqa: F401 - fixture
 
