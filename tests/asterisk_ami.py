@@ -6,7 +6,7 @@ by an empty line, the "Asterisk Call Manager/<version>" banner), with Asterisk's
 Originate is the `outcome` reason code given to the constructor, and `on_answer` stands in for the moment the
 citizen picks up (an integration test opens the AudioSocket connection there, as Asterisk's dialplan would).
 
-It parses messages on its own (not with voice.ami), so a client bug is not mirrored by the double. Header names
+It parses messages on its own (not with bot.outbound.ami), so a client bug is not mirrored by the double. Header names
 are matched case-insensitively, as Asterisk does.
 """
 

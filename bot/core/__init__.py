@@ -1,1 +1,2 @@
-"""Shared plumbing: settings, the clock, Redis, rate limits, redaction, web headers, YAML loading."""
+"""Shared plumbing: settings, the clock, Redis, rate limits, redaction, web headers, YAML loading, the Rasa
+server's start-up tuning (perf)."""

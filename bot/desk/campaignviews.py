@@ -37,8 +37,9 @@ class CampaignViews:
         return web.json_response({"campaign": campaign.__dict__, "contacts": contacts})
 
     async def start_campaign(self, request: web.Request) -> web.Response:
+        from bot.core.clock import now_local
         from bot.outbound.campaigns import CampaignError
-        from bot.outbound.worker import local_now, planner
+        from bot.outbound.service import planner
 
         session = self.require(request, {"supervisor"})
         data = await self.body(request)
@@ -50,7 +51,7 @@ class CampaignViews:
             return str(data.get(key) or "").strip()[:limit]
 
         def start():
-            plan, now, by = planner(self.redis), local_now(), session["user"]
+            plan, now, by = planner(self.redis), now_local(), session["user"]
             if kind == "reminder":
                 return plan.reminder(dt.date.fromisoformat(text("day")), by, now, channels)
             if kind == "cancellation":

@@ -83,7 +83,7 @@ class CaseViews:
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     async def reply_case(self, request: web.Request) -> web.Response:
-        from bot.mail.channel import reply_from_agent
+        from bot.channels.mail import reply_from_agent
         from bot.mail.settings import mail_settings
         from bot.mail.smtp import MailError
 

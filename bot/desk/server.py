@@ -12,7 +12,6 @@ campaignviews.py (campaigns), learnviews.py (training data), network.py (client 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import logging
 import os
@@ -273,17 +272,6 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews):
                 self.handover.mark_present(session["user"])
             await asyncio.sleep(15)
 
-    async def retention_loop(self, app: web.Application) -> None:
-        """Delete cases and appointment records past their retention period, hourly."""
-        from bot.privacy.duties import PrivacyOffice, Retention
-
-        while True:
-            try:
-                await asyncio.to_thread(PrivacyOffice(self.redis).purge, dt.datetime.now(), Retention.from_env())
-            except redis.RedisError as error:
-                logging.getLogger(__name__).warning("retention purge failed, retrying later: %s", error)
-            await asyncio.sleep(3600)
-
 
 QUICK_TEXTS = [
     "Einen Moment bitte, ich sehe mir das an.",
@@ -327,8 +315,8 @@ def create_app(redis_url: str, accounts: Accounts) -> web.Application:
     app.router.add_static("/static", STATIC)
 
     async def start_background(app: web.Application) -> None:
-        app["tasks"] = [asyncio.create_task(desk.relay(app)), asyncio.create_task(desk.presence_loop(app)),
-                        asyncio.create_task(desk.retention_loop(app))]
+        # the retention purge runs in the contacts worker, once per deployment (bot/runtime/worker.py)
+        app["tasks"] = [asyncio.create_task(desk.relay(app)), asyncio.create_task(desk.presence_loop(app))]
 
     async def stop_background(app: web.Application) -> None:
         for task in app["tasks"]:

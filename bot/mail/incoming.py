@@ -3,13 +3,18 @@
 `parse` never raises on malformed input: every field falls back to an empty or derived value. Header values
 come out on one line (an encoded line break in a Message-ID or Subject cannot reach an outgoing header).
 `parse_headers` reads only the header block, for a mail over a limit (bot/mail/limits.py).
+
+Malformed parts fall back to empty values, catching only what the email package raises on malformed input
+(MALFORMED); each fallback is logged with the exception type and the place, never with mail text or addresses.
 """
 
 from __future__ import annotations
 
 import email
+import email.errors
 import email.parser
 import email.policy
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -22,7 +27,13 @@ from bot.mail.limits import LINES, OverLimit, head, line_count, parse_limited
 
 __all__ = ["Attachment", "IncomingMail", "html_to_text", "parse", "parse_headers", "sanitize_filename"]
 
+logger = logging.getLogger(__name__)
 MAX_FILENAME_CHARS = 120
+# What the email package raises on malformed input: its own errors (HeaderParseError, ...) and, for some broken
+# headers, parameters, charsets and encodings, plain ValueError (UnicodeError), TypeError, LookupError (unknown
+# charset, IndexError, KeyError) or AttributeError from its parsers. Anything else is a bug: it is not caught here
+# and the mail channel sets the mail aside (quarantine, bot/channels/mail.py).
+MALFORMED = (email.errors.MessageError, ValueError, TypeError, LookupError, AttributeError)
 _AUTOMATIC_LOCAL_PART = re.compile(
     r"^(?:mailer-daemon|postmaster|no[-_.]?reply|do[-_.]?not[-_.]?reply)(?:[-_.+].*)?$", re.IGNORECASE)
 # Subjects of out-of-office notes and bounces. German words only with the colon mail programs put after them
@@ -82,7 +93,8 @@ def parse_headers(header_block: bytes, size: int, over_limit: str) -> IncomingMa
     """Only the header block of a mail (sender, subject, ids, auto-reply marks); no body, no attachments."""
     try:
         message = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(header_block)
-    except Exception:  # noqa: BLE001 - an empty message keeps the mail's id and size
+    except MALFORMED as error:  # an empty message keeps the mail's id and size
+        _malformed("header block", error)
         message = EmailMessage()
     return _mail(message, header_block, size, "", (), (), over_limit)
 
@@ -128,7 +140,8 @@ def _automatic(message: Message, sender: str, subject: str) -> bool:
         return True
     try:
         return message.get_content_type() == "multipart/report"
-    except Exception:  # noqa: BLE001
+    except MALFORMED as error:
+        _malformed("content type", error)
         return False
 
 
@@ -144,7 +157,8 @@ def _leaves(message: Message) -> list[Message]:
                 return [leaf for part in parts if isinstance(part, Message) for leaf in _leaves(part)]
             return []
         return [message]
-    except Exception:  # noqa: BLE001
+    except MALFORMED as error:
+        _malformed("MIME structure", error)
         return []
 
 
@@ -157,7 +171,8 @@ def _is_attachment(part: Message) -> bool:
 def _disposition(part: Message) -> str:
     try:
         return (part.get_content_disposition() or "").lower()
-    except Exception:  # noqa: BLE001
+    except MALFORMED as error:
+        _malformed("content disposition", error)
         return ""
 
 
@@ -178,19 +193,21 @@ def _body_text(message: Message) -> str:
 def _decoded_text(part: Message) -> str:
     try:
         data = part.get_payload(decode=True) or b""
-    except Exception:  # noqa: BLE001
+    except MALFORMED as error:
+        _malformed("body encoding", error)
         data = b""
     if not isinstance(data, bytes):
         data = str(data).encode("utf-8", errors="replace")
     try:
         declared = (part.get_content_charset() or "").lower()
-    except Exception:  # noqa: BLE001
+    except MALFORMED as error:
+        _malformed("charset", error)
         declared = ""
     candidates = ["cp1252"] if declared in _LATIN1_NAMES else [declared] if declared else []
     for charset in [*candidates, "utf-8"]:
         try:
             return data.decode(charset)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):  # unknown charset, undecodable bytes (UnicodeDecodeError), a NUL in the name
             continue
     return data.decode("cp1252", errors="replace")
 
@@ -286,7 +303,8 @@ def _attachments(message: Message, max_bytes: int) -> tuple[tuple[Attachment, ..
                 continue
             total += len(data)
             kept.append(Attachment(filename=filename, content_type=part.get_content_type(), data=data))
-        except Exception:  # noqa: BLE001 - one broken part must not lose the others
+        except MALFORMED as error:  # one broken part must not lose the others
+            _malformed("attachment", error)
             continue
     return tuple(kept), tuple(dropped)
 
@@ -294,14 +312,15 @@ def _attachments(message: Message, max_bytes: int) -> tuple[tuple[Attachment, ..
 def _raw_filename(part: Message) -> str:
     try:
         name = part.get_filename() or ""
-    except Exception:  # noqa: BLE001
+    except MALFORMED as error:
+        _malformed("attachment file name", error)
         return ""
     name = h.fix_text(str(name))
     if "=?" in name:  # encoded words inside a quoted parameter: not standard, but common
         try:
             name = str(make_header(decode_header(name)))
-        except Exception:  # noqa: BLE001
-            pass
+        except MALFORMED as error:  # the name as it was written
+            _malformed("encoded attachment file name", error)
     return name
 
 
@@ -312,10 +331,16 @@ def _part_bytes(part: Message) -> bytes:
         if isinstance(inner, Message):
             try:
                 return inner.as_bytes(policy=email.policy.compat32)
-            except Exception:  # noqa: BLE001
+            except MALFORMED as error:  # e.g. non-ASCII text that compat32 cannot write as bytes
+                _malformed("attached message", error)
                 return inner.as_string(policy=email.policy.compat32).encode("utf-8", errors="replace")
     data = part.get_payload(decode=True)
     return data if isinstance(data, bytes) else b""
+
+
+def _malformed(where: str, error: Exception) -> None:
+    """Log a fallback: the place and the exception type only (the message could quote personal data)."""
+    logger.warning("mail: malformed %s (%s); using a fallback", where, type(error).__name__)
 
 
 def sanitize_filename(name: str, number: int) -> str:

@@ -1,6 +1,5 @@
-"""Command line for campaigns and the contacts worker.
+"""Command line for campaigns (the contacts worker that delivers them: `python -m bot.runtime.worker`).
 
-    python -m bot.outbound worker
     python -m bot.outbound reminder [--day 2026-11-25] [--channels email,phone] --by NAME
     python -m bot.outbound cancel --office mitte --day 2026-11-26 [--from 08:00 --to 12:00] --reason TEXT --by NAME
     python -m bot.outbound wba [--within-days 56] --by NAME
@@ -30,7 +29,6 @@ def _channels(text: str | None) -> list[str] | None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot.outbound", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("worker")
     sub.add_parser("run-once")
     sub.add_parser("list")
     show = sub.add_parser("show")
@@ -76,21 +74,16 @@ def start_campaign(planner, args: argparse.Namespace, now: dt.datetime):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.core.clock import now_local
     from bot.core.redis_server import redis_client
-    from bot.outbound.worker import deliverer, local_now, planner, run_forever
+    from bot.outbound.service import deliverer, planner
 
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    if args.command == "worker":
-        from bot.core.redact import install_log_redaction
-
-        install_log_redaction()
-        asyncio.run(run_forever())
-        return 0
     client = redis_client()
     store = OutboundStore(client)
     if args.command == "run-once":
-        done = asyncio.run(deliverer(client).run_due(local_now()))
+        done = asyncio.run(deliverer(client).run_due(now_local()))
         for contact in done:
             fresh = store.contact(contact.id) or contact
             print(f"{fresh.campaign} {fresh.customer} {fresh.channel or '-'}: {STATUS_TEXT[fresh.status]}")
@@ -107,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"    {attempt['at']} {attempt['result']} {attempt.get('detail', '')}")
         return 0
     try:
-        campaign = start_campaign(planner(client), args, local_now())
+        campaign = start_campaign(planner(client), args, now_local())
     except CampaignError as error:
         print(f"Kampagne nicht gestartet: {error}", file=sys.stderr)
         return 1

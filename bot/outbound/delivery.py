@@ -44,7 +44,7 @@ class Deliverer:
     consent: ConsentStore
     config: OutboundConfig
     mail: MailSettings
-    ami: object | None  # voice.ami.AmiSettings, or None when no telephone system is configured
+    ami: object | None  # bot.outbound.ami.AmiSettings, or None when no telephone system is configured
     is_holiday: Callable[[dt.date], bool]
 
     async def run_due(self, now: dt.datetime) -> list[Contact]:
@@ -106,7 +106,7 @@ class Deliverer:
                                 True, "delivered")
 
     async def _call(self, contact: Contact, now: dt.datetime) -> None:
-        from voice.ami import AmiError, originate
+        from bot.outbound.ami import AmiError, originate
 
         if self.ami is None:
             await asyncio.to_thread(self.store.record, contact, now, "fehlgeschlagen",

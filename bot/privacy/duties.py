@@ -6,8 +6,8 @@
 - Löschung (Art. 17 GDPR): `python -m bot.privacy.duties delete <BG-Nummer> --by <name>` cancels future
   appointments (freeing the places) and deletes all of it, with an entry in the privacy log.
 - Retention: `python -m bot.privacy.duties purge` deletes cases and appointment records older than their
-  retention period (CASE_RETENTION_DAYS, APPOINTMENT_RETENTION_DAYS; 90 days by default). The agent desk
-  runs the purge every hour; conversations expire in the tracker store (endpoints.yml `record_exp`,
+  retention period (CASE_RETENTION_DAYS, APPOINTMENT_RETENTION_DAYS; 90 days by default). The contacts worker
+  (bot/runtime/worker.py) runs the purge once an hour per deployment; conversations expire in the tracker store (endpoints.yml `record_exp`,
   30 days) and handover transcripts with their own TTL.
 - `python -m bot.privacy.duties log` shows the privacy log (who exported or deleted what, when).
 

@@ -61,7 +61,7 @@ def commands(settings: Settings) -> dict[str, str]:
                          f" exec {py} -m bot.runtime.action_server")
     result["desk"] = f"exec {py} -m bot.desk.server"
     result["voice"] = f"exec {py} -m voice.server"
-    result["outbound"] = f"exec {py} -m bot.outbound worker"
+    result["outbound"] = f"exec {py} -m bot.runtime.worker"
     result["rasa"] = (
         f"{py} -m bot.core.redis_server && exec {py} -m bot.runtime.rasa_server"
         f" --model {shlex.quote(str(settings.model_path))} --port {settings.rasa_port}"

@@ -1,5 +1,5 @@
 """Outbound contacts and the e-mail channel end to end: consent given and withdrawn in the chat, the contacts
-worker process (`python -m bot.outbound worker`, as `make run` starts it) delivering a reminder campaign to a
+worker process (`python -m bot.runtime.worker`, as `make run` starts it) delivering a reminder campaign to a
 real local SMTP server and turning e-mails in the mail drop into answers and cases with the trained model, and
 an outgoing call at the protocol level: Asterisk's manager interface (AMI) is asked to originate the call, the
 answered call arrives over AudioSocket at the voice gateway, and the caller confirms by keypad."""
@@ -130,7 +130,7 @@ def post(assistant, tmp_path_factory):
                "OUTBOUND_INTERVAL": "0.5", "OUTBOUND_REMINDER_TIME": "", "CONTENT_DIR": str(content),
                "AMI_HOST": "127.0.0.1", "AMI_PORT": str(ami.port), "AMI_USER": "assistant",
                "AMI_SECRET": "ami-secret", "PYTHONPATH": str(PROJECT_ROOT)}
-        worker = assistant.start_process("outbound", f"exec {sys.executable} -m bot.outbound worker", env)
+        worker = assistant.start_process("outbound", f"exec {sys.executable} -m bot.runtime.worker", env)
         time.sleep(2)
         assert worker.poll() is None, (assistant.data_dir / "outbound.log").read_text()
         yield {"recorder": recorder, "drop": MailDrop(drop_dir), "env": env, "phone": phone, "ami": ami,

@@ -10,8 +10,8 @@ import uuid
 
 import pytest
 
+from bot.outbound.ami import AmiError, AmiSettings, OriginateResult, ami_settings, originate, parse_line
 from tests.asterisk_ami import AmiTestServer, running_ami_server
-from voice.ami import AmiError, AmiSettings, OriginateResult, ami_settings, originate, parse_line
 
 SECRET = "s3cr3t-ami-passwort"
 CALL_UUID = "0f8fad5b-d9cb-469f-a165-70867728950e"

@@ -12,7 +12,7 @@ from email.message import EmailMessage
 import pytest
 
 from bot.cases.store import CaseStore
-from bot.mail.channel import MailChannel, reply_from_agent
+from bot.channels.mail import MailChannel, reply_from_agent
 from bot.mail.maildrop import MailDrop
 from bot.outbound.consent import ConsentStore
 from tests.smtp_server import Recorder, smtp_server  # noqa: F401 - fixture

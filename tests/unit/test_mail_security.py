@@ -17,8 +17,8 @@ from email.message import EmailMessage
 import pytest
 
 from bot.cases.store import CaseStore
+from bot.channels.mail import MailChannel, reply_from_agent
 from bot.mail import auth
-from bot.mail.channel import MailChannel, reply_from_agent
 from bot.mail.compose import compose, reply_subject
 from bot.mail.incoming import parse
 from bot.mail.maildrop import QUARANTINE_FOLDER, MailDrop

@@ -15,15 +15,15 @@ from bot.appointments.calendar import candidate_slots, get_calendar
 from bot.appointments.store import AppointmentBook
 from bot.content import get_content
 from bot.identity.registry import get_registry
+from bot.outbound.ami import AmiSettings
 from bot.outbound.campaigns import CampaignError, Planner
 from bot.outbound.config import get_outbound
 from bot.outbound.consent import ConsentStore, channels_in, normalise_email, normalise_phone
 from bot.outbound.delivery import Deliverer, next_allowed
 from bot.outbound.store import OutboundStore
-from bot.outbound.worker import daily_reminders
+from bot.runtime.worker import daily_reminders
 from tests.asterisk_ami import running_ami_server
 from tests.smtp_server import Recorder, smtp_server  # noqa: F401 - fixture
-from voice.ami import AmiSettings
 
 NOW = dt.datetime(2026, 11, 24, 10, 0)  # a Tuesday
 ERIKA, MAX, AYSE = "12345BG0000001", "12345BG0000002", "12345BG0000003"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-from bot.runtime import perf
+from bot.core import perf
 
 SCHEMA = {"type": "object", "properties": {"events": {"type": ["array", "null"], "items": {"type": "object"}},
                                            "responses": {"type": ["array", "null"]}}}

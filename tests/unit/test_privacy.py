@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 
@@ -80,3 +81,25 @@ def test_command_line(redis_url, redis_client, stored, capsys, monkeypatch):
     assert json.loads(capsys.readouterr().out)["person"]["bg_nummer"] == ERIKA
     assert main(["delete", ERIKA, "--by", "test"]) == 0
     assert "1 Vorgänge" in capsys.readouterr().out
+
+
+def test_the_worker_purges_once_an_hour_per_deployment(redis_client, stored, monkeypatch):
+    """The purge runs in the contacts worker (not in every desk replica): each clock hour one worker takes it."""
+    from bot.desk.server import Desk
+    from bot.runtime import worker
+
+    monkeypatch.setenv("CASE_RETENTION_DAYS", "90")
+    old = CaseStore(redis_client).create("lob", {"lob": "alt"}, NOW - dt.timedelta(days=120))
+    assert worker.hourly_purge(redis_client, NOW)["vorgaenge"] == 1 and CaseStore(redis_client).raw(old) is None
+    assert worker.hourly_purge(redis_client, NOW + dt.timedelta(minutes=59 - NOW.minute)) is None  # another worker
+    assert worker.hourly_purge(redis_client, NOW + dt.timedelta(hours=1)) is not None  # the next hour
+    assert not hasattr(Desk, "retention_loop")
+
+    class NoDeliveries:
+        async def run_due(self, now):
+            return []
+
+    redis_client.delete(*redis_client.keys("privacy:purge:*"))
+    monkeypatch.setenv("OUTBOUND_REMINDER_TIME", "")
+    asyncio.run(worker.tick(redis_client, NoDeliveries()))  # every round of the worker includes the purge
+    assert redis_client.keys("privacy:purge:*")

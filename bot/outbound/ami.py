@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Mapping
 
-logger = logging.getLogger("voice.ami")
+logger = logging.getLogger(__name__)
 
 BANNER_PREFIX = "Asterisk Call Manager/"
 DEFAULT_PORT = 5038

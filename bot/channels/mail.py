@@ -32,6 +32,7 @@ import redis
 import requests
 
 from bot.cases.store import CaseStore
+from bot.channels.mail_replies import reply_body, reply_from_agent, send_answer
 from bot.content import get_content
 from bot.declarations.catalogue import get_catalogue
 from bot.knowledge.answers import answer_for_intent, contact, fill, opening_hours
@@ -47,13 +48,12 @@ from bot.mail.auth import (
 from bot.mail.incoming import IncomingMail, parse, parse_headers
 from bot.mail.limits import HEAD_BYTES, LIMIT_SUMMARIES, LIMIT_TEXT, SIZE, head, limit_reason, limit_values, max_lines
 from bot.mail.maildrop import QUARANTINE_FOLDER, Entry, MailDrop
-from bot.mail.replies import reply_body, reply_from_agent, send_answer
 from bot.mail.settings import MailSettings, mail_settings
 from bot.mail.smtp import TransientMailError
 from bot.outbound.config import get_outbound
 from bot.outbound.consent import ConsentStore, channels_in, wants_withdrawal
 
-# reply_from_agent lives in bot/mail/replies.py; the desk imports it from here
+# reply_from_agent lives in bot/channels/mail_replies.py; the desk imports it from here
 __all__ = ["Handled", "MailChannel", "channel_from_env", "rasa_nlu", "reply_from_agent"]
 logger = logging.getLogger("mail")
 MARKER_SECONDS = 30 * 86400
@@ -324,11 +324,11 @@ class MailChannel:
 
 
 def channel_from_env(client: redis.Redis) -> MailChannel:
+    from bot.core.clock import now_local
     from bot.core.settings import load_settings, secret
-    from bot.outbound.worker import local_now
 
     settings = load_settings()
     token = os.environ.get("INTERNAL_TOKEN") or secret(settings.data_dir, "internal_token")
     nlu = rasa_nlu(os.environ.get("RASA_URL", f"http://127.0.0.1:{settings.rasa_port}"), token)
     mail = mail_settings()
-    return MailChannel(client, MailDrop(mail.maildrop_dir), mail, nlu, local_now)
+    return MailChannel(client, MailDrop(mail.maildrop_dir), mail, nlu, now_local)

@@ -1,11 +1,14 @@
-"""The contacts worker process: delivers due contacts, plans the daily reminders, reads incoming e-mail.
+"""The contacts worker process: delivers due contacts, plans the daily reminders, reads incoming e-mail and
+purges what is past its retention period.
 
-    python -m bot.outbound worker      (started by `make run`)
+    python -m bot.runtime.worker      (started by `make run`)
 
 Every OUTBOUND_INTERVAL seconds (default 15) it delivers what is due (bot/outbound/delivery.py) and
-processes the mail drop (bot/mail/channel.py). Once a day after OUTBOUND_REMINDER_TIME (default
-15:00; empty switches it off) it starts the reminder campaign for the next day's appointments.
-Several workers may run: each contact and each day's reminder campaign is taken by one of them.
+processes the mail drop (bot/channels/mail.py). Once a day after OUTBOUND_REMINDER_TIME (default
+15:00; empty switches it off) it starts the reminder campaign for the next day's appointments. Once an
+hour it deletes cases, appointment records and contacts past their retention (bot/privacy/duties.py).
+Several workers may run: each contact, each day's reminder campaign and each hour's purge is taken by one
+of them.
 """
 
 from __future__ import annotations
@@ -14,40 +17,17 @@ import asyncio
 import datetime as dt
 import logging
 import os
+import sys
 
 import redis
 
-from bot.appointments.calendar import get_calendar
-from bot.appointments.store import AppointmentBook
-from bot.content import get_content
 from bot.core.clock import now_local
-from bot.identity.registry import get_registry
-from bot.knowledge.answers import holiday_name
-from bot.mail.settings import mail_settings
-from bot.outbound.campaigns import Planner
-from bot.outbound.config import get_outbound
-from bot.outbound.consent import ConsentStore
 from bot.outbound.delivery import Deliverer
-from bot.outbound.store import OutboundStore
+from bot.outbound.service import deliverer, planner
+from bot.privacy.duties import PrivacyOffice, Retention
 
 logger = logging.getLogger("outbound")
-
-
-def local_now() -> dt.datetime:
-    return now_local()
-
-
-def planner(client: redis.Redis) -> Planner:
-    return Planner(OutboundStore(client), ConsentStore(client), get_registry(), AppointmentBook(client, get_calendar()),
-                   get_calendar(), get_content(), get_outbound())
-
-
-def deliverer(client: redis.Redis) -> Deliverer:
-    from voice.ami import ami_settings
-
-    content = get_content()
-    return Deliverer(OutboundStore(client), ConsentStore(client), get_outbound(), mail_settings(), ami_settings(),
-                     lambda day: holiday_name(content, day) is not None)
+PURGE_KEY = "privacy:purge:{hour}"
 
 
 def daily_reminders(client: redis.Redis, now: dt.datetime) -> str | None:
@@ -62,8 +42,19 @@ def daily_reminders(client: redis.Redis, now: dt.datetime) -> str | None:
     return campaign.id
 
 
+def hourly_purge(client: redis.Redis, now: dt.datetime) -> dict[str, int] | None:
+    """Delete cases, appointment records and contacts past their retention period once per clock hour and
+    deployment (whichever worker takes the hour); the counts, or None when this hour's purge was taken."""
+    if not client.set(PURGE_KEY.format(hour=now.strftime("%Y-%m-%dT%H")), "1", nx=True, ex=2 * 3600):
+        return None
+    counts = PrivacyOffice(client).purge(now, Retention.from_env())
+    if any(counts.values()):
+        logger.info("retention purge: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return counts
+
+
 async def tick(client: redis.Redis, delivery: Deliverer, mail_channel=None) -> None:
-    now = local_now()
+    now = now_local()
     await asyncio.to_thread(daily_reminders, client, now)
     done = await delivery.run_due(now)
     if done:
@@ -72,11 +63,15 @@ async def tick(client: redis.Redis, delivery: Deliverer, mail_channel=None) -> N
         handled = await asyncio.to_thread(mail_channel.process_pending)
         if handled:
             logger.info("mail: %d incoming e-mail(s) handled", handled)
+    try:  # the clock the purge always used (the desk and `python -m bot.privacy.duties purge`)
+        await asyncio.to_thread(hourly_purge, client, dt.datetime.now())
+    except redis.RedisError as error:
+        logger.warning("retention purge failed, retrying later: %s", error)
 
 
 async def run_forever() -> None:
+    from bot.channels.mail import channel_from_env
     from bot.core.redis_server import redis_client
-    from bot.mail.channel import channel_from_env
 
     client = redis_client()
     delivery, mail_channel = deliverer(client), channel_from_env(client)
@@ -90,3 +85,16 @@ async def run_forever() -> None:
         except Exception:
             logger.exception("contacts worker: unexpected error; continuing")
         await asyncio.sleep(interval)
+
+
+def main() -> int:
+    from bot.core.redact import install_log_redaction
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    install_log_redaction()
+    asyncio.run(run_forever())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
