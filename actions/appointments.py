@@ -8,7 +8,7 @@ citizen confirms, inside the form, so that a slot taken in the meantime leads st
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -201,7 +201,7 @@ class IdentifyingFormValidation(FormValidationAction, ABC):
             say(dispatcher, "appt_choice_invalid")
         return {"appointment_choice": None}
 
-    def _confirmation(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> bool | dict[str, Any]:
+    def _confirmation(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Literal[True] | dict[str, Any]:
         """True on yes; otherwise the slot updates for a correction, a no or an unclear answer."""
         if aborted := self._aborted(value, dispatcher):
             return {"appointment_confirm": None, **aborted}
@@ -244,9 +244,12 @@ class ValidateBookingForm(IdentifyingFormValidation):
         slot = booking.slot_from_id(tracker.get_slot("appointment_choice"), get_calendar())
         outcome = get_book().book(tracker.get_slot("customer_id"), slot, now_local())
         if outcome.ok:
+            assert outcome.booking is not None  # a successful booking is read back
             return {"appointment_confirm": "ja", "appointment_result": outcome.booking.ref}
         if outcome.reason == "duplicate":
+            assert outcome.conflicting_ref is not None  # always set with "duplicate"
             existing = get_book().get(outcome.conflicting_ref)
+            assert existing is not None  # the booking it conflicts with exists (bookings are kept, not deleted)
             say(dispatcher, "appt_duplicate", (Button("Termin verschieben", "reschedule_appointment"),
                                                Button("Termin absagen", "cancel_appointment")),
                 slot=booking.booking_text(get_content(), existing))
@@ -283,6 +286,7 @@ class ValidateRescheduleForm(IdentifyingFormValidation):
         outcome = get_book().move(tracker.get_slot("customer_id"), tracker.get_slot("appointment_ref"), slot,
                                   now_local())
         if outcome.ok:
+            assert outcome.booking is not None  # a successful move is read back
             return {"appointment_confirm": "ja", "appointment_result": outcome.booking.ref}
         say(dispatcher, "move_failed")
         return {"appointment_confirm": None, "appointment_choice": None,
@@ -318,6 +322,7 @@ class ValidateCancelForm(IdentifyingFormValidation):
         if not outcome.ok:
             return {"appointment_confirm": None, "flow_aborted": True}
         old = outcome.booking
+        assert old is not None  # a successful cancellation reads the booking back
         short_notice = (old.start.date() - now_local().date()).days <= 1
         case_id = CaseStore(get_book().redis).create(
             "terminabsage",
@@ -497,8 +502,9 @@ class ActionBookAppointment(Action):
 def send_booking_confirmation(dispatcher: CollectingDispatcher, ref: str, template_name: str) -> None:
     content, config = get_content(), get_calendar()
     record = get_book().get(ref)
+    assert record is not None  # `ref` is the booking just made or moved
     office = content.offices[record.office]
-    values = dict(ref=record.ref, slot=booking.booking_text(content, record), ics_url=booking.ics_url(record.ics_token))
+    values: dict[str, Any] = dict(ref=record.ref, slot=booking.booking_text(content, record), ics_url=booking.ics_url(record.ics_token))
     if template_name == "appt_booked":
         values.update(address=f"{office.name}, {office.address}", bring=", ".join(config.types[record.type].bring))
     say(dispatcher, template_name, **values)

@@ -86,6 +86,8 @@ def slot_from_id(slot_id: str, config: CalendarConfig) -> Slot:
     office, type_key, start = slot_id.split("|")
     begin = dt.datetime.fromisoformat(start)
     schedule = config.schedule(office, type_key)
+    if schedule is None:  # an id from a schedule no longer in the calendar (was an AttributeError)
+        raise LookupError(f"no schedule for {office}/{type_key}")
     return Slot(begin, office, type_key, begin + dt.timedelta(minutes=schedule.slot_minutes), schedule.capacity)
 
 

@@ -124,11 +124,11 @@ def _parse(node: Node, offices: Iterable[str]) -> CalendarConfig | None:
                 entry.unknown_keys({"weekdays", "hours", "slot_minutes", "capacity"})
                 weekdays: set[int] = set()
                 weekdays_node = entry.get("weekdays")
-                for day in weekdays_node.elements() if weekdays_node else []:
-                    if str(day.value).lower() in WEEKDAYS:
-                        weekdays.add(WEEKDAYS.index(str(day.value).lower()))
+                for day_node in weekdays_node.elements() if weekdays_node else []:
+                    if str(day_node.value).lower() in WEEKDAYS:
+                        weekdays.add(WEEKDAYS.index(str(day_node.value).lower()))
                     else:
-                        day.problem(f"„{day.value}“ ist kein Wochentag.")
+                        day_node.problem(f"„{day_node.value}“ ist kein Wochentag.")
                 hours_node = entry.get("hours")
                 hours = parse_hours_text(hours_node) if hours_node else ()
                 minutes = _int(entry.get("slot_minutes"), 5, 240)

@@ -197,6 +197,7 @@ def seed_demo_appointments(book: AppointmentBook, customers, candidates_for, now
         for slot in book.free_slots(candidates_for(customer.office, customer.demo_appointment), limit=1):
             outcome = book.book(customer.id, slot, now, channel="demo")
             if outcome.ok:
+                assert outcome.booking is not None  # a successful booking is read back
                 created.append(outcome.booking.ref)
     return created
 

@@ -237,7 +237,8 @@ class WebchatInput(InputChannel):
             session_id = data["session_id"]
             if not SESSION_ID.match(session_id) or session_id not in sio.rooms(sid):
                 return
-            after = data.get("after_id") if isinstance(data.get("after_id"), int) else 0
+            after_id = data.get("after_id")
+            after = after_id if isinstance(after_id, int) else 0
             lines = await asyncio.to_thread(_handover().transcript, session_id, after)
             await sio.emit("history", {"lines": lines}, room=sid)
 

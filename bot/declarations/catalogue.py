@@ -140,10 +140,10 @@ def _parse_field(node: Node, earlier: dict[str, Field], placeholders: set[str]) 
     node.unknown_keys({"key", "label", "type", "ask", "optional", "when", "options", "dates", "after", "on_no"})
     key_node, label_node, type_node, ask_node = (node.get(k) for k in ("key", "label", "type", "ask"))
     key = key_node.text() if key_node else None
-    if key and not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+    if key_node and key and not re.fullmatch(r"[a-z][a-z0-9_]*", key):
         key_node.problem("Schlüssel bitte klein, ohne Leerzeichen und Umlaute (z. B. neue_adresse).")
     kind = type_node.text() if type_node else None
-    if kind and kind not in FIELD_TYPES:
+    if type_node and kind and kind not in FIELD_TYPES:
         type_node.problem(f"Unbekannter Typ „{kind}“ (erlaubt: {', '.join(sorted(FIELD_TYPES))}).")
         kind = None
     options = _parse_options(node.get("options")) if kind == "choice" else {}
@@ -187,10 +187,10 @@ def _parse_declaration(intent: str, node: Node, placeholders: set[str]) -> Decla
     node.unknown_keys({"kind", "title", "identify", "priority", "intro", "fields", *DONE_PLACEHOLDERS})
     kind_node, title_node, identify_node, priority_node = (node.get(k) for k in ("kind", "title", "identify", "priority"))
     identify = identify_node.text() if identify_node else None
-    if identify and identify not in IDENTIFY:
+    if identify_node and identify and identify not in IDENTIFY:
         identify_node.problem(f"„identify“ muss always, never oder post sein, nicht „{identify}“.")
     priority = priority_node.text() if priority_node else None
-    if priority and priority not in PRIORITIES:
+    if priority_node and priority and priority not in PRIORITIES:
         priority_node.problem(f"„priority“ muss normal oder high sein, nicht „{priority}“.")
     intro_node = node.get("intro", required=False)
     intro = _check_text(intro_node, intro_node.text() or "", placeholders) if intro_node else ""

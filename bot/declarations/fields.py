@@ -90,6 +90,7 @@ def amount(text: str) -> Parsed:
 def hours_per_week(text: str) -> Parsed:
     norm = normalise(text)
     match = re.search(r"\b(\d{1,2}(?:[.,]\d)?)\b", norm)
+    value: float | None
     if match:
         value = float(match.group(1).replace(",", "."))
     else:
@@ -202,6 +203,7 @@ def parse_date(text: str, today: dt.date, prefer: str = "near", month_hint: int 
         elif named:
             day, month, year = int(named.group(1)), MONTHS[named.group(2)], named.group(3)
         else:
+            assert day_only is not None and month_hint is not None  # day_only is only matched with a month hint
             day, month, year = int(day_only.group(1)), month_hint, None
         shown = f"{day:02d}.{month:02d}."
         if year is not None:
@@ -222,17 +224,17 @@ def parse_date(text: str, today: dt.date, prefer: str = "near", month_hint: int 
         return today - dt.timedelta(days=2)
     if "gestern" in words:
         return today - dt.timedelta(days=1)
-    day = find_day(norm, today)
-    if day is not None:
-        if day.date is not None:
-            return day.date
+    day_ref = find_day(norm, today)
+    if day_ref is not None:
+        if day_ref.date is not None:
+            return day_ref.date
         past = prefer == "past" or any(w in words for w in ("seit", "letzten", "letzter", "vergangenen", "war"))
         if any(w in words for w in ("naechsten", "kommenden", "bis", "ab")):
             past = False
         if past:
-            return today - dt.timedelta(days=(today.weekday() - day.weekday) % 7 or 7) if (
-                today.weekday() != day.weekday) or "letzten" in words else today
-        return today + dt.timedelta(days=(day.weekday - today.weekday()) % 7 or 7)
+            return today - dt.timedelta(days=(today.weekday() - day_ref.weekday) % 7 or 7) if (
+                today.weekday() != day_ref.weekday) or "letzten" in words else today
+        return today + dt.timedelta(days=(day_ref.weekday - today.weekday()) % 7 or 7)
     parsed = dateparser.parse(text, languages=["de"], settings={
         "RELATIVE_BASE": dt.datetime.combine(today, dt.time(12)), "DATE_ORDER": "DMY",
         "PREFER_DATES_FROM": "past" if prefer == "past" else "future", "REQUIRE_PARTS": ["day"]})

@@ -72,6 +72,7 @@ def submit(declaration: Declaration, state: dict, catalogue: Catalogue, content:
         priority=declaration.priority, idempotency_key=f"decl:{state['id']}", summary=summary, office=who.office,
         status=status, transcript=list(who.transcript), channel=who.channel, history_note=history_note)
     if decision is not None:
+        assert who.customer is not None  # a decision is only made for an identified customer (above)
         replies.append(_absence_reply(declaration, content, decision, status == "erledigt", fields["zeitraum"],
                                       values["zeitraum"], case_id, client, who.customer))
     else:

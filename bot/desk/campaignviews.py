@@ -8,10 +8,12 @@ import logging
 
 from aiohttp import web
 
+from bot.desk.base import DeskBase
+
 logger = logging.getLogger("desk")
 
 
-class CampaignViews:
+class CampaignViews(DeskBase):
     """Needs `self.redis`, `self.require`, `self.body` from the Desk."""
 
     async def campaigns(self, request: web.Request) -> web.Response:

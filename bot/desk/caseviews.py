@@ -16,13 +16,14 @@ from aiohttp import web
 
 from bot.cases.store import BUILTIN_KINDS
 from bot.desk.access import AccessLog, Scope
+from bot.desk.base import DeskBase
 from bot.desk.network import client_address
 
 MAX_TEXT = 4000
 LIST_FIELDS = ("id", "kind", "status", "priority", "summary", "office", "assignee", "created_at", "channel")
 
 
-class CaseViews:
+class CaseViews(DeskBase):
     """Needs `self.redis`, `self.cases_store`, `self.accounts`, `self.require`, `self.body` from the Desk."""
 
     def _scoped(self, request: web.Request, roles: set[str] | None = None) -> tuple[dict, Scope]:

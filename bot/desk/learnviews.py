@@ -9,10 +9,12 @@ import os
 
 from aiohttp import web
 
+from bot.desk.base import DeskBase
+
 logger = logging.getLogger("desk")
 
 
-class LearnViews:
+class LearnViews(DeskBase):
     """Needs `self.redis`, `self.require`, `self.body` from the Desk."""
 
     async def learn(self, request: web.Request) -> web.Response:

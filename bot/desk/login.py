@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.desk.base import DeskBase
 from bot.desk.network import behind_tls, client_address
 
 logger = logging.getLogger("desk")
@@ -21,7 +22,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 SESSION_TTL = 8 * 3600
 
 
-class LoginViews:
+class LoginViews(DeskBase):
     """Needs `self.redis`, `self.accounts`, `self.login_limiter`, `self.require` from the Desk."""
 
     async def login_page(self, request: web.Request) -> web.StreamResponse:

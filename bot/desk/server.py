@@ -15,7 +15,6 @@ import asyncio
 import json
 import logging
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -324,8 +323,9 @@ def create_app(redis_url: str, accounts: Accounts) -> web.Application:
         for ws in list(desk.sockets):
             await ws.close()
 
-    app.on_startup.append(start_background)
-    app.on_cleanup.append(stop_background)
+    # aiohttp 3.9 annotates its signals for the older aiosignal; aiosignal 1.4's Signal takes the argument types
+    app.on_startup.append(start_background)  # type: ignore[arg-type]
+    app.on_cleanup.append(stop_background)  # type: ignore[arg-type]
     return app
 
 
@@ -345,4 +345,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +60,7 @@ def read_examples(root: Path) -> list[Example]:
                 continue
             item = re.match(r"^\s+-\s+(.*\S)\s*$", line)
             if in_examples and item:
+                assert intent is not None  # in_examples is only set under an intent
                 examples.append(Example(intent, item.group(1), name, number))
             elif line.strip() and not line.startswith(" "):
                 in_examples = False
@@ -81,7 +83,7 @@ def allowed_values(root: Path) -> set[str]:
 FICTIONAL_EMAIL = re.compile(r"@(example\.(org|com|net|de)|jobcenter[\w-]*\.de)\b", re.IGNORECASE)
 
 
-def personal_data(text: str, allowed: set[str]) -> list[str]:
+def personal_data(text: str, allowed: Set[str]) -> list[str]:
     """Kinds of real-looking personal data in a training example. Examples may use fictional values
     by these conventions (docs/redaktion.md): BG-Nummern 12345BG…, Kundennummern 123A…, IBANs with a
     wrong check digit or the published example IBANs, e-mail addresses at example.org/.com/.net/.de,
@@ -105,7 +107,7 @@ def personal_data(text: str, allowed: set[str]) -> list[str]:
     return sorted(kinds)
 
 
-def check_examples(examples: list[Example], allowed: set[str] = frozenset()) -> list[Problem]:
+def check_examples(examples: list[Example], allowed: Set[str] = frozenset()) -> list[Problem]:
     problems = []
     seen: dict[str, Example] = {}
     counts: dict[str, int] = defaultdict(int)
@@ -127,7 +129,7 @@ def check_examples(examples: list[Example], allowed: set[str] = frozenset()) -> 
             problems.append(Problem(example.file, example.line,
                                     f"Mögliche personenbezogene Daten ({', '.join(kinds)}) in „{example.text}“. "
                                     "Bitte durch erfundene Werte ersetzen oder entfernen."))
-    first_line = {}
+    first_line: dict[str, Example] = {}
     for example in examples:
         first_line.setdefault(example.intent, example)
     for intent, count in counts.items():

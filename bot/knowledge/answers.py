@@ -118,7 +118,7 @@ def compact_week(hours: OpeningHours, separator: str = "; ") -> str:
 
 @lru_cache(maxsize=8)
 def _holidays(state: str, year: int) -> holidays.HolidayBase:
-    return holidays.Germany(subdiv=state, years=year, language="de")
+    return holidays.country_holidays("DE", subdiv=state, years=year, language="de")
 
 
 def holiday_name(content: Content, day: dt.date) -> str | None:

@@ -13,7 +13,7 @@ at the end, and the cost of classification stays bounded whatever is sent.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypedDict
 
 import joblib
 import numpy as np
@@ -79,6 +79,13 @@ class LinearModel:
         return scores / scores.sum(axis=1, keepdims=True)
 
 
+class IntentScore(TypedDict):
+    """One entry of Rasa's intent ranking."""
+
+    name: str
+    confidence: float
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class GermanIntentClassifier(GraphComponent, IntentClassifier):
     MODEL_FILE = "german_intent_classifier.joblib"
@@ -102,6 +109,7 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):
         self._model = LinearModel(self.pipeline)
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
+        assert self._model is not None  # set together with the pipeline; process() asks only when there is one
         return self._model.predict_proba(texts)
 
     @classmethod
@@ -135,7 +143,7 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):
         probabilities = self.predict_proba(texts)
         classes = self.pipeline.classes_
         for message, row in zip(messages, probabilities):
-            ranking = sorted(
+            ranking: list[IntentScore] = sorted(
                 ({"name": str(name), "confidence": float(p)} for name, p in zip(classes, row)),
                 key=lambda entry: -entry["confidence"],
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from bot.language.formatting import WEEKDAYS
 
@@ -31,7 +31,7 @@ def _words(text: str) -> list[str]:
 # ------------------------------------------------------------------------------ offices
 
 
-def find_office(text: str, aliases: dict[str, Iterable[str]]) -> str | None:
+def find_office(text: str, aliases: Mapping[str, Iterable[str]]) -> str | None:
     """Return the key of the office named in the text, or None. `aliases`: key -> names."""
     words = set(_words(normalise(text)))
     for key, names in aliases.items():

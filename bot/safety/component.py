@@ -120,6 +120,7 @@ class SafetyCheck(GraphComponent):
         self.pipeline = build_pipeline(self.config)
         self.pipeline.fit(texts, labels)
         self._model = LinearModel(self.pipeline)
+        assert self._model_storage is not None  # Rasa's graph creates the component with a model storage (create)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self.pipeline, directory / self.MODEL_FILE)
         return self._resource

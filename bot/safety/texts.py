@@ -57,13 +57,13 @@ def _parse(node: Node) -> SafetyTexts:
     if texts_node and texts_node.is_mapping():
         texts_node.unknown_keys(set(TEXTS))
         for name, extra in TEXTS.items():
-            entry = texts_node.get(name)
-            if entry is None:
+            text_node = texts_node.get(name)
+            if text_node is None:
                 continue
-            text = entry.text() or ""
+            text = text_node.text() or ""
             for placeholder in PLACEHOLDER.findall(text):
                 if placeholder not in set(lines) | JOBCENTER_PLACEHOLDERS | extra:
-                    entry.problem(f"Unbekannter Platzhalter „{{{placeholder}}}“.")
+                    text_node.problem(f"Unbekannter Platzhalter „{{{placeholder}}}“.")
             texts[name] = text
         crisis = texts_node.get("crisis", required=False)
         if crisis is not None:
