@@ -75,6 +75,7 @@ class Resampler:
         self.source, self.target = source, target
         common = gcd(source, target)
         self._up, self._down = target // common, source // common
+        self._weights: np.ndarray | None
         self._weights, self._taps = _polyphase(self._up, self._down) if source != target else (None, 0)
         self._reset()
 
@@ -106,6 +107,8 @@ class Resampler:
         """Every output whose window ends at input index `newest` or before (and whose instant is before
         input `last_instant`, if given)."""
         up, down, half = self._up, self._down, self._taps // 2
+        weights = self._weights
+        assert weights is not None  # only a resampler between two rates converts
         end = ((newest - half + 1) * up + down - 1) // down  # outputs n with n*down//up + half <= newest
         if last_instant is not None:
             end = min(end, (last_instant * up + down - 1) // down)
@@ -119,11 +122,11 @@ class Resampler:
         if count >= 8 * up:  # long input: one strided view per phase, no copies
             for r in range(min(up, count)):  # outputs r, r + up, ... share a phase; their windows step by `down`
                 rows = windows[left[r]::down][: (count - r + up - 1) // up]
-                out[r::up] = np.einsum("ij,j->i", rows, self._weights[phase[r]])
+                out[r::up] = np.einsum("ij,j->i", rows, weights[phase[r]])
         else:  # a short chunk at a rate ratio with many phases: gather the windows
             for first in range(0, count, _BLOCK):
                 part = slice(first, first + _BLOCK)
-                out[part] = np.einsum("ij,ij->i", windows[left[part]], self._weights[phase[part]])
+                out[part] = np.einsum("ij,ij->i", windows[left[part]], weights[phase[part]])
         self._produced = end
         keep = end * down // up - (half - 1)  # the first input the next output needs
         self._pending = self._pending[keep - self._start:]

@@ -15,6 +15,7 @@ import logging
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import redis
 from aiohttp import WSMsgType, web
@@ -24,6 +25,9 @@ from bot.core.webheaders import security_headers
 from voice import models
 from voice.audio import SUPPORTED_RATES
 from voice.audiosocket import AudioSocketCall
+
+if TYPE_CHECKING:
+    from voice.call import Call
 
 logger = logging.getLogger("voice")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -45,7 +49,7 @@ class Gateway:
     def __init__(self, rasa_url: str, redis_url: str | None):
         self.rasa_url = rasa_url
         self.redis_url = redis_url
-        self.calls: dict[str, object] = {}
+        self.calls: dict[str, Call] = {}
         self.handover = None
         self.outbound = None
         if redis_url:
@@ -83,6 +87,8 @@ class Gateway:
         """An outgoing call ended before the message was given: recorded, not retried."""
         import datetime as dt
 
+        if self.outbound is None:  # only an outgoing call has a contact, and only with Redis
+            return
         contact = self.outbound.contact(contact_id)
         if contact is not None and contact.status == "calling":
             self.outbound.record(contact, dt.datetime.now().replace(microsecond=0), "aufgelegt",
@@ -226,8 +232,9 @@ def create_app(gateway: Gateway) -> web.Application:
         app["relay"].cancel()
         app["audiosocket"].close()
 
-    app.on_startup.append(start_background)
-    app.on_cleanup.append(stop_background)
+    # aiohttp 3.9 annotates its signals for the older aiosignal; aiosignal 1.4's Signal takes the argument types
+    app.on_startup.append(start_background)  # type: ignore[arg-type]
+    app.on_cleanup.append(stop_background)  # type: ignore[arg-type]
     return app
 
 

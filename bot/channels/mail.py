@@ -26,7 +26,7 @@ import datetime as dt
 import logging
 import os
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import redis
 import requests
@@ -71,7 +71,7 @@ QUARANTINE_NOTE = ("Diese E-Mail konnte nicht automatisch bearbeitet werden. Sie
                    "des E-Mail-Eingangs (Datei {key}). Bitte prüfen Sie sie dort und antworten Sie dem Absender "
                    "bei Bedarf.")
 
-Nlu = Callable[[str], dict]
+Nlu = Callable[[str], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ class MailChannel:
         if reference is not None:
             return self._referenced(mail, reference, check, customer)
         text = " ".join(f"{mail.subject}\n{mail.cleaned}".split())[:NLU_CHARS]
-        parsed = self.nlu(text) if text.strip() else {"intent": {"name": "nlu_fallback", "confidence": 0}}
+        parsed: dict[str, Any] = self.nlu(text) if text.strip() else {"intent": {"name": "nlu_fallback", "confidence": 0}}
         intent = (parsed.get("intent") or {}).get("name") or "nlu_fallback"
         confidence = float((parsed.get("intent") or {}).get("confidence") or 0)
         catalogue = get_catalogue()

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from bot import PROJECT_ROOT
-from bot.content.model import Content
+from bot.content.model import Content, Figure
 from bot.content.parsers import parse_answers, parse_figures, parse_jobcenter, parse_kdu
 from bot.content.specs import JOBCENTER_PLACEHOLDERS
 from bot.core.yamlsource import Report, load
@@ -39,7 +39,7 @@ def load_content(root: Path = PROJECT_ROOT) -> Content:
     content_dir_path = content_dir(root)
     nodes = {name: load(content_dir_path / f"{name}.yml", report, content_dir_path.parent) for name in ("jobcenter", "figures", "kdu", "answers")}
     jobcenter = parse_jobcenter(nodes["jobcenter"]) if nodes["jobcenter"] and nodes["jobcenter"].is_mapping() else {}
-    regime, figures, declared = "", {}, set()
+    regime, figures, declared = "", dict[str, Figure](), set[str]()
     if nodes["figures"] and nodes["figures"].is_mapping():
         regime, figures, declared = parse_figures(nodes["figures"])
     kdu = parse_kdu(nodes["kdu"]) if nodes["kdu"] and nodes["kdu"].is_mapping() else None

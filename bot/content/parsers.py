@@ -72,7 +72,7 @@ def parse_figures(node: Node) -> tuple[str, dict[str, Figure], set[str]]:
     node.unknown_keys({"legal_regime", "figures"})
     regime = _text(node, "legal_regime")
     if regime and regime not in LEGAL_REGIMES:
-        node.get("legal_regime").problem(f"Unbekannte Rechtslage „{regime}“ (erlaubt: {', '.join(sorted(LEGAL_REGIMES))}).")
+        (node.get("legal_regime") or node).problem(f"Unbekannte Rechtslage „{regime}“ (erlaubt: {', '.join(sorted(LEGAL_REGIMES))}).")
     figures: dict[str, Figure] = {}
     declared: set[str] = set()
     figures_node = node.get("figures")
@@ -84,7 +84,7 @@ def parse_figures(node: Node) -> tuple[str, dict[str, Figure], set[str]]:
             fig.unknown_keys({"value", "unit", "stand", "label", "source"})
             unit = _text(fig, "unit")
             if unit and unit not in UNITS:
-                fig.get("unit").problem(f"Unbekannte Einheit „{unit}“ (erlaubt: {', '.join(sorted(UNITS))}).")
+                (fig.get("unit") or fig).problem(f"Unbekannte Einheit „{unit}“ (erlaubt: {', '.join(sorted(UNITS))}).")
             value_node = fig.get("value")
             value: float | str | None = None
             if value_node is not None:
@@ -114,6 +114,7 @@ def parse_kdu(node: Node) -> KduTable | None:
         rent = rent_node.number() if rent_node else None
         size = size_node.number() if size_node else None
         if rent is not None and rent <= 0:
+            assert rent_node is not None  # rent comes from it
             rent_node.problem("Die Miete muss größer als 0 sein.")
             return None
         if rent is None or size is None:
@@ -211,11 +212,11 @@ def parse_answers(node: Node, known_intents: set[str], placeholders: set[str]) -
     if templates_node and templates_node.is_mapping():
         templates_node.unknown_keys(set(TEMPLATE_FIELDS))
         for name, allowed in TEMPLATE_FIELDS.items():
-            entry = templates_node.get(name)
-            if entry is None:
+            template = templates_node.get(name)
+            if template is None:
                 continue
-            text = entry.text() or ""
-            _check_placeholders(entry, text, allowed | placeholders)
+            text = template.text() or ""
+            _check_placeholders(template, text, allowed | placeholders)
             templates[name] = text
     return {
         "caveat": _text(node, "caveat"),

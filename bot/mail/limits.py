@@ -99,14 +99,15 @@ class _LimitedParser(email.feedparser.BytesFeedParser):
         self.parts += 1
         if self.parts > self.max_parts:
             raise OverLimit(PARTS)
-        if len(self._msgstack) >= self.max_depth + 1:  # the top-level message is depth 0
+        # _msgstack, _new_message and _parse_headers are the standard library FeedParser's private hooks (no stubs)
+        if len(self._msgstack) >= self.max_depth + 1:  # type: ignore[attr-defined]  # top-level message: depth 0
             raise OverLimit(DEPTH)
-        super()._new_message()
+        super()._new_message()  # type: ignore[misc]
 
     def _parse_headers(self, lines: list[str]) -> None:
         if len(lines) > MAX_HEADER_LINES:  # thousands of headers make every later header look-up slow
             raise OverLimit(HEADERS)
-        super()._parse_headers(lines)
+        super()._parse_headers(lines)  # type: ignore[misc]
 
 
 def parse_limited(raw: bytes, max_depth: int, max_parts: int) -> EmailMessage:

@@ -104,9 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     except CampaignError as error:
         print(f"Kampagne nicht gestartet: {error}", file=sys.stderr)
         return 1
-    counts = store.counts(campaign.id)
+    started = store.counts(campaign.id)
     print(f"Kampagne {campaign.id} ({campaign.title}) gestartet: {campaign.contacts} Bürger/innen, davon "
-          f"{counts.get('planned', 0)} mit Einwilligung (werden kontaktiert), {counts.get('no_consent', 0)} ohne.")
+          f"{started.get('planned', 0)} mit Einwilligung (werden kontaktiert), {started.get('no_consent', 0)} ohne.")
     return 0
 
 

@@ -15,16 +15,16 @@ import warnings
 QUIET = "ignore::DeprecationWarning"
 
 
-def library_warnings_off(env: dict[str, str] | None = None, rasa: bool = False) -> bool:
-    """With `rasa`, also in Rasa's own warning set-up, which later puts "once" for every UserWarning in
+def library_warnings_off(env: dict[str, str] | None = None, in_rasa: bool = False) -> bool:
+    """With `in_rasa`, also in Rasa's own warning set-up, which later puts "once" for every UserWarning in
     front (pyparsing's deprecation notices are both kinds)."""
     if QUIET not in (os.environ if env is None else env).get("PYTHONWARNINGS", ""):
         return False
     import sanic.app  # noqa: F401  (its import re-enables DeprecationWarning)
 
     warnings.filterwarnings("ignore", category=DeprecationWarning)
-    if rasa:
-        import rasa.utils.common
+    if in_rasa:
+        from rasa.utils import common
 
-        rasa.utils.common.EXPECTED_WARNINGS.append((DeprecationWarning, ""))
+        common.EXPECTED_WARNINGS.append((DeprecationWarning, ""))
     return True

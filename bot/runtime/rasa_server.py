@@ -28,7 +28,7 @@ def main() -> None:
     sys.argv = ["rasa", *rasa_arguments(sys.argv[1:], dict(os.environ))]
     from bot.runtime.quiet import library_warnings_off
 
-    library_warnings_off(rasa=True)
+    library_warnings_off(in_rasa=True)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
