@@ -16,10 +16,14 @@ export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWa
 
 setup: $(VENV)/.installed
 
+# pip's notices about index locations of this machine's configuration that hold no such package are noise
+PIP_QUIET = 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; test $${PIPESTATUS[0]} -eq 0
+
 $(VENV)/.installed: requirements.txt constraints.txt
 	@test -x $(PY) || $$(bin/find-python) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip<25" wheel
-	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	@echo "== Abhängigkeiten werden installiert (einmalig, einige Minuten) …"
+	@$(PY) -m pip install --quiet --upgrade "pip<25" wheel $(PIP_QUIET)
+	@$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt $(PIP_QUIET)
 	@touch $@
 
 run: setup $(MODEL)
@@ -28,7 +32,9 @@ run: setup $(MODEL)
 train: setup $(MODEL)
 
 $(MODEL): $(TRAINING_INPUT)
-	$(RASA) train --fixed-model-name jobcenter --out models --num-threads 2
+	@echo "== Modell wird trainiert (etwa zwei Minuten) …"
+	@$(PY) -m bot.runtime.rasa_cli train --quiet --fixed-model-name jobcenter --out models --num-threads 2 2>&1 \
+		| tr '\r' '\n' | { grep -v -E 'it/s|s/it|^\s*$$' || true; }; test $${PIPESTATUS[0]} -eq 0
 	@touch $@
 
 lint: setup
