@@ -85,13 +85,13 @@ class Gateway:
 
     def _outbound_ended(self, contact_id: str) -> None:
         """An outgoing call ended before the message was given: recorded, not retried."""
-        import datetime as dt
+        from bot.core.clock import now_local
 
         if self.outbound is None:  # only an outgoing call has a contact, and only with Redis
             return
         contact = self.outbound.contact(contact_id)
         if contact is not None and contact.status == "calling":
-            self.outbound.record(contact, dt.datetime.now().replace(microsecond=0), "aufgelegt",
+            self.outbound.record(contact, now_local(), "aufgelegt",
                                  "Anruf beendet, bevor die Nachricht übermittelt war", False, "not_confirmed")
 
     # ------------------------------------------------------------------ WebSocket protocol
