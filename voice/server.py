@@ -85,13 +85,13 @@ class Gateway:
 
     def _outbound_ended(self, contact_id: str) -> None:
         """An outgoing call ended before the message was given: recorded, not retried."""
-        import datetime as dt
+        from bot.core.clock import now_local
 
         if self.outbound is None:  # only an outgoing call has a contact, and only with Redis
             return
         contact = self.outbound.contact(contact_id)
         if contact is not None and contact.status == "calling":
-            self.outbound.record(contact, dt.datetime.now().replace(microsecond=0), "aufgelegt",
+            self.outbound.record(contact, now_local(), "aufgelegt",
                                  "Anruf beendet, bevor die Nachricht übermittelt war", False, "not_confirmed")
 
     # ------------------------------------------------------------------ WebSocket protocol
@@ -179,26 +179,16 @@ class Gateway:
 
     # ------------------------------------------------------------------ agent desk events
     async def relay(self) -> None:
-        import redis.asyncio as aioredis
-
+        from bot.core.relay import relay
         from bot.handover.state import EVENTS
 
-        while self.redis_url:
-            try:
-                pubsub = aioredis.from_url(self.redis_url).pubsub()
-                await pubsub.subscribe(EVENTS)
-                async for message in pubsub.listen():
-                    if message.get("type") != "message":
-                        continue
-                    event = json.loads(message["data"])
-                    call = self.calls.get(event.get("sender", ""))
-                    if call is not None:
-                        await call.on_handover_event(event)
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                logger.warning("voice relay: %s; reconnecting", error)
-                await asyncio.sleep(1)
+        if self.redis_url:
+            await relay(self.redis_url, EVENTS, self.on_handover_event, name="voice relay")
+
+    async def on_handover_event(self, event: dict) -> None:
+        call = self.calls.get(event.get("sender", ""))
+        if call is not None:
+            await call.on_handover_event(event)
 
     # ------------------------------------------------------------------ pages
     async def page(self, request: web.Request) -> web.FileResponse:

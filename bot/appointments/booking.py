@@ -143,6 +143,7 @@ def ics_file(record: Booking, now: dt.datetime) -> str:
     from bot.appointments.calendar import get_calendar
     from bot.appointments.ics import calendar_file
     from bot.content import get_content
+    from bot.core.clock import aware
 
     content, config = get_content(), get_calendar()
     office = content.offices[record.office]
@@ -151,5 +152,5 @@ def ics_file(record: Booking, now: dt.datetime) -> str:
         summary=f"Termin {content.name}: {config.types[record.type].name}",
         location=f"{office.name}, {office.address}",
         description=f"Buchungsnummer {record.ref}. Bitte mitbringen: {', '.join(config.types[record.type].bring)}.",
-        stamp=now.astimezone(),
+        stamp=aware(now),
     )

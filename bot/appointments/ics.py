@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.core.clock import TIMEZONE, aware
+
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
@@ -28,7 +30,8 @@ def _fold(line: str) -> str:
 
 def calendar_file(uid: str, start: dt.datetime, end: dt.datetime, summary: str, location: str,
                   description: str, stamp: dt.datetime) -> str:
-    """An iCalendar file with one event in Europe/Berlin local time."""
+    """An iCalendar file with one event in the Jobcenter's local time (`bot/core/clock.py` TIMEZONE); a naive
+    `stamp` is Berlin wall-clock time."""
     fmt = "%Y%m%dT%H%M%S"
     lines = [
         "BEGIN:VCALENDAR",
@@ -38,9 +41,9 @@ def calendar_file(uid: str, start: dt.datetime, end: dt.datetime, summary: str, 
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:{uid}",
-        f"DTSTAMP:{stamp.astimezone(dt.timezone.utc):%Y%m%dT%H%M%SZ}",
-        f"DTSTART;TZID=Europe/Berlin:{start.strftime(fmt)}",
-        f"DTEND;TZID=Europe/Berlin:{end.strftime(fmt)}",
+        f"DTSTAMP:{aware(stamp).astimezone(dt.timezone.utc):%Y%m%dT%H%M%SZ}",
+        f"DTSTART;TZID={TIMEZONE.key}:{start.strftime(fmt)}",
+        f"DTEND;TZID={TIMEZONE.key}:{end.strftime(fmt)}",
         f"SUMMARY:{_escape(summary)}",
         f"LOCATION:{_escape(location)}",
         f"DESCRIPTION:{_escape(description)}",

@@ -206,13 +206,14 @@ def seed_demo_appointments(book: AppointmentBook, customers, candidates_for, now
 def get_book() -> AppointmentBook:
     from bot.appointments.calendar import candidate_slots, get_calendar
     from bot.content import get_content
+    from bot.core.clock import now_local
     from bot.identity.registry import YamlRegistry, get_registry
     from bot.knowledge.answers import holiday_name
     from bot.language.dates import Wish
 
     config, content = get_calendar(), get_content()
     book = AppointmentBook(redis_client(), config)
-    now = dt.datetime.now().replace(microsecond=0)
+    now = now_local()
     registry = get_registry()
     if isinstance(registry, YamlRegistry):
         seed_demo_appointments(

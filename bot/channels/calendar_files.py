@@ -6,12 +6,13 @@ GET /webhooks/termine/ics/<token>. It carries no personal data in the URL: the t
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Awaitable, Callable
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
+
+from bot.core.clock import now
 
 
 class CalendarFileChannel(InputChannel):
@@ -34,7 +35,7 @@ class CalendarFileChannel(InputChannel):
             record = get_book().by_ics_token(token) if len(token) < 100 else None
             if record is None or record.status != "booked":
                 return response.text("Dieser Termin ist nicht (mehr) vorhanden.", status=404)
-            return response.raw(ics_file(record, dt.datetime.now()).encode("utf-8"), headers={
+            return response.raw(ics_file(record, now()).encode("utf-8"), headers={
                 "Content-Type": "text/calendar; charset=utf-8",
                 "Content-Disposition": f'attachment; filename="termin-{record.ref}.ics"',
                 "Cache-Control": "no-store",

@@ -35,6 +35,7 @@ from bot.core.clock import now_local as _local_now
 from bot.core.netaddr import client_address
 from bot.core.ratelimit import RATE_LIMITED, citizen_checks, shared_limiter
 from bot.core.redis_server import redis_url
+from bot.core.relay import relay
 from bot.handover.state import EVENTS, Handover
 from bot.identity.guard import shield
 from bot.safety.detect import must_be_seen
@@ -154,22 +155,10 @@ class WebchatInput(InputChannel):
     async def _relay_events(self, sio: AsyncServer) -> None:
         """Forward handover events from any process to the sockets connected here."""
 
-        import redis.asyncio as aioredis
+        async def on_event(event: dict) -> None:
+            await self._on_event(sio, event)
 
-        while True:
-            try:
-                client = aioredis.from_url(redis_url())
-                pubsub = client.pubsub()
-                await pubsub.subscribe(EVENTS)
-                async for message in pubsub.listen():
-                    if message.get("type") != "message":
-                        continue
-                    await self._on_event(sio, json.loads(message["data"]))
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # Redis restarted: reconnect and carry on
-                logger.warning("handover event relay: %s; reconnecting", error)
-                await asyncio.sleep(1)
+        await relay(redis_url(), EVENTS, on_event, name="handover event relay")
 
     async def _on_event(self, sio: AsyncServer, event: dict) -> None:
         kind, sender = event.get("type"), event.get("sender")
@@ -201,6 +190,11 @@ class WebchatInput(InputChannel):
         @webchat.listener("after_server_start")
         async def start_relay(app, loop) -> None:
             channel._listener = loop.create_task(channel._relay_events(sio))
+
+        @webchat.listener("before_server_stop")
+        async def stop_relay(app, loop) -> None:
+            if channel._listener is not None:
+                channel._listener.cancel()
 
         @webchat.route("/", methods=["GET"])
         async def page(_: Request) -> response.HTTPResponse:

@@ -8,11 +8,11 @@ handler prints it (Rasa, Sanic, aiohttp and our own loggers alike).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from typing import Iterable
 
+from bot.core.clock import today
 from bot.language.dates import MONTHS
 
 _NAME = r"[A-ZÄÖÜ][a-zäöüßéèáàçğışñ]+(?:-[A-ZÄÖÜ][a-zäöüßéèáàçğışñ]+)?"
@@ -55,7 +55,7 @@ def redact(text: str, known_names: Iterable[str] = ()) -> str:
 
 def _birth_year(year: str) -> bool:
     """Dates of birth: at least ten years ago (appointment and absence dates stay readable)."""
-    current = dt.date.today().year
+    current = today().year
     full = int(year) if len(year) == 4 else (1900 + int(year) if int(year) > current % 100 else 2000 + int(year))
     return full <= current - 10
 

@@ -15,7 +15,16 @@ from urllib.parse import unquote, urlparse
 
 import redis
 
-DEFAULT_URL = "redis://127.0.0.1:6380/0"  # the embedded Redis of `make run` (EMBEDDED_REDIS_PORT)
+EMBEDDED_PORT = 6380  # the embedded Redis of `make run` (EMBEDDED_REDIS_PORT overrides it)
+
+
+def embedded_url(port: int = EMBEDDED_PORT, password: str = "") -> str:
+    """The URL of the embedded Redis on this machine."""
+    auth = f":{password}@" if password else ""
+    return f"redis://{auth}127.0.0.1:{port}/0"
+
+
+DEFAULT_URL = embedded_url()  # without REDIS_URL: the embedded Redis at its default port
 
 
 def redis_url() -> str:

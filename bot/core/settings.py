@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot import PROJECT_ROOT
+from bot.core.redis_server import EMBEDDED_PORT, embedded_url
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,7 @@ class Settings:
     def effective_redis_url(self) -> str:
         if self.redis_url:
             return self.redis_url
-        auth = f":{self.embedded_redis_password}@" if self.embedded_redis_password else ""
-        return f"redis://{auth}127.0.0.1:{self.embedded_redis_port}/0"
+        return embedded_url(self.embedded_redis_port, self.embedded_redis_password)
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
@@ -39,7 +39,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     data_dir = Path(env.get("DATA_DIR", PROJECT_ROOT / "var"))
     return Settings(
         redis_url=env.get("REDIS_URL") or None,
-        embedded_redis_port=int(env.get("EMBEDDED_REDIS_PORT", "6380")),
+        embedded_redis_port=int(env.get("EMBEDDED_REDIS_PORT", EMBEDDED_PORT)),
         data_dir=data_dir,
         rasa_port=int(env.get("RASA_PORT", "5005")),
         action_port=int(env.get("ACTION_PORT", "5055")),

@@ -22,6 +22,7 @@ import os
 import redis
 from aiohttp import web
 
+from bot.core.clock import now_local
 from bot.desk.accounts import Accounts
 
 ACCESS_LOG = "desk:access"
@@ -112,7 +113,7 @@ class AccessLog:
 
     def record(self, session: dict, action: str, targets: list[str], address: str = "",
                now: dt.datetime | None = None) -> None:
-        at = (now or dt.datetime.now()).isoformat(timespec="seconds")
+        at = (now or now_local()).isoformat(timespec="seconds")
         pipe = self.redis.pipeline()
         for target in targets:
             pipe.xadd(ACCESS_LOG, {"at": at, "user": session["user"], "role": session["role"], "action": action,

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import datetime as dt
 import io
 import json
 
 from aiohttp import web
 
 from bot.cases.store import BUILTIN_KINDS
+from bot.core.clock import now_local
 from bot.desk.access import AccessLog, Scope
 from bot.desk.base import DeskBase
 from bot.desk.network import client_address
@@ -97,7 +97,7 @@ class CaseViews(DeskBase):
             scope.require_case(case)
         try:
             await asyncio.to_thread(reply_from_agent, self.redis, mail_settings(), request.match_info["case_id"], text,
-                                    session["user"], dt.datetime.now().replace(microsecond=0))
+                                    session["user"], now_local())
         except LookupError as error:
             raise web.HTTPBadRequest(text=str(error))
         except MailError as error:
@@ -117,7 +117,7 @@ class CaseViews(DeskBase):
         else:
             value = str(data.get("value", ""))[:2000]
         try:
-            updated = self.cases_store.update(case["id"], change, value, session["user"], dt.datetime.now())
+            updated = self.cases_store.update(case["id"], change, value, session["user"], now_local())
         except ValueError as error:
             raise web.HTTPBadRequest(text=f"Ungültige Änderung: {error}")
         if updated is None:

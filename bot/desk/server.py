@@ -19,12 +19,12 @@ import time
 from pathlib import Path
 
 import redis
-import redis.asyncio as aioredis
 from aiohttp import WSMsgType, web
 
 from bot.cases.store import CaseStore
 from bot.core.ratelimit import RateLimiter
 from bot.core.redis_server import redis_url
+from bot.core.relay import relay as redis_relay
 from bot.core.webheaders import security_headers
 from bot.desk.access import AccessLog, Scope, conversation_readers, mark_handled
 from bot.desk.accounts import Accounts, accounts_path
@@ -232,19 +232,7 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews):
 
     async def relay(self, app: web.Application) -> None:
         """Redis pub/sub -> desk websockets, reconnecting after Redis restarts."""
-        while True:
-            try:
-                client = aioredis.from_url(self.redis_url)
-                pubsub = client.pubsub()
-                await pubsub.subscribe(EVENTS)
-                async for message in pubsub.listen():
-                    if message.get("type") == "message":
-                        await self.dispatch(json.loads(message["data"]))
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                logger.warning("desk relay: %s; reconnecting", error)
-                await asyncio.sleep(1)
+        await redis_relay(self.redis_url, EVENTS, self.dispatch, name="desk relay")
 
     async def dispatch(self, event: dict) -> None:
         kind = event.get("type")

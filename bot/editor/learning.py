@@ -9,7 +9,6 @@ running assistant.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -19,6 +18,7 @@ from pathlib import Path
 import redis
 
 from bot import PROJECT_ROOT
+from bot.core.clock import now_local
 from bot.core.redact import redact
 
 ITEMS = "learn:items"  # hash id -> JSON
@@ -60,7 +60,7 @@ class LearningInbox:
             return None
         item_id = secrets.token_hex(6)
         item = {"id": item_id, "text": cleaned, "reason": reason, "guess": guess, "confidence": round(confidence, 2),
-                "count": 1, "at": dt.datetime.now().isoformat(timespec="seconds")}
+                "count": 1, "at": now_local().isoformat(timespec="seconds")}
         self.redis.hset(ITEMS, item_id, json.dumps(item, ensure_ascii=False))
         self.redis.hset(BY_TEXT, cleaned, item_id)
         return item_id

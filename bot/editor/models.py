@@ -14,7 +14,6 @@ generated one in DATA_DIR/secrets/rasa_token.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import shutil
@@ -24,6 +23,7 @@ from pathlib import Path
 import requests
 
 from bot import PROJECT_ROOT
+from bot.core.clock import now_local
 from bot.core.settings import load_settings, secret
 
 ARCHIVE = PROJECT_ROOT / "models" / "archive"
@@ -68,12 +68,12 @@ def load(model: Path, urls: list[str], api_token: str, archive: Path = ARCHIVE) 
     if not model.exists():
         return [f"Modell {model} fehlt: bitte zuerst `make train` ausführen."]
     archive.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = now_local().strftime("%Y%m%d-%H%M%S")
     kept = archive / f"{model.name.removesuffix('.tar.gz')}-{stamp}.tar.gz"
     shutil.copy2(model, kept)
     problems = load_into_servers(kept, urls, api_token)
     if not problems:
-        _save_history([*history(archive), {"model": str(kept), "loaded": dt.datetime.now().isoformat(timespec="seconds")}],
+        _save_history([*history(archive), {"model": str(kept), "loaded": now_local().isoformat(timespec="seconds")}],
                       archive)
     return problems
 

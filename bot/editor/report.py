@@ -13,7 +13,6 @@ Writes results/nlu/report.html (open it in a browser) and prints the verdict.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import html
 import json
 import sys
@@ -21,6 +20,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from bot import PROJECT_ROOT
+from bot.core import clock
 
 NOT_INTENTS = {"accuracy", "macro avg", "weighted avg", "micro avg"}
 # Decided by bot/safety/ (rules and its own model) and measured by its own labelled sets and gate
@@ -140,7 +140,7 @@ def write_html(folder: Path, report: dict, current: dict, baseline: dict | None,
     page = f"""<!doctype html><html lang="de"><head><meta charset="utf-8"><title>NLU-Bericht</title>
 <style>body{{font-family:sans-serif;margin:1rem}}table{{border-collapse:collapse}}td,th{{border:1px solid #999;
 padding:.2rem .4rem;text-align:left}}.worse{{background:#fde2e2}}.verdict{{font-size:1.2rem;font-weight:bold}}</style>
-</head><body><h1>NLU-Bericht ({dt.date.today():%d.%m.%Y})</h1>
+</head><body><h1>NLU-Bericht ({clock.today():%d.%m.%Y})</h1>
 <p class="verdict">{html.escape(text)}</p>
 <h2>Intents (schwächste zuerst)</h2><table><thead><tr><th>Intent</th><th>Präzision</th><th>Trefferquote</th>
 <th>F1</th><th>Änderung</th><th>Beispiele</th></tr></thead><tbody>{''.join(rows)}</tbody></table>
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {actual} als {predicted} erkannt: {count}×, z. B. „{texts[0]}“")
     print(f"Bericht: {page}")
     if args.accept:
-        args.baseline.write_text(json.dumps({**current, "accepted": dt.date.today().isoformat()}, indent=2,
+        args.baseline.write_text(json.dumps({**current, "accepted": clock.today().isoformat()}, indent=2,
                                             ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"Neuer Vergleichswert gespeichert: {args.baseline}")
         return 0

@@ -13,12 +13,13 @@ Claiming, releasing and closing are Lua scripts, so two agents clicking at once 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 from dataclasses import dataclass
 
 import redis
+
+from bot.core.clock import now_local
 
 EVENTS = "ho:events"
 # "crisis": a person in crisis (bot/safety/), always on top of the queue, shown as "Krise" in the desk
@@ -180,7 +181,7 @@ class Handover:
 
     # ------------------------------------------------------------------ transcript
     def add_line(self, sender: str, role: str, text: str, agent: str = "") -> dict:
-        body = json.dumps({"ts": dt.datetime.now().isoformat(timespec="seconds"), "role": role, "text": text,
+        body = json.dumps({"ts": now_local().isoformat(timespec="seconds"), "role": role, "text": text,
                            "agent": agent}, ensure_ascii=False)
         line = json.loads(self._append(keys=[f"ho:transcript:{sender}", f"ho:seq:{sender}"],
                                        args=[body, TRANSCRIPT_TTL]))

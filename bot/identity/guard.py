@@ -27,6 +27,8 @@ from typing import Callable
 
 import redis
 
+from bot.core import clock
+
 PLACEHOLDER = "[Geburtsdatum]"
 IDENTIFIED_SECONDS = 30 * 60
 BIRTH_DATE_SECONDS = 10 * 60
@@ -140,7 +142,7 @@ def expect_birth_date(client: redis.Redis, sender: str) -> None:
 def looks_like_birth_date(text: str, today: dt.date | None = None) -> bool:
     from bot.identity.registry import find_birth_date
 
-    return find_birth_date(text, today or dt.date.today()) is not None
+    return find_birth_date(text, today or clock.today()) is not None
 
 
 def shield(client: redis.Redis, sender: str, text: str, *, never_hide: Callable[[str], bool]) -> str:

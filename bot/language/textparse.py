@@ -139,7 +139,7 @@ def find_daypart(text: str) -> Daypart | None:
         minute = int(clock.group(2) or clock.group(4) or 0)
         if hour < 24 and minute < 60:
             start = dt.time(hour, minute)
-            end = (dt.datetime.combine(dt.date.today(), start) + dt.timedelta(minutes=1)).time()
+            end = (dt.datetime.combine(dt.date(2000, 1, 1), start) + dt.timedelta(minutes=1)).time()
             return Daypart(f"um {hour}:{minute:02d} Uhr", start, end)
     for word in _words(norm):
         stem = word if word in DAYPARTS else _DAYPART_WORDS.get(word)

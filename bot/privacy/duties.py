@@ -179,6 +179,7 @@ class PrivacyOffice:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.core.clock import now_local
     from bot.core.settings import load_settings
 
     parser = argparse.ArgumentParser(prog="python -m bot.privacy.duties", description=__doc__.split("\n\n")[0])
@@ -191,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("log")
     args = parser.parse_args(argv)
     client = redis.Redis.from_url(load_settings().effective_redis_url)
-    office, now = PrivacyOffice(client), dt.datetime.now().replace(microsecond=0)
+    office, now = PrivacyOffice(client), now_local()
     if args.command == "export":
         print(json.dumps(office.export(args.customer, args.by, now), ensure_ascii=False, indent=2))
     elif args.command == "delete":

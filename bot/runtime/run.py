@@ -21,7 +21,7 @@ from honcho.manager import Manager
 
 from bot import PROJECT_ROOT
 from bot.content import ContentError, load_content
-from bot.core.redis_server import embedded_command, redis_env
+from bot.core.redis_server import embedded_command, embedded_url, redis_env
 from bot.core.settings import Settings, load_settings, secret
 
 SECRETS = {"RASA_AUTH_TOKEN": "rasa_token", "REST_TOKEN": "rest_token", "ACTION_TOKEN": "action_token",
@@ -73,7 +73,7 @@ def commands(settings: Settings) -> dict[str, str]:
 def banner(settings: Settings) -> str:
     base = f"http://localhost:{settings.rasa_port}"
     redis_line = (re.sub(r"//[^@/]*@", "//***@", settings.redis_url) if settings.redis_url else
-                  f"embedded, redis://127.0.0.1:{settings.embedded_redis_port}/0 (Passwort in "
+                  f"embedded, {embedded_url(settings.embedded_redis_port)} (Passwort in "
                   f"{settings.data_dir / 'secrets' / 'redis_password'}), data in {settings.data_dir / 'redis'}")
     return "\n".join(
         [

@@ -63,8 +63,8 @@ async def tick(client: redis.Redis, delivery: Deliverer, mail_channel=None) -> N
         handled = await asyncio.to_thread(mail_channel.process_pending)
         if handled:
             logger.info("mail: %d incoming e-mail(s) handled", handled)
-    try:  # the clock the purge always used (the desk and `python -m bot.privacy.duties purge`)
-        await asyncio.to_thread(hourly_purge, client, dt.datetime.now())
+    try:  # Berlin wall-clock time, as the record times it compares with (and `python -m bot.privacy.duties purge`)
+        await asyncio.to_thread(hourly_purge, client, now_local())
     except redis.RedisError as error:
         logger.warning("retention purge failed, retrying later: %s", error)
 
