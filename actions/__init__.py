@@ -18,7 +18,7 @@ get_calendar()
 get_catalogue()
 get_safety()
 
-from actions.appointments import (  # noqa: E402
+from actions.appointment_replies import (  # noqa: E402
     ActionBookAppointment,
     ActionCancelAppointment,
     ActionListAppointments,
@@ -30,12 +30,21 @@ from actions.appointments import (  # noqa: E402
     AskAppointmentType,
     AskAppointmentWish,
     AskCancelReason,
-    AskIdBirthDate,
-    AskIdNumber,
+)
+from actions.appointments import (  # noqa: E402
     ValidateBookingForm,
     ValidateCancelForm,
     ValidateLookupForm,
     ValidateRescheduleForm,
+)
+from actions.consent import (  # noqa: E402
+    ActionAskConsentChannel,
+    ActionAskConsentConfirm,
+    ActionAskConsentEmail,
+    ActionAskConsentPhone,
+    ActionStartConsent,
+    ActionSubmitConsent,
+    ValidateConsentForm,
 )
 from actions.declarations import (  # noqa: E402
     ActionAskDeclValue,
@@ -52,6 +61,7 @@ from actions.handover import (  # noqa: E402
     ActionThreat,
     ValidateCallbackForm,
 )
+from actions.identification import AskIdBirthDate, AskIdNumber  # noqa: E402
 from actions.knowledge import (  # noqa: E402
     ActionAnswer,
     ActionContact,
@@ -60,15 +70,8 @@ from actions.knowledge import (  # noqa: E402
     ActionOpeningHours,
 )
 from actions.outbound import (  # noqa: E402
-    ActionAskConsentChannel,
-    ActionAskConsentConfirm,
-    ActionAskConsentEmail,
-    ActionAskConsentPhone,
     ActionOutboundMessage,
-    ActionStartConsent,
-    ActionSubmitConsent,
     AskOutboundBirthDate,
-    ValidateConsentForm,
     ValidateOutboundForm,
 )
 from actions.safety import ActionCrisis, ActionThreatPossible, ActionUrgentNeed  # noqa: E402

@@ -1,17 +1,25 @@
-"""Helpers shared by the actions: sending a Reply, reading the current message, local time."""
+"""Helpers shared by the actions: sending a Reply or a content template, reading the current message, local time."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.content import Button, get_content
 from bot.core.clock import TIMEZONE, now, now_local  # noqa: F401  (one clock for actions and channels)
-from bot.knowledge.answers import Reply
+from bot.knowledge.answers import Reply, template
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
     dispatcher.utter_message(text=reply.text, buttons=buttons or None)
+
+
+def say(dispatcher: CollectingDispatcher, key: str, buttons: tuple[Button, ...] = (), **values: Any) -> None:
+    """Send the content template `key` (content/answers.yml) filled with `values`."""
+    send(dispatcher, Reply(template(get_content(), key, **values), buttons))
 
 
 def message_text(tracker: Tracker) -> str:

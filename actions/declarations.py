@@ -14,42 +14,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.appointments import ID_SLOTS, IdentifyingFormValidation, reset_flow, say
-from actions.common import current_intent, message_text, now_local, send
+from actions.common import current_intent, message_text, now_local, say, send
+from actions.forms import reset_flow
 from actions.handover import hand_over, report_threat
+from actions.identification import ID_SLOTS, IdentifyingFormValidation, say_id_failed
 from bot.appointments.store import get_book
-from bot.content import Button, get_content
+from bot.content import get_content
 from bot.core.redis_server import redis_client
 from bot.declarations import flow
 from bot.declarations.catalogue import get_catalogue
-from bot.declarations.submit import Submitter, link_reply, submit
+from bot.declarations.flow import FINISHED
+from bot.declarations.submit import Submitter, link_reply, submit, transcript_excerpt
 from bot.knowledge.answers import answer_for_intent, fill
-
-FINISHED = ("send", "aborted", "link")
-THREAT_CONFIDENCE = 0.6
-HUMAN_CONFIDENCE = 0.8
-TRANSCRIPT_LINES = 40
-LINE_LENGTH = 300
-
-
-def transcript_excerpt(events: list[dict], start_action: str = "action_start_declaration") -> list[str]:
-    """The conversation since the declaration started, for the case; the date of birth is left out."""
-    start = max((i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") == start_action),
-                default=0)
-    lines, requested = [], None
-    # the user message that started the declaration comes right before the start action
-    first_user = max((i for i, e in enumerate(events[:start]) if e.get("event") == "user"), default=start)
-    for event in events[first_user:]:
-        kind = event.get("event")
-        if kind == "slot" and event.get("name") == "requested_slot":
-            requested = event.get("value")
-        elif kind == "user":
-            text = event.get("text") or ""
-            shown = "[Geburtsdatum, geprüft]" if requested == "id_birth_date" else text[:LINE_LENGTH]
-            lines.append(f"Bürger/in: {shown}")
-        elif kind == "bot" and event.get("text"):
-            lines.append(f"Assistent: {event['text'][:LINE_LENGTH]}")
-    return lines[-TRANSCRIPT_LINES:]
 
 
 class ActionStartDeclaration(Action):
@@ -80,10 +56,9 @@ class ValidateDeclarationForm(IdentifyingFormValidation):
         declaration = get_catalogue().declarations.get(state.get("intent", ""))
         if declaration is None:
             return []
-        slots = ["decl_value"]
         if flow.needs_identification(declaration, state, get_catalogue()) and not tracker.get_slot("customer_id"):
-            slots = [*ID_SLOTS, *slots]
-        return slots
+            return [*ID_SLOTS, "decl_value"]
+        return ["decl_value"]
 
     async def validate_decl_value(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: dict) -> dict[str, Any]:
@@ -95,12 +70,12 @@ class ValidateDeclarationForm(IdentifyingFormValidation):
         if declaration is None:
             return {"decl_value": "fertig"}
         intent = tracker.latest_message.get("intent") or {}
-        if intent.get("name") == "threat" and (intent.get("confidence") or 0) >= THREAT_CONFIDENCE:
+        interruption = flow.interruption(intent.get("name"), intent.get("confidence"), str(value))
+        if interruption == "threat":
             # never filed as an answer: the threat is handled as anywhere else, the declaration stops
             report_threat(dispatcher, tracker)
             return {"decl_state": {**state, "stage": "aborted", "message": "", "silent": True}, "decl_value": "fertig"}
-        if (intent.get("name") == "request_human" and (intent.get("confidence") or 0) >= HUMAN_CONFIDENCE
-                and len(str(value)) <= 80):
+        if interruption == "handover":
             return {"decl_state": {**state, "stage": "aborted", "message": "", "handover": True},
                     "decl_value": "fertig"}
         step = flow.answer(declaration, state, str(value), now_local().date(), catalogue, get_content())
@@ -133,7 +108,7 @@ class ActionSubmitDeclaration(Action):
         content, catalogue = get_content(), get_catalogue()
         declaration = catalogue.declarations.get(state.get("intent", ""))
         if tracker.get_slot("id_failed"):
-            say(dispatcher, "id_failed", (Button("Mit einem Menschen sprechen", "request_human"),))
+            say_id_failed(dispatcher)
             return events
         stage = "aborted" if tracker.get_slot("flow_aborted") else state.get("stage")
         if declaration is None or stage == "aborted":

@@ -9,13 +9,13 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.appointments import say
-from actions.common import now_local, send
+from actions.common import now_local, say, send
 from bot.appointments.booking import is_abort
 from bot.cases.store import CaseStore
 from bot.content import Button, get_content
 from bot.core.redis_server import redis_client
 from bot.declarations.fields import EMAIL, PHONE
+from bot.handover import conversation
 from bot.handover.routing import LIVE_CHANNELS, live_queue_available, wait_estimate_minutes
 from bot.handover.state import Handover
 from bot.knowledge import answers as knowledge
@@ -23,12 +23,7 @@ from bot.knowledge import answers as knowledge
 
 def topic_and_summary(tracker: Tracker) -> tuple[str, str]:
     """The citizen's last topic and a short summary for the agent's queue entry."""
-    intents = [e.get("parse_data", {}).get("intent", {}).get("name") for e in tracker.events if e.get("event") == "user"]
-    topic = next((i for i in reversed(intents) if i and i not in ("request_human", "affirm", "deny", "nlu_fallback")), "")
-    texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user" and not (e.get("text") or "").startswith("/")]
-    who = tracker.get_slot("customer_name")
-    summary = (f"identifiziert: {who}; " if who else "nicht identifiziert; ") + " | ".join(t[:80] for t in texts[-3:])
-    return topic, summary
+    return conversation.topic_and_summary(tracker.events, tracker.get_slot("customer_name"))
 
 
 def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str) -> list[dict[str, Any]]:
@@ -52,15 +47,11 @@ def _learn_from_handover(tracker: Tracker) -> None:
     """The citizen's last messages before asking for a person, for the editors' review (redacted)."""
     from bot.editor.learning import LearningInbox
 
-    texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
-    intents = [(e.get("parse_data") or {}).get("intent", {}).get("name", "") for e in tracker.events
-               if e.get("event") == "user"]
     names = tuple(n for n in [tracker.get_slot("customer_name")] if n)
     try:
         inbox = LearningInbox(redis_client())
-        for text, intent in list(zip(texts, intents))[-4:-1]:  # not the request for a person itself
-            if intent not in ("request_human", "affirm", "deny", "greet", "thank"):
-                inbox.collect(text, "handover", intent, 0.0, names)
+        for text, intent in conversation.for_review(tracker.events):
+            inbox.collect(text, "handover", intent, 0.0, names)
     except Exception:  # never block a handover
         pass
 
@@ -166,13 +157,10 @@ class ActionSubmitCallback(Action):
                     SlotSet("callback_reason", None)]
         topic, summary = topic_and_summary(tracker)
         contact, when = tracker.get_slot("callback_contact"), tracker.get_slot("callback_time")
-        urgent = tracker.get_slot("callback_reason") == "urgent_need"  # no money today: a priority callback
+        case = conversation.callback_case(topic, summary, contact, when, tracker.get_slot("callback_reason"))
         case_id = CaseStore(redis_client()).create(
-            "notlage" if urgent else "rueckruf",
-            {"kontakt": contact, "wunschzeit": when, "thema": topic, "verlauf": summary}, now_local(),
-            customer=tracker.get_slot("customer_id"), priority="high" if urgent else "normal",
-            idempotency_key=f"callback:{tracker.sender_id}:{contact}:{when}",
-            summary="Notlage: kein Geld, bitte heute zurückrufen" if urgent else f"Rückrufbitte: {topic}",
+            case.kind, case.fields, now_local(), customer=tracker.get_slot("customer_id"), priority=case.priority,
+            idempotency_key=f"callback:{tracker.sender_id}:{contact}:{when}", summary=case.summary,
             office=tracker.get_slot("customer_office") or "", channel=tracker.get_latest_input_channel() or "")
         say(dispatcher, "callback_done", case=case_id, contact=contact, time=when)
         return [SlotSet("callback_contact", None), SlotSet("callback_time", None), SlotSet("callback_reason", None)]

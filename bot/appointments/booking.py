@@ -154,3 +154,85 @@ def ics_file(record: Booking, now: dt.datetime) -> str:
         description=f"Buchungsnummer {record.ref}. Bitte mitbringen: {', '.join(config.types[record.type].bring)}.",
         stamp=aware(now),
     )
+
+
+# ----------------------------------------------------------------- decisions of the booking, moving and cancelling forms
+
+
+def office_answer(content: Content, text: str) -> str | None:
+    """The office named in an answer (key), "egal" for any office, or None."""
+    found = textparse.find_office(text, {key: o.aliases for key, o in content.offices.items()})
+    return found or ("egal" if is_any(text) else None)
+
+
+def offices_for(content: Content, office: str | None) -> list[str]:
+    """Where to look for offers: the chosen office, or all of them ("egal", nothing chosen)."""
+    return list(content.offices) if office in (None, "egal") else [office]
+
+
+def confirmation(text: str, now: dt.datetime) -> bool | Wish | None:
+    """The answer to "Soll ich ... buchen?": True (yes), a new wish with a day or time ("lieber am Freitag"),
+    False (no: choose again) or None (unclear)."""
+    answer = yes_or_no(text)
+    if answer is True:
+        return True
+    wish = parse_wish(text, now)
+    if isinstance(wish, Wish) and (wish.dates or wish.exact or wish.earliest or wish.latest):
+        return wish
+    return answer
+
+
+def wish_or_asap(text: str | None, now: dt.datetime) -> Wish:
+    """The citizen's wish again (after the chosen slot was taken), or the earliest slots."""
+    wish = parse_wish(text or "egal", now)
+    return wish if isinstance(wish, Wish) else Wish(asap=True)
+
+
+def pick_booking(text: str, upcoming: list[Booking], config: CalendarConfig, now: dt.datetime) -> str | bool | None:
+    """Which of the citizen's appointments an answer means: its reference, False (no: the flow ends) or None."""
+    if len(upcoming) == 1 and yes_or_no(text) is True:
+        return upcoming[0].ref
+    if yes_or_no(text) is False:
+        return False
+    for item in upcoming:
+        if item.ref.lower() in text.lower():
+            return item.ref
+    picked = choose(text, [slot_from_id(b.slot, config) for b in upcoming], now)
+    return upcoming[picked].ref if isinstance(picked, int) else None
+
+
+def short_notice(record: Booking, today: dt.date) -> bool:
+    """Cancelled today or for tomorrow."""
+    return (record.start.date() - today).days <= 1
+
+
+def cancellation_case(record: Booking, reason: str, today: dt.date) -> tuple[dict[str, object], str]:
+    """The fields and the summary of the case that a cancellation creates for the office."""
+    fields: dict[str, object] = {"buchung": record.ref, "termin": record.start.isoformat(timespec="minutes"),
+                                 "terminart": record.type, "grund": reason, "kurzfristig": short_notice(record, today)}
+    return fields, f"Terminabsage {record.start:%d.%m.%Y %H:%M}, Grund: {reason}"
+
+
+def sick_note_hint(record: Booking, reason: str | None, today: dt.date) -> bool:
+    """After a cancellation: remind of the Arbeitsunfähigkeitsbescheinigung (ill, or at short notice)."""
+    return reason == "krank" or short_notice(record, today)
+
+
+def confirmation_values(content: Content, config: CalendarConfig, record: Booking, directions: bool) -> dict[str, str]:
+    """The values of the booked or moved appointment's confirmation; `directions`: address and what to bring."""
+    values = dict(ref=record.ref, slot=booking_text(content, record), ics_url=ics_url(record.ics_token))
+    if directions:
+        office = content.offices[record.office]
+        values.update(address=f"{office.name}, {office.address}", bring=", ".join(config.types[record.type].bring))
+    return values
+
+
+def appointment_list(content: Content, upcoming: list[Booking]) -> str:
+    """The citizen's upcoming appointments, one line each."""
+    return "\n".join(f"• {booking_text(content, b)} (Buchungsnummer {b.ref})" for b in upcoming)
+
+
+def tell_aborted(result: str | None, offer: object, wish: str | None) -> bool:
+    """Whether an ended booking flow says so: not after a duplicate (already explained), and not when the
+    search found nothing (the offer's text said it)."""
+    return result != "duplicate" and (offer is not None or wish is None)

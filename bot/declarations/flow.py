@@ -277,3 +277,18 @@ def answer(declaration: Declaration, state: dict, text: str, today: dt.date, cat
             return Step({**state, "stage": "link"})
         state["stage"] = "confirm"
     return Step(state)
+
+
+FINISHED = ("send", "aborted", "link")  # stages after which the form asks nothing more
+THREAT_CONFIDENCE = 0.6
+HUMAN_CONFIDENCE = 0.8
+
+
+def interruption(intent: str | None, confidence: float | None, text: str) -> str | None:
+    """An answer that is not an answer: "threat" (handled as anywhere else, never filed), "handover" (a short
+    request for a person), or None."""
+    if intent == "threat" and (confidence or 0) >= THREAT_CONFIDENCE:
+        return "threat"
+    if intent == "request_human" and (confidence or 0) >= HUMAN_CONFIDENCE and len(text) <= 80:
+        return "handover"
+    return None

@@ -21,6 +21,8 @@ from bot.language.formatting import date as format_date
 from bot.language.formatting import with_unit
 
 SUMMARY_LENGTH = 160
+TRANSCRIPT_LINES = 40
+LINE_LENGTH = 300
 
 
 @dataclass(frozen=True)
@@ -126,3 +128,23 @@ def _appointments_during(period: dict, book: AppointmentBook, content: Content, 
     lines = "\n".join(f"• {booking_text(content, b)} (Buchungsnummer {b.ref})" for b in inside)
     return [Reply(f"In dieser Zeit haben Sie einen Termin:\n{lines}\nWenn Sie nicht kommen können, sagen Sie ihn "
                   "bitte ab und nennen Sie die Krankheit als Grund.", (Button("Termin absagen", "cancel_appointment"),))]
+
+
+def transcript_excerpt(events: list[dict], start_action: str = "action_start_declaration") -> list[str]:
+    """The conversation since the declaration started, for the case; the date of birth is left out."""
+    start = max((i for i, e in enumerate(events) if e.get("event") == "action" and e.get("name") == start_action),
+                default=0)
+    lines, requested = [], None
+    # the user message that started the declaration comes right before the start action
+    first_user = max((i for i, e in enumerate(events[:start]) if e.get("event") == "user"), default=start)
+    for event in events[first_user:]:
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
+        elif kind == "user":
+            text = event.get("text") or ""
+            shown = "[Geburtsdatum, geprüft]" if requested == "id_birth_date" else text[:LINE_LENGTH]
+            lines.append(f"Bürger/in: {shown}")
+        elif kind == "bot" and event.get("text"):
+            lines.append(f"Assistent: {event['text'][:LINE_LENGTH]}")
+    return lines[-TRANSCRIPT_LINES:]

@@ -153,3 +153,39 @@ def wants_withdrawal(text: str) -> bool:
     if re.search(r"verpass|vergess", norm):  # "damit ich keinen Termin verpasse": a wish for reminders
         return False
     return bool(_WITHDRAW.search(norm))
+
+
+# ----------------------------------------------------------------------------- the consent dialogue's decisions
+QUESTIONS_PER_CHANNEL = {"phone": "consent_phone", "email": "consent_email"}
+
+
+def chosen_channels(value: str | None) -> tuple[str, ...]:
+    """The channels kept in the dialogue's `consent_channel` slot ("phone,email"), in a fixed order."""
+    return tuple(c for c in ("phone", "email") if c in (value or "").split(","))
+
+
+def channel_answer(text: str) -> str | None:
+    """The answer to "Telefon, E-Mail oder beides?" as the slot keeps it ("phone,email"); None: not understood."""
+    channels = channels_in(text) if "," not in text else tuple(text.split(","))
+    return ",".join(channels) or None
+
+
+def consent_questions(slots: list[str], action: str | None, chosen: tuple[str, ...]) -> list[str]:
+    """The consent form's questions still to ask: a withdrawal needs no address and no confirmation; a grant
+    asks only for the addresses of the chosen channels."""
+    if action == "withdraw":
+        return [s for s in slots if s not in ("consent_phone", "consent_email", "consent_confirm")]
+    skipped = {slot for channel, slot in QUESTIONS_PER_CHANNEL.items() if channel not in chosen}
+    return [s for s in slots if s not in skipped]
+
+
+def given_via(input_channel: str | None) -> str:
+    """Where the consent was given or withdrawn, for the proof."""
+    return "Telefon" if (input_channel or "").lower() == "voice" else "Chat"
+
+
+def withdraw_all(store: ConsentStore, customer: str, channels: tuple[str, ...], now: dt.datetime, via: str,
+                 conversation: str) -> tuple[list[str], list[str]]:
+    """Withdraw the consent for each channel: (withdrawn, had none to withdraw)."""
+    withdrawn = [c for c in channels if store.withdraw(customer, c, now, via, conversation)]
+    return withdrawn, [c for c in channels if c not in withdrawn]

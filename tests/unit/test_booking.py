@@ -9,7 +9,7 @@ import pytest
 from bot.appointments import booking
 from bot.appointments.calendar import Slot, get_calendar
 from bot.appointments.ics import calendar_file
-from bot.appointments.store import AppointmentBook
+from bot.appointments.store import AppointmentBook, Booking
 from bot.content import get_content
 from bot.language.dates import Wish
 
@@ -81,3 +81,73 @@ def test_calendar_file_is_valid_icalendar():
     assert lines[0] == "BEGIN:VCALENDAR" and "DTSTART;TZID=Europe/Berlin:20261124T100000" in lines
     assert "SUMMARY:Termin Jobcenter Musterstadt: Beratung\\, Vermittlung" in lines
     assert all(len(line.encode()) <= 75 for line in lines)
+
+
+# ----------------------------------------------------------------- decisions of the booking, moving and cancelling forms
+
+
+def bookings() -> list[Booking]:
+    return [Booking(f"T-{i}", "12345BG0000001", s.office, s.type, s.start, s.end, "booked", f"tok{i}", s.id)
+            for i, s in enumerate(slots()[1:], start=1)]
+
+
+@pytest.mark.parametrize("text, picked", [("T-2", "T-2"), ("die t-1 bitte", "T-1"), ("den zweiten", "T-2"),
+                                          ("donnerstag", "T-2"), ("nein", False), ("hmm", None)])
+def test_which_appointment_an_answer_means(text, picked):
+    assert booking.pick_booking(text, bookings(), get_calendar(), NOW) == picked
+
+
+def test_a_yes_picks_the_only_appointment():
+    assert booking.pick_booking("ja", bookings()[:1], get_calendar(), NOW) == "T-1"
+    assert booking.pick_booking("ja", bookings(), get_calendar(), NOW) is None  # two: which one?
+
+
+def test_confirmation_yes_no_new_wish_or_unclear():
+    assert booking.confirmation("ja, passt", NOW) is True
+    assert booking.confirmation("nein", NOW) is False
+    assert booking.confirmation("vielleicht", NOW) is None
+    wish = booking.confirmation("lieber am donnerstag", NOW)
+    assert isinstance(wish, Wish) and wish.dates == (dt.date(2026, 11, 26),)
+
+
+def test_wish_again_or_the_earliest_slots():
+    assert booking.wish_or_asap(None, NOW).asap and booking.wish_or_asap("übermorgen", NOW).dates
+    assert booking.wish_or_asap("donnerstag", NOW).dates == (dt.date(2026, 11, 26),)
+
+
+def test_offices_chosen_or_all():
+    content = get_content()
+    assert booking.offices_for(content, "nord") == ["nord"]
+    assert booking.offices_for(content, "egal") == booking.offices_for(content, None) == list(content.offices)
+    assert booking.office_answer(content, "ist mir egal") == "egal"
+    assert booking.office_answer(content, "hmm") is None
+
+
+def test_cancellation_case_and_sick_note_hint():
+    record = bookings()[0]  # Tuesday 24.11. 08:30
+    fields, summary = booking.cancellation_case(record, "krank", dt.date(2026, 11, 23))
+    assert fields == {"buchung": "T-1", "termin": "2026-11-24T08:30", "terminart": "beratung", "grund": "krank",
+                      "kurzfristig": True}
+    assert summary == "Terminabsage 24.11.2026 08:30, Grund: krank"
+    assert booking.cancellation_case(record, "sonstiges", dt.date(2026, 11, 20))[0]["kurzfristig"] is False
+    assert booking.sick_note_hint(record, "krank", dt.date(2026, 11, 20))
+    assert booking.sick_note_hint(record, "sonstiges", dt.date(2026, 11, 23))
+    assert not booking.sick_note_hint(record, "sonstiges", dt.date(2026, 11, 20))
+
+
+def test_confirmation_values_and_list():
+    content, config = get_content(), get_calendar()
+    record = bookings()[0]
+    short = booking.confirmation_values(content, config, record, directions=False)
+    assert set(short) == {"ref", "slot", "ics_url"} and short["ref"] == "T-1" and short["ics_url"].endswith("tok1")
+    full = booking.confirmation_values(content, config, record, directions=True)
+    assert full["address"].startswith(content.offices["mitte"].name) and full["bring"]
+    lines = booking.appointment_list(content, bookings()).splitlines()
+    assert len(lines) == 2 and lines[0].startswith("• ") and lines[0].endswith("(Buchungsnummer T-1)")
+
+
+def test_an_ended_flow_says_so_unless_already_explained():
+    assert booking.tell_aborted(None, {"slots": []}, "morgen")
+    assert booking.tell_aborted(None, None, None)  # ended before a wish
+    assert not booking.tell_aborted(None, None, "morgen")  # no offer: the search said why
+    assert not booking.tell_aborted("duplicate", {"slots": []}, "morgen")

@@ -1,0 +1,158 @@
+"""Consent to be contacted (give / withdraw): `contact_consent` ("erinnern Sie mich per E-Mail", "keine Anrufe
+mehr") opens the consent form, identification first (actions/identification.py); the decisions and the
+proof are in bot/outbound/consent.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import message_text, now_local, say
+from actions.forms import AskFromContent
+from actions.identification import IdentifyingFormValidation, say_id_failed
+from bot.appointments import booking
+from bot.content import Button
+from bot.core.redis_server import redis_client
+from bot.outbound.call import consent_wording
+from bot.outbound.config import get_outbound
+from bot.outbound.consent import (
+    ConsentStore,
+    channel_answer,
+    channels_in,
+    channels_text,
+    chosen_channels,
+    consent_questions,
+    given_via,
+    normalise_email,
+    normalise_phone,
+    wants_withdrawal,
+    withdraw_all,
+)
+
+CONSENT_SLOTS = ["consent_action", "consent_channel", "consent_phone", "consent_email", "consent_confirm"]
+CHANNEL_BUTTONS = (Button("Telefon", "Telefon", raw=True), Button("E-Mail", "E-Mail", raw=True),
+                   Button("Beides", "Beides", raw=True))
+
+
+def _chosen(tracker: Tracker) -> tuple[str, ...]:
+    return chosen_channels(tracker.get_slot("consent_channel"))
+
+
+class ActionStartConsent(Action):
+    """Before the consent form: give or withdraw, and the channels already named ("keine Anrufe mehr")."""
+
+    def name(self) -> str:
+        return "action_start_consent"
+
+    async def run(self, dispatcher, tracker, domain):
+        action = "withdraw" if wants_withdrawal(message_text(tracker)) else "give"
+        channels = channels_in(message_text(tracker))
+        return [*(SlotSet(s, None) for s in CONSENT_SLOTS), SlotSet("flow_aborted", None), SlotSet("id_failed", None),
+                SlotSet("consent_action", action), SlotSet("consent_channel", ",".join(channels) or None)]
+
+
+class ValidateConsentForm(IdentifyingFormValidation):
+    def name(self) -> str:
+        return "validate_consent_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain):
+        slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
+        return consent_questions(slots, tracker.get_slot("consent_action"), _chosen(tracker))
+
+    async def validate_consent_channel(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                       domain: dict) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if aborted := self._aborted(value, dispatcher):
+            return {"consent_channel": None, **aborted}
+        channels = channel_answer(str(value))
+        if channels is None:
+            say(dispatcher, "consent_invalid_channel", CHANNEL_BUTTONS)
+        return {"consent_channel": channels}
+
+    async def validate_consent_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: dict) -> dict[str, Any]:
+        return self._parse_answer("consent_phone", value, dispatcher, normalise_phone, "consent_invalid_phone")
+
+    async def validate_consent_email(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: dict) -> dict[str, Any]:
+        return self._parse_answer("consent_email", value, dispatcher, normalise_email, "consent_invalid_email")
+
+    async def validate_consent_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                       domain: dict) -> dict[str, Any]:
+        if aborted := self._aborted(value, dispatcher):
+            return {"consent_confirm": None, **aborted}
+        answer = booking.yes_or_no(str(value))
+        if answer is None:
+            say(dispatcher, "confirm_unclear")
+            return {"consent_confirm": None}
+        return {"consent_confirm": "ja" if answer else "nein"}
+
+
+class ActionAskConsentChannel(Action):
+    def name(self) -> str:
+        return "action_ask_consent_channel"
+
+    async def run(self, dispatcher, tracker, domain):
+        key = "ask_consent_withdraw_channel" if tracker.get_slot("consent_action") == "withdraw" else "ask_consent_channel"
+        say(dispatcher, key, CHANNEL_BUTTONS)
+        return []
+
+
+class ActionAskConsentPhone(AskFromContent):
+    def name(self) -> str:
+        return "action_ask_consent_phone"
+
+
+class ActionAskConsentEmail(AskFromContent):
+    def name(self) -> str:
+        return "action_ask_consent_email"
+
+
+class ActionAskConsentConfirm(Action):
+    def name(self) -> str:
+        return "action_ask_consent_confirm"
+
+    async def run(self, dispatcher, tracker, domain):
+        texts = [consent_wording(c, tracker.get_slot(f"consent_{c}") or "") for c in _chosen(tracker)]
+        say(dispatcher, "ask_consent_confirm", (Button("Ja, einverstanden", "ja", raw=True),
+                                                Button("Nein", "nein", raw=True)),
+            wording="\n".join(f"„{t}“" for t in texts))
+        return []
+
+
+class ActionSubmitConsent(Action):
+    def name(self) -> str:
+        return "action_submit_consent"
+
+    async def run(self, dispatcher, tracker, domain):
+        events = [SlotSet(s, None) for s in CONSENT_SLOTS] + [SlotSet("flow_aborted", None)]
+        customer = tracker.get_slot("customer_id")
+        if tracker.get_slot("id_failed"):
+            say_id_failed(dispatcher)
+            return events + [SlotSet("id_failed", None)]
+        if tracker.get_slot("flow_aborted") or not customer:
+            say(dispatcher, "consent_aborted")
+            return events
+        store, now, chosen = ConsentStore(redis_client()), now_local(), _chosen(tracker)
+        via = given_via(tracker.get_latest_input_channel())
+        if tracker.get_slot("consent_action") == "withdraw":
+            withdrawn, missing = withdraw_all(store, customer, chosen, now, via, tracker.sender_id)
+            if withdrawn:
+                say(dispatcher, "consent_withdrawn", channels=channels_text(withdrawn))
+            if missing:
+                say(dispatcher, "consent_none_to_withdraw", channels=channels_text(missing))
+            return events
+        if tracker.get_slot("consent_confirm") != "ja":
+            say(dispatcher, "consent_declined")
+            return events
+        version = get_outbound().consent_version
+        for channel in chosen:
+            address = tracker.get_slot(f"consent_{channel}") or ""
+            store.grant(customer, channel, address, consent_wording(channel, address), version, now, via,
+                        tracker.sender_id)
+        say(dispatcher, "consent_saved", channels=channels_text(chosen))
+        return events

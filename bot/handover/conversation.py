@@ -1,0 +1,49 @@
+"""What a handover takes from the conversation, independent of Rasa: the topic and a short summary for
+the agent's queue entry, the messages worth the editors' review, and the callback request's case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NOT_A_TOPIC = ("request_human", "affirm", "deny", "nlu_fallback")
+NOT_FOR_REVIEW = ("request_human", "affirm", "deny", "greet", "thank")
+
+
+def _user_events(events: list[dict]) -> list[dict]:
+    return [e for e in events if e.get("event") == "user"]
+
+
+def topic_and_summary(events: list[dict], customer_name: str | None) -> tuple[str, str]:
+    """The citizen's last topic (intent) and a short summary for the agent's queue entry."""
+    users = _user_events(events)
+    intents = [e.get("parse_data", {}).get("intent", {}).get("name") for e in users]
+    topic = next((i for i in reversed(intents) if i and i not in NOT_A_TOPIC), "")
+    texts = [e.get("text") or "" for e in users if not (e.get("text") or "").startswith("/")]
+    summary = (f"identifiziert: {customer_name}; " if customer_name else "nicht identifiziert; ") \
+        + " | ".join(t[:80] for t in texts[-3:])
+    return topic, summary
+
+
+def for_review(events: list[dict]) -> list[tuple[str, str]]:
+    """(text, intent) of the citizen's last messages before asking for a person, not the request itself."""
+    users = _user_events(events)
+    texts = [e.get("text") or "" for e in users]
+    intents = [(e.get("parse_data") or {}).get("intent", {}).get("name", "") for e in users]
+    return [(text, intent) for text, intent in list(zip(texts, intents))[-4:-1] if intent not in NOT_FOR_REVIEW]
+
+
+@dataclass(frozen=True)
+class CallbackCase:
+    kind: str
+    fields: dict[str, str]
+    priority: str
+    summary: str
+
+
+def callback_case(topic: str, summary: str, contact: str, when: str, reason: str | None) -> CallbackCase:
+    """The case a callback request becomes; no money today (`urgent_need`) is a priority callback."""
+    urgent = reason == "urgent_need"
+    return CallbackCase("notlage" if urgent else "rueckruf",
+                        {"kontakt": contact, "wunschzeit": when, "thema": topic, "verlauf": summary},
+                        "high" if urgent else "normal",
+                        "Notlage: kein Geld, bitte heute zurückrufen" if urgent else f"Rückrufbitte: {topic}")

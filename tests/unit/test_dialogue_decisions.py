@@ -1,0 +1,98 @@
+"""Plain decisions of the consent, outgoing call, declaration and handover dialogues (the Rasa actions only
+turn them into events and messages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.declarations import flow
+from bot.declarations.submit import transcript_excerpt
+from bot.handover import conversation
+from bot.outbound import consent
+from bot.outbound.call import answered_call, next_steps
+from bot.outbound.store import Contact
+
+ALL = ["id_number", "id_birth_date", "consent_channel", "consent_phone", "consent_email", "consent_confirm"]
+
+
+def test_consent_channels_kept_in_the_slot():
+    assert consent.chosen_channels("email,phone") == ("phone", "email")
+    assert consent.chosen_channels(None) == ()
+    assert consent.channel_answer("per E-Mail bitte") == "email"
+    assert consent.channel_answer("beides") == "phone,email"
+    assert consent.channel_answer("phone,email") == "phone,email"  # the slot value itself (set before the form)
+    assert consent.channel_answer("keine Ahnung") is None
+
+
+def test_consent_questions_for_grant_and_withdrawal():
+    assert consent.consent_questions(ALL, "give", ("email",)) == [
+        "id_number", "id_birth_date", "consent_channel", "consent_email", "consent_confirm"]
+    assert consent.consent_questions(ALL, "give", ("phone", "email")) == ALL
+    assert consent.consent_questions(ALL, "withdraw", ("phone",)) == ["id_number", "id_birth_date", "consent_channel"]
+
+
+def test_consent_given_via():
+    assert consent.given_via("voice") == "Telefon"
+    assert consent.given_via("webchat") == consent.given_via(None) == "Chat"
+
+
+def test_withdraw_all_tells_withdrawn_from_missing(redis_client):
+    store, now = consent.ConsentStore(redis_client), dt.datetime(2026, 11, 23, 9, 0)
+    store.grant("12345BG0000001", "email", "erika@example.org", "Wortlaut", "1", now, "Chat")
+    assert consent.withdraw_all(store, "12345BG0000001", ("phone", "email"), now, "Chat", "s1") == (["email"], ["phone"])
+
+
+def contact(**changes) -> Contact:
+    values = dict(id="C-1", campaign="K-1", customer="12345BG0000001", name="Erika Mustermann", kind="reminder",
+                  channel="phone", address="+4915100000000", subject="", email_text="", phone_text="Hallo",
+                  status="calling")
+    values.update(changes)
+    return Contact(**values)
+
+
+def test_outgoing_call_belongs_to_the_contact_called_now():
+    assert answered_call(contact(), "C-1")
+    assert not answered_call(contact(), "C-2")
+    assert not answered_call(contact(status="done"), "C-1")
+    assert not answered_call(None, "C-1")
+    assert [b.payload for b in next_steps("reminder")] == ["/affirm", "/reschedule_appointment", "/cancel_appointment"]
+    assert len(next_steps("cancellation")) == 2 and next_steps("info") == ()
+
+
+def test_declaration_interruptions():
+    assert flow.interruption("threat", 0.7, "…") == "threat"
+    assert flow.interruption("threat", 0.5, "…") is None
+    assert flow.interruption("request_human", 0.9, "ich will einen Menschen") == "handover"
+    assert flow.interruption("request_human", 0.9, "x" * 81) is None
+    assert flow.interruption("inform", 0.99, "3") is None
+
+
+def test_transcript_excerpt_leaves_out_the_date_of_birth():
+    events = [{"event": "user", "text": "früher"}, {"event": "user", "text": "ich bin umgezogen"},
+              {"event": "action", "name": "action_start_declaration"}, {"event": "bot", "text": "Ihre Nummer?"},
+              {"event": "slot", "name": "requested_slot", "value": "id_birth_date"},
+              {"event": "user", "text": "12.08.1985"}]
+    assert transcript_excerpt(events) == ["Bürger/in: ich bin umgezogen", "Assistent: Ihre Nummer?",
+                                          "Bürger/in: [Geburtsdatum, geprüft]"]
+
+
+def user(text: str, intent: str) -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+def test_handover_topic_summary_and_review():
+    events = [user("wann ist offen", "ask_opening_hours"), user("/affirm", "affirm"),
+              user("mein geld fehlt", "ask_payment"), user("ja", "affirm"), user("mensch bitte", "request_human")]
+    topic, summary = conversation.topic_and_summary(events, None)
+    assert topic == "ask_payment"
+    assert summary == "nicht identifiziert; mein geld fehlt | ja | mensch bitte"
+    assert conversation.topic_and_summary(events, "Erika")[1].startswith("identifiziert: Erika; ")
+    assert conversation.for_review(events) == [("mein geld fehlt", "ask_payment")]
+
+
+def test_callback_case_urgent_or_normal():
+    normal = conversation.callback_case("ask_payment", "s", "0151", "vormittags", None)
+    assert (normal.kind, normal.priority, normal.summary) == ("rueckruf", "normal", "Rückrufbitte: ask_payment")
+    assert normal.fields == {"kontakt": "0151", "wunschzeit": "vormittags", "thema": "ask_payment", "verlauf": "s"}
+    urgent = conversation.callback_case("", "s", "0151", "heute", "urgent_need")
+    assert (urgent.kind, urgent.priority) == ("notlage", "high")
