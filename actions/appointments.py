@@ -25,7 +25,6 @@ from bot.identity.registry import MAX_ATTEMPTS, Customer, find_birth_date, find_
 from bot.knowledge.answers import Reply, template
 from bot.language.dates import Wish, WishError, parse_wish
 from bot.language.textparse import find_office
-from bot.privacy.duties import link_conversation
 
 FLOW_SLOTS = ["id_number", "id_birth_date", "appointment_type", "appointment_office", "appointment_wish",
               "appointment_choice", "appointment_confirm", "appointment_ref", "cancel_reason", "appointment_offer",
@@ -54,7 +53,7 @@ def identified(customer: Customer, tracker: Tracker) -> dict[str, Any]:
     """Slots of an identified conversation, linked to the person (Auskunft, Löschung).
     The date of birth is checked, never stored or read back; the identification expires after
     30 minutes without use (bot/identity/guard.py)."""
-    link_conversation(get_book().redis, customer.id, tracker.sender_id)
+    identity.link_conversation(get_book().redis, customer.id, tracker.sender_id)
     identity.IdentityGuard(get_book().redis).succeeded(customer.id)
     identity.mark_identified(get_book().redis, tracker.sender_id, customer.id)
     return {"id_birth_date": "geprüft", "customer_id": customer.id, "customer_name": customer.name,

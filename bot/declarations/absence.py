@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import redis
 
+from bot.core.subject import DataSubject
 from bot.language.formatting import date as format_date
 
 _RESERVE = """
@@ -82,6 +83,13 @@ class AbsenceLedger:
     def used(self, customer: str) -> dict[int, int]:
         raw = self.redis.hgetall(f"absence:{customer}")
         return {int(k): int(v) for k, v in raw.items()}
+
+    def export_for(self, person: DataSubject) -> dict:
+        return {"ortsabwesenheit_tage": {str(year): days for year, days in self.used(person.customer).items()}}
+
+    def delete_for(self, person: DataSubject) -> int:
+        """Deletes the person's ledger; 1 when there was one."""
+        return int(self.redis.delete(f"absence:{person.customer}"))
 
     def reserve(self, customer: str, days: dict[int, int], max_days: int, key: str) -> bool:
         """Book the days atomically if every year still has room; a repeated key books nothing twice."""
