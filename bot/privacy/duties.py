@@ -2,11 +2,11 @@
 
 - Auskunft (Art. 15 GDPR): `python -m bot.privacy.duties export <BG-Nummer>` prints everything stored about
   the person as JSON: registry entry, cases, appointments, absence days, conversations and handover
-  transcripts of the conversations in which the person identified.
-- Löschung (Art. 17 GDPR): `python -m bot.privacy.duties delete <BG-Nummer> --by <name>` cancels future
-  appointments (freeing the places) and deletes all of it, with an entry in the privacy log.
-- Retention: `python -m bot.privacy.duties purge` deletes cases and appointment records older than their
-  retention period (CASE_RETENTION_DAYS, APPOINTMENT_RETENTION_DAYS; 90 days by default). The contacts worker
+  transcripts of the conversations in which the person identified, consents and outbound contacts.
+- Löschung (Art. 17 GDPR): `python -m bot.privacy.duties delete <BG-Nummer> --by <name>` deletes all of it
+  (booked places become free again), with an entry in the privacy log.
+- Retention: `python -m bot.privacy.duties purge` deletes cases, outbound contacts and appointment records
+  older than their retention period (CASE_RETENTION_DAYS, APPOINTMENT_RETENTION_DAYS; 90 days by default). The contacts worker
   (bot/runtime/worker.py) runs the purge once an hour per deployment; conversations expire in the tracker
   store (endpoints.yml `record_exp`, 30 days) and handover transcripts with their own TTL.
 - `python -m bot.privacy.duties log` shows the privacy log (who exported or deleted what, when).
