@@ -22,8 +22,8 @@ from bot.content import Button
 from bot.core.redis_server import redis_client
 from bot.identity import check
 from bot.identity import guard as identity
+from bot.identity.guard import link_conversation
 from bot.identity.registry import MAX_ATTEMPTS, Customer, find_number, get_registry
-from bot.privacy.duties import link_conversation
 
 ID_SLOTS = ("id_number", "id_birth_date")
 CUSTOMER_SLOTS = ("customer_id", "customer_name", "customer_office")

@@ -5,6 +5,9 @@ Keys (prefix `cal:`):
 - `cal:booking:<ref>`       hash with the booking (customer, office, type, start, end, status, ...)
 - `cal:customer:<id>`       set of the customer's active booking references
 - `cal:ics:<token>`         booking reference for an unguessable calendar-file link
+- `cal:demo_seeded:<id>`    a demo customer got its demo appointment
+
+`export_for`, `delete_for` and `purge` answer for these keys in Auskunft, Löschung and retention.
 
 Each change is one Lua script, so concurrent requests on the last place of a slot give exactly one
 booking, and moving holds the new slot before the old one is released, in one step.
@@ -21,6 +24,7 @@ import redis
 
 from bot.appointments.calendar import CalendarConfig, Slot
 from bot.core.redis_server import redis_client
+from bot.core.subject import DataSubject, decoded
 
 REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -140,6 +144,51 @@ class AppointmentBook:
         refs = sorted(r.decode() for r in self.redis.smembers(f"cal:customer:{customer}"))
         bookings = [b for b in (self.get(ref) for ref in refs) if b and b.status == "booked" and b.end > now]
         return sorted(bookings, key=lambda b: b.start)
+
+    # ------------------------------------------------------------------ privacy (bot/privacy/duties.py)
+    def refs_of(self, customer: str) -> list[str]:
+        """All booking references of the customer, active or not (a scan: moved and cancelled ones too)."""
+        refs = []
+        for key in self.redis.scan_iter("cal:booking:*", count=500):
+            if decoded(self.redis.hget(key, "customer")) == customer:
+                refs.append(decoded(key).split(":", 2)[2])
+        return sorted(refs)
+
+    def export_for(self, person: DataSubject) -> dict:
+        return {"termine": [{decoded(k): decoded(v) for k, v in self.redis.hgetall(f"cal:booking:{ref}").items()
+                             if decoded(k) != "ics_token"} for ref in self.refs_of(person.customer)]}
+
+    def delete_for(self, person: DataSubject) -> int:
+        """Deletes the person's bookings, freeing their places; the number of booking records."""
+        refs = self.refs_of(person.customer)
+        self._drop(refs)
+        self.redis.delete(f"cal:customer:{person.customer}", f"cal:demo_seeded:{person.customer}")
+        return len(refs)
+
+    def purge(self, before: dt.datetime) -> int:
+        """Retention: deletes booking records that ended before `before`; their number."""
+        limit = before.isoformat(timespec="minutes")
+        old = []
+        for key in self.redis.scan_iter("cal:booking:*", count=500):
+            end = self.redis.hget(key, "end")
+            if end and decoded(end) < limit:
+                old.append(decoded(key).split(":", 2)[2])
+        self._drop(old)
+        return len(old)
+
+    def _drop(self, refs: list[str]) -> None:
+        pipe = self.redis.pipeline()
+        for ref in refs:
+            customer, slot, token = (decoded(v) for v in self.redis.hmget(f"cal:booking:{ref}", "customer", "slot",
+                                                                          "ics_token"))
+            if slot:
+                pipe.srem(f"cal:slot:{slot}", ref)  # a future place is free again
+            if customer:
+                pipe.srem(f"cal:customer:{customer}", ref)
+            if token:
+                pipe.delete(f"cal:ics:{token}")
+            pipe.delete(f"cal:booking:{ref}")
+        pipe.execute()
 
     # ------------------------------------------------------------------ changes
     def _fields(self, ref: str, customer: str, slot: Slot, now: dt.datetime, channel: str) -> list[str]:

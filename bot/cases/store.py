@@ -3,6 +3,10 @@
 A case is a hash `case:<id>` plus entries in `cases:index` (all, by time) and `cases:open`
 (by priority, then time). An idempotency key makes a retried submission return the first case
 instead of creating a second one.
+
+Keys: `case:<id>` (hash), `case:<id>:files` (attachments), `cases:index`, `cases:open`, `cases:counter`,
+`cases:idem:<key>` (case id of an idempotency key, 7 days; the key may name the person or conversation).
+`export_for`, `delete_for` and `purge` answer for all of them (Auskunft, Löschung, retention).
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import json
 from dataclasses import dataclass
 
 import redis
+
+from bot.core.subject import DataSubject, decoded
 
 PRIORITY = {"normal": 0, "high": 1, "urgent": 2, "crisis": 3}
 STATUSES = ("neu", "in_bearbeitung", "erledigt")
@@ -123,6 +129,40 @@ class CaseStore:
     def file(self, case_id: str, number: int) -> tuple[dict, bytes] | None:
         meta, data = self.redis.hmget(f"case:{case_id}:files", [f"{number}:meta", f"{number}:data"])
         return (json.loads(meta), data) if meta and data is not None else None
+
+    # ------------------------------------------------------------------ privacy (bot/privacy/duties.py)
+    def ids_of(self, customer: str) -> list[str]:
+        ids = [decoded(i) for i in self.redis.zrange("cases:index", 0, -1)]
+        return [i for i in ids if (self.raw(i) or {}).get("customer") == customer]
+
+    def export_for(self, person: DataSubject) -> dict:
+        return {"vorgaenge": [self.raw(i) for i in self.ids_of(person.customer)]}
+
+    def delete_for(self, person: DataSubject) -> int:
+        """Deletes the person's cases with their files and idempotency keys; the number of cases."""
+        ids = self.ids_of(person.customer)
+        self._drop(ids)
+        return len(ids)
+
+    def purge(self, before: dt.datetime) -> int:
+        """Retention: deletes cases created before `before`; their number."""
+        ids = [decoded(i) for i in self.redis.zrangebyscore("cases:index", 0, before.timestamp())]
+        self._drop(ids)
+        return len(ids)
+
+    def _drop(self, ids: list[str]) -> None:
+        if not ids:
+            return
+        gone = set(ids)
+        pipe = self.redis.pipeline()
+        for case_id in ids:
+            pipe.delete(f"case:{case_id}", f"case:{case_id}:files")
+            pipe.zrem("cases:index", case_id)
+            pipe.zrem("cases:open", case_id)
+        for key in self.redis.scan_iter("cases:idem:*", count=500):
+            if decoded(self.redis.get(key)) in gone:
+                pipe.delete(key)
+        pipe.execute()
 
     def update(self, case_id: str, change: str, value: str, actor: str, now: dt.datetime) -> dict | None:
         if change == "status" and value not in STATUSES:

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 import redis
 
+from bot.core.subject import DataSubject
 from bot.language.formatting import date as format_date
 
 _RESERVE = """
--- KEYS: ledger hash, reservation key;  ARGV: max days, then year, days pairs
+-- KEYS: ledger hash, reservation key, the customer's reservations;  ARGV: max days, then year, days pairs
 if redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
 local max = tonumber(ARGV[1])
 for i = 2, #ARGV, 2 do
@@ -28,6 +29,7 @@ for i = 2, #ARGV, 2 do
   redis.call('HINCRBY', KEYS[1], ARGV[i], tonumber(ARGV[i + 1]))
 end
 redis.call('SET', KEYS[2], '1')
+redis.call('SADD', KEYS[3], KEYS[2])
 return 1
 """
 
@@ -73,7 +75,9 @@ def check(start: dt.date, end: dt.date, today: dt.date, used: dict[int, int], ma
 
 
 class AbsenceLedger:
-    """Approved absence days per customer and year, in Redis (`absence:<customer>` hash)."""
+    """Approved absence days per customer and year, in Redis (`absence:<customer>` hash); a booked
+    submission's key `absence:reserved:<key>` (listed in `absence:reservations:<customer>`) keeps a
+    retried submission from booking twice."""
 
     def __init__(self, client: redis.Redis):
         self.redis = client
@@ -83,9 +87,19 @@ class AbsenceLedger:
         raw = self.redis.hgetall(f"absence:{customer}")
         return {int(k): int(v) for k, v in raw.items()}
 
+    def export_for(self, person: DataSubject) -> dict:
+        return {"ortsabwesenheit_tage": {str(year): days for year, days in self.used(person.customer).items()}}
+
+    def delete_for(self, person: DataSubject) -> int:
+        """Deletes the person's ledger; 1 when there was one."""
+        reservations = [k.decode() for k in self.redis.smembers(f"absence:reservations:{person.customer}")]
+        self.redis.delete(f"absence:reservations:{person.customer}", *reservations)
+        return int(self.redis.delete(f"absence:{person.customer}"))
+
     def reserve(self, customer: str, days: dict[int, int], max_days: int, key: str) -> bool:
         """Book the days atomically if every year still has room; a repeated key books nothing twice."""
         args: list[int] = [max_days]
         for year, count in sorted(days.items()):
             args += [year, count]
-        return bool(self._reserve(keys=[f"absence:{customer}", f"absence:reserved:{key}"], args=args))
+        return bool(self._reserve(keys=[f"absence:{customer}", f"absence:reserved:{key}",
+                                        f"absence:reservations:{customer}"], args=args))

@@ -5,6 +5,9 @@ noise; assigned messages are written into the training file that holds the inten
 examples with fictional values instead of the redacted ones. That is a change to the repository's
 data/nlu/ (review it with `git diff`, run `make validate eval train`), never a silent edit of the
 running assistant.
+
+The texts are redacted, so they name nobody; `export_for` and `delete_for` still answer for any that
+contain a person's number or conversation id (Auskunft, Löschung), should redaction have missed one.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import redis
 from bot import PROJECT_ROOT
 from bot.core.clock import now_local
 from bot.core.redact import redact
+from bot.core.subject import DataSubject
 
 ITEMS = "learn:items"  # hash id -> JSON
 BY_TEXT = "learn:by_text"  # hash redacted text -> id (one entry per text, counted)
@@ -78,6 +82,17 @@ class LearningInbox:
                 self.redis.hdel(BY_TEXT, item["text"])
                 removed.append(item)
         return removed
+
+    def _naming(self, person: DataSubject) -> list[dict]:
+        marks = [m.lower() for m in (person.customer, *person.conversations) if m]
+        return [i for i in self.items() if any(m in i["text"].lower() for m in marks)]
+
+    def export_for(self, person: DataSubject) -> dict:
+        found = self._naming(person)
+        return {"lernbeispiele": found} if found else {}  # normally none: the texts are redacted
+
+    def delete_for(self, person: DataSubject) -> int:
+        return len(self.remove([i["id"] for i in self._naming(person)]))
 
     def groups(self, threshold: float = 0.45) -> list[dict]:
         """Similar messages together (TF-IDF of character n-grams, greedy by cosine similarity)."""

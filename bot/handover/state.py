@@ -8,6 +8,9 @@ Keys (prefix `ho:`):
 - `ho:presence:<agent>`     set with a TTL while an agent's desk is connected
 - pub/sub `ho:events`       JSON events for desks and channels (queued, claimed, message, released, ...)
 
+`export_for` and `delete_for` answer for a person's conversations here (Auskunft, Löschung): the linked
+ones and any queued with the person's number. Transcripts expire with TRANSCRIPT_TTL.
+
 Claiming, releasing and closing are Lua scripts, so two agents clicking at once get one winner.
 """
 
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 import redis
 
 from bot.core.clock import now_local
+from bot.core.subject import DataSubject, decoded
 
 EVENTS = "ho:events"
 # "crisis": a person in crisis (bot/safety/), always on top of the queue, shown as "Krise" in the desk
@@ -190,6 +194,29 @@ class Handover:
     def transcript(self, sender: str, after_id: int = 0) -> list[dict]:
         lines = [json.loads(raw) for raw in self.redis.lrange(f"ho:transcript:{sender}", 0, -1)]
         return [line for line in lines if line["id"] > after_id]
+
+    # ------------------------------------------------------------------ privacy (bot/privacy/duties.py)
+    def conversations_of(self, person: DataSubject) -> list[str]:
+        """The person's linked conversations and those handed over with the person's number."""
+        found = set(person.conversations)
+        for key in self.redis.scan_iter("ho:conv:*", count=500):
+            if decoded(self.redis.hget(key, "customer")) == person.customer:
+                found.add(decoded(key).split(":", 2)[2])
+        return sorted(found)
+
+    def export_for(self, person: DataSubject) -> dict:
+        return {"uebergaben": {s: [json.loads(x) for x in self.redis.lrange(f"ho:transcript:{s}", 0, -1)]
+                               for s in self.conversations_of(person)}}
+
+    def delete_for(self, person: DataSubject) -> int:
+        """Deletes transcripts, handover state and queue entries; the number of conversations touched."""
+        senders = self.conversations_of(person)
+        pipe = self.redis.pipeline()
+        for sender in senders:
+            pipe.delete(f"ho:transcript:{sender}", f"ho:seq:{sender}", f"ho:conv:{sender}")
+            pipe.zrem("ho:queue", sender)
+        pipe.execute()
+        return len(senders)
 
     # ------------------------------------------------------------------ presence and events
     def mark_present(self, agent: str) -> None:

@@ -15,6 +15,10 @@ Three jobs, all in Redis so that they hold across conversations, channels and pr
   action takes it back once with `reveal`.
 
 Keys hold a SHA-256 of the number or address, never the number itself.
+
+A conversation in which a person identified is linked to the person (`customer:senders:<BG-Nummer>`,
+`link_conversation`): that is how Auskunft and Löschung find the person's conversations.
+`Identification` answers for these keys in Auskunft and Löschung (bot/privacy/duties.py).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Callable
 import redis
 
 from bot.core import clock
+from bot.core.subject import DataSubject, decoded
 
 PLACEHOLDER = "[Geburtsdatum]"
 IDENTIFIED_SECONDS = 30 * 60
@@ -35,6 +40,7 @@ BIRTH_DATE_SECONDS = 10 * 60
 NUMBER_LOCKS = ((15, 24 * 3600), (10, 3600), (5, 15 * 60))  # failures -> lock seconds (checked top down)
 NUMBER_WINDOW = 24 * 3600  # failures are forgotten a day after the last one
 ADDRESS_LIMIT, ADDRESS_WINDOW, ADDRESS_LOCK = 20, 3600, 3600
+SENDER_LINK_TTL = 31 * 24 * 3600  # a little longer than the conversations themselves
 
 _FAIL = """
 -- KEYS: counter, lock, last;  ARGV: window, now, lock seconds for the new count (0: none)
@@ -111,6 +117,39 @@ class IdentityGuard:
 
     def succeeded(self, number: str) -> None:
         self.redis.delete(*self._number_keys(number))
+
+
+# ---------------------------------------------------------------- which conversations are a person's
+def _links_key(customer: str) -> str:
+    return f"customer:senders:{customer}"
+
+
+def link_conversation(client: redis.Redis, customer: str, sender: str) -> None:
+    """Remember that this conversation belongs to the identified person (for Auskunft and Löschung)."""
+    key = _links_key(customer)
+    client.sadd(key, sender)
+    client.expire(key, SENDER_LINK_TTL)
+
+
+def linked_conversations(client: redis.Redis, customer: str) -> tuple[str, ...]:
+    """The conversations (sender ids) in which the person identified, sorted."""
+    return tuple(sorted(decoded(s) for s in client.smembers(_links_key(customer))))
+
+
+class Identification:
+    """Auskunft and Löschung for the identification keys: links, who a conversation is, failed attempts."""
+
+    def __init__(self, client: redis.Redis):
+        self.redis = client
+
+    def export_for(self, person: DataSubject) -> dict:
+        return {}  # links and counters are means to an end; the conversations themselves are exported
+
+    def delete_for(self, person: DataSubject) -> int:
+        for sender in person.conversations:
+            forget(self.redis, sender)
+        IdentityGuard(self.redis).succeeded(person.customer)
+        return int(self.redis.delete(_links_key(person.customer)))
 
 
 # ---------------------------------------------------------------- who a conversation is, for how long

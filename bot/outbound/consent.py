@@ -6,7 +6,8 @@ each change is appended to the customer's consent history, which stays as proof 
 
 Keys: `consent:<customer>` (hash: channel -> JSON of the current state), `consent:log:<customer>`
 (list of JSON events), `consent:email:<address>` (customer who gave that e-mail address),
-`consent:customers` (set of customers with a consent record, for campaigns).
+`consent:customers` (set of customers with a consent record, for campaigns). `export_for` and
+`delete_for` answer for them in Auskunft and Löschung (bot/privacy/duties.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import re
 from dataclasses import asdict, dataclass
 
 import redis
+
+from bot.core.subject import DataSubject
 
 CHANNELS = {"phone": "Telefon", "email": "E-Mail"}
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
@@ -109,12 +112,24 @@ class ConsentStore:
         value = self.redis.get(f"consent:email:{address.lower()}")
         return value.decode() if value else None
 
-    def delete(self, customer: str) -> None:
-        """Art. 17: remove consent and its history (the privacy log records the deletion)."""
-        emails = [c.address for c in self.all(customer).values() if c.channel == "email"]
-        self.redis.delete(f"consent:{customer}", f"consent:log:{customer}",
-                          *[f"consent:email:{a.lower()}" for a in emails])
+    def export_for(self, person: DataSubject) -> dict:
+        return {"einwilligungen": self.history(person.customer)}
+
+    def delete_for(self, person: DataSubject) -> int:
+        """Art. 17: remove consent and its history (the privacy log records the deletion); the number of
+        consent events removed."""
+        customer = person.customer
+        events = int(self.redis.llen(f"consent:log:{customer}"))
+        emails = {c.address.lower() for c in self.all(customer).values() if c.channel == "email"}
+        emails |= {str(e.get("address", "")).lower() for e in self.history(customer) if e.get("channel") == "email"}
+        owned = [f"consent:email:{a}" for a in sorted(emails) if a and self.customer_for_email(a) == customer]
+        self.redis.delete(f"consent:{customer}", f"consent:log:{customer}", *owned)
         self.redis.srem("consent:customers", customer)
+        return events
+
+    def delete(self, customer: str) -> None:
+        """Art. 17 for one customer number (see `delete_for`)."""
+        self.delete_for(DataSubject(customer))
 
 
 _PHONE_WORDS = re.compile(r"\b(telefon\w*|anruf\w*|anrufen|angerufen|rufen|ruft|handy|mobil\w*|phone|call\w*)\b")

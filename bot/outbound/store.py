@@ -8,6 +8,9 @@ Keys (prefix `ob:`):
 - `ob:due`                    sorted set: contact id -> when the next attempt is due (epoch seconds)
 - `ob:call:<uuid hex>`        contact id of an outgoing call, while it rings and runs
 
+`export_for`, `delete_for` and `purge` answer for the contacts in Auskunft, Löschung and retention
+(campaigns name no person).
+
 A worker takes a due contact with ZREM (only one worker gets it), so several workers can run.
 """
 
@@ -20,6 +23,8 @@ import uuid
 from dataclasses import asdict, dataclass, field
 
 import redis
+
+from bot.core.subject import DataSubject
 
 # Contact states; FINAL ones are never attempted again.
 STATUS_TEXT = {
@@ -176,12 +181,14 @@ class OutboundStore:
         found = [self.contact(key.decode().split(":", 2)[2]) for key in self.redis.scan_iter("ob:contact:*", count=500)]
         return sorted((c for c in found if c and c.customer == customer), key=lambda c: c.created_at)
 
-    def delete_customer(self, customer: str) -> int:
-        """Art. 17: drop the customer's contacts (their texts name the person)."""
-        contacts = self.contacts_of(customer)
+    def export_for(self, person: DataSubject) -> dict:
+        return {"kontakte": [asdict(c) for c in self.contacts_of(person.customer)]}
+
+    def delete_for(self, person: DataSubject) -> int:
+        """Art. 17: drop the customer's contacts (their texts name the person); their number."""
+        contacts = self.contacts_of(person.customer)
         for contact in contacts:
-            self.redis.delete(f"ob:contact:{contact.id}")
-            self.redis.zrem("ob:due", contact.id)
+            self._drop(contact.id, contact)
         return len(contacts)
 
     def purge(self, before: dt.datetime) -> int:
@@ -190,7 +197,15 @@ class OutboundStore:
         for key in self.redis.scan_iter("ob:contact:*", count=500):
             raw = self.redis.get(key)
             if raw and json.loads(raw).get("created_at", "") < limit:
-                self.redis.delete(key)
-                self.redis.zrem("ob:due", key.decode().split(":", 2)[2])
+                self._drop(key.decode().split(":", 2)[2], Contact(**json.loads(raw)))
                 removed += 1
         return removed
+
+    def _drop(self, contact_id: str, contact: Contact) -> None:
+        pipe = self.redis.pipeline()
+        pipe.delete(f"ob:contact:{contact_id}")
+        pipe.zrem("ob:due", contact_id)
+        pipe.lrem(f"ob:campaign:{contact.campaign}:contacts", 0, contact_id)
+        if contact.data.get("call_uuid"):
+            pipe.delete(f"ob:call:{uuid.UUID(contact.data['call_uuid']).hex}")
+        pipe.execute()

@@ -670,6 +670,9 @@ def test_a_crisis_in_the_web_chat_tops_the_queue_marked_krise_in_the_desk(live):
             agent = browser.new_context().new_page()
             browser_login(agent, live, "kira")  # lena is locked out by the lockout test
             expect(agent.locator("#me")).to_contain_text("kira")
+            deadline = time.monotonic() + 10  # the desk's websocket marks kira present (the crisis needs an agent)
+            while not client.exists("ho:presence:kira") and time.monotonic() < deadline:
+                time.sleep(0.1)
             citizen = browser.new_context().new_page()
             citizen.goto(f"{live.url(1)}/webhooks/webchat/")
             expect(citizen.locator("#chat-status")).to_have_text("Verbunden")

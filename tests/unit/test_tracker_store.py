@@ -125,3 +125,17 @@ def test_the_endpoints_configure_this_store_and_rasa_loads_it(redis_url):
                                                key_prefix="jobcenter"), Domain.empty())
     inner = getattr(store, "_tracker_store", store)
     assert isinstance(inner, RedisTrackerStore)
+
+
+def test_privacy_finds_conversations_under_the_prefix_this_store_writes(redis_url):
+    """Auskunft and Löschung read trackers under bot/core/conversations.py's prefix: the endpoints and Rasa
+    must still write there (a renamed prefix would hide conversations from the privacy duties)."""
+    from bot.core.conversations import TRACKER_KEY_PREFIX, TRACKER_PREFIX, tracker_key
+
+    config = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))["tracker_store"]
+    assert config["key_prefix"] == TRACKER_KEY_PREFIX
+    url = urlparse(redis_url)
+    store = RedisTrackerStore(Domain.empty(), host=url.hostname, port=url.port, db=0, key_prefix=config["key_prefix"])
+    assert store.key_prefix == TRACKER_PREFIX
+    asyncio.run(store.save(session_start(store, "chat-1", 1_700_000_000.0)))
+    assert store.red.get(tracker_key("chat-1")) is not None
