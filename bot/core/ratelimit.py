@@ -26,6 +26,9 @@ end
 return counts
 """
 
+# The refusal for citizens is channels.rate_limited of content/texts.yml (core cannot read content: the
+# channels look it up, see bot/channels/rest.py). This copy is only for bot/channels/webchat.py until it
+# says the content text too; do not use it in new code.
 RATE_LIMITED = ("Sie senden sehr viele Nachrichten kurz hintereinander. Bitte warten Sie einen Moment und "
                 "schreiben Sie dann weiter.")
 
