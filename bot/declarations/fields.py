@@ -51,7 +51,7 @@ Parsed = Value | Invalid
 
 def hint(key: str, **values: object) -> Invalid:
     """The hint `declarations.<key>` of content/texts.yml that asks again."""
-    return Invalid(say(f"declarations.{key}", **values))
+    return Invalid(say(f"declarations.{key}", None, **values))
 
 
 def is_skip(text: str) -> bool:

@@ -51,7 +51,7 @@ def line_count(raw: bytes) -> int:
 
 def limit_reason(limit: str, settings: MailSettings) -> str:
     """Why the mail was not taken, for the answer to the citizen: mail.limit_<limit> of content/texts.yml."""
-    return say(f"mail.limit_{limit}", **limit_values(settings))
+    return say(f"mail.limit_{limit}", None, **limit_values(settings))
 
 
 def head(raw: bytes) -> bytes:
