@@ -73,7 +73,7 @@ class OfferingFormValidation(AppointmentFormValidation, ABC):
             return {"appointment_wish": None, **aborted}
         wish = parse_wish(str(value), now_local())
         if isinstance(wish, WishError):
-            dispatcher.utter_message(text=wish.message)
+            dispatcher.utter_message(text=booking.wish_error_text(wish))
             return {"appointment_wish": None}
         return {"appointment_wish": str(value), "appointment_choice": None,
                 **self._offer_for(wish, self._type(tracker), self._offices(tracker), dispatcher)}
@@ -92,7 +92,7 @@ class OfferingFormValidation(AppointmentFormValidation, ABC):
             return {"appointment_choice": None, "appointment_wish": str(value),
                     **self._offer_for(picked, self._type(tracker), self._offices(tracker), dispatcher)}
         if isinstance(picked, WishError):
-            dispatcher.utter_message(text=picked.message)
+            dispatcher.utter_message(text=booking.wish_error_text(picked))
         else:
             say(dispatcher, "appt_choice_invalid")
         return {"appointment_choice": None}

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from bot.content import Content, say
+
 MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
           "November", "Dezember"]
 WEEKDAYS = {"Mo": "Montag", "Di": "Dienstag", "Mi": "Mittwoch", "Do": "Donnerstag", "Fr": "Freitag", "Sa": "Samstag",
@@ -87,23 +89,24 @@ def _option_label(title: str) -> str:
     return re.sub(r"^\d+:\s*", "", title)
 
 
-def speakable(text: str, buttons: list[dict] | None = None) -> str:
-    """The answer as it should be spoken, with the buttons as spoken options."""
+def speakable(text: str, buttons: list[dict] | None = None, content: Content | None = None) -> str:
+    """The answer as it should be spoken, with the buttons as spoken options (the sentences around them:
+    content/texts.yml, section `voice`; `content` defaults to the project's)."""
     spoken = speech_friendly(text)
     buttons = buttons or []
     titles = [b.get("title", "") for b in buttons]
     if not titles:
         return spoken
     if {t.lower() for t in titles} <= {"ja", "nein"}:
-        return spoken + " Bitte sagen Sie ja oder nein."
+        return f"{spoken} {say('voice.say_yes_or_no', content)}"
     if any(re.match(r"^\d+:", t) for t in titles) or len(titles) > 3:
         options = ". ".join(f"{ORDINALS[i] if i < len(ORDINALS) else i + 1}: {speech_friendly(_option_label(t))}"
                             for i, t in enumerate(titles))
-        return f"{spoken} {options}. Sagen Sie zum Beispiel: den ersten."
+        return f"{spoken} {say('voice.say_numbered_option', content, options=options)}"
     if len(titles) == 1:
-        return f"{spoken} Sie können zum Beispiel sagen: {speech_friendly(titles[0])}."
+        return f"{spoken} {say('voice.say_options', content, options=speech_friendly(titles[0]))}"
     options = ", ".join(speech_friendly(t) for t in titles[:-1]) + f" oder {speech_friendly(titles[-1])}"
-    return f"{spoken} Sie können zum Beispiel sagen: {options}."
+    return f"{spoken} {say('voice.say_options', content, options=options)}"
 
 
 def digits_for_number_words(text: str) -> str:

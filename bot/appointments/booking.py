@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.appointments.calendar import CalendarConfig, Slot, candidate_slots
 from bot.appointments.store import AppointmentBook, Booking
-from bot.content import Content
+from bot.content import Content, say
 from bot.knowledge import answers as knowledge
 from bot.language import textparse
 from bot.language.dates import Wish, WishError, parse_wish
@@ -116,6 +116,11 @@ def make_offer(content: Content, config: CalendarConfig, book: AppointmentBook, 
     if fallback:
         return Offer(tuple(fallback), knowledge.template(content, "appt_offer_other", wish=wish.describe(), type=type_name))
     return Offer((), knowledge.template(content, "appt_none", days=config.horizon_days, type=type_name))
+
+
+def wish_error_text(error: WishError, content: Content | None = None) -> str:
+    """Why the wish cannot be used, for the citizen: appointments.wish_<code> of content/texts.yml."""
+    return say(f"appointments.wish_{error.code}", content, **error.values)
 
 
 def choose(text: str, offered: list[Slot], now: dt.datetime) -> int | Wish | WishError | None:

@@ -46,7 +46,7 @@ from bot.mail.auth import (
     withdrawal_problem,
 )
 from bot.mail.incoming import IncomingMail, parse, parse_headers
-from bot.mail.limits import HEAD_BYTES, LIMIT_SUMMARIES, LIMIT_TEXT, SIZE, head, limit_reason, limit_values, max_lines
+from bot.mail.limits import HEAD_BYTES, LIMIT_SUMMARIES, SIZE, head, limit_reason, limit_values, max_lines
 from bot.mail.maildrop import QUARANTINE_FOLDER, Entry, MailDrop
 from bot.mail.settings import MailSettings, mail_settings
 from bot.mail.smtp import TransientMailError
@@ -277,7 +277,7 @@ class MailChannel:
         reason = limit_reason(mail.over_limit, self.settings)
         case = self._case(mail, "email", f"E-Mail {LIMIT_SUMMARIES[mail.over_limit]}: Inhalt nicht übernommen",
                           customer, extra={**link, "grenze": reason, "groesse": f"{mail.size} Bytes"})
-        template = get_outbound().replies.get("over_limit") or LIMIT_TEXT  # a content key once config allows it
+        template = get_outbound().replies.get("over_limit") or get_content().texts["mail.over_limit"]
         text = fill(get_content(), template, {"reference": case, "limit": reason, **limit_values(self.settings)})[0]
         return self._finish(mail, case, f"over_limit_{mail.over_limit}", "over_limit", {}, text=text)
 

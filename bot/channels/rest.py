@@ -6,7 +6,9 @@ and flood protection.
   `sender` could otherwise read another citizen's conversation.)
 - Broken JSON, a body that is not an object, a missing or malformed sender, a message that is not text,
   a message longer than 5,000 characters, or `metadata` that is not an object get a 400 with a German
-  explanation; a sender or client address sending too much gets 429.
+  explanation; a sender or client address sending too much gets 429. The two refusals a citizen may see
+  (message too long, too many messages) are texts of content/texts.yml (`channels`); the others are for
+  the integration's developers and stay here.
 - The client address (behind a trusted proxy: the real client, bot/core/netaddr.py) travels as message
   metadata, for the identification limits (bot/identity/guard.py).
 - While the dialogue waits for a date of birth, the answer is replaced by a placeholder before it reaches
@@ -25,8 +27,9 @@ from rasa.core.channels.rest import RestInput
 from sanic.exceptions import SanicException
 from sanic.request import Request
 
+from bot.content import say
 from bot.core.netaddr import client_address
-from bot.core.ratelimit import RATE_LIMITED, citizen_checks, shared_limiter
+from bot.core.ratelimit import citizen_checks, shared_limiter
 
 SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 MAX_MESSAGE_CHARS = 5000
@@ -88,13 +91,12 @@ class CheckedRestInput(RestInput):
         if not isinstance(message, str):
             raise BadMessage("„message“ fehlt oder ist kein Text.")
         if len(message) > MAX_MESSAGE_CHARS:
-            raise BadMessage(f"Die Nachricht ist zu lang (höchstens {MAX_MESSAGE_CHARS} Zeichen). "
-                             "Bitte schreiben Sie kürzer oder in mehreren Nachrichten.")
+            raise BadMessage(say("channels.message_too_long", max=MAX_MESSAGE_CHARS))
         if "metadata" in body and not isinstance(body["metadata"], (dict, type(None))):
             raise BadMessage("„metadata“ muss ein JSON-Objekt sein.")
         verdict = shared_limiter().hits(citizen_checks(sender, request_address(req)))
         if not verdict.allowed:
-            raise TooManyMessages(RATE_LIMITED)
+            raise TooManyMessages(say("channels.rate_limited"))
         return sender
 
     def _extract_message(self, req: Request) -> Optional[Text]:

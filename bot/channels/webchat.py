@@ -31,9 +31,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from socketio import AsyncServer
 
+from bot.content import say
 from bot.core.clock import now_local as _local_now
 from bot.core.netaddr import client_address
-from bot.core.ratelimit import RATE_LIMITED, citizen_checks, shared_limiter
+from bot.core.ratelimit import citizen_checks, shared_limiter
 from bot.core.redis_server import redis_url
 from bot.core.relay import relay
 from bot.handover.state import EVENTS, Handover
@@ -54,7 +55,6 @@ SECURITY_HEADERS = {
 MAX_MESSAGE_CHARS = 5000
 ANSWER_TIMEOUT = 15  # seconds until the citizen gets an apology instead of silence
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-TOO_LONG = "Ihre Nachricht ist zu lang. Bitte fassen Sie Ihr Anliegen in höchstens 5.000 Zeichen zusammen."
 
 
 @lru_cache(maxsize=1)
@@ -265,10 +265,10 @@ class WebchatInput(InputChannel):
             verdict = await asyncio.to_thread(shared_limiter().hits, citizen_checks(session_id, address))
             if not verdict.allowed:
                 if verdict.first_refusal:
-                    await sio.emit("error", {"text": RATE_LIMITED}, room=sid)
+                    await sio.emit("error", {"text": say("channels.rate_limited")}, room=sid)
                 return
             if len(text) > MAX_MESSAGE_CHARS:
-                await sio.emit("error", {"text": TOO_LONG}, room=sid)
+                await sio.emit("error", {"text": say("channels.message_too_long", max=MAX_MESSAGE_CHARS)}, room=sid)
                 return
             handover = _handover()
             # a date of birth the dialogue waits for never reaches the tracker or the transcript

@@ -3,8 +3,9 @@
 `load_content()` reads `content/*.yml`, validates everything (reporting file and line of each
 problem) and returns an immutable `Content`. Broken content raises `ContentError`, so the action
 server refuses to start with it. The package re-exports its public surface here: the data model
-(`model`), the rules content is checked against (`specs`), opening-hours parsing (`hours`) and
-loading (`load`); the file parsers (`parsers`) are internal. Editors check all content files with
+(`model`), the rules content is checked against (`specs`), opening-hours parsing (`hours`),
+loading (`load`) and `say()` for the texts of content/texts.yml (`texts`); the file parsers
+(`parsers`) are internal. Editors check all content files with
 `python -m bot.editor.content_check`.
 """
 
@@ -29,8 +30,10 @@ from bot.content.specs import (
     LEGAL_REGIMES,
     PLACEHOLDER,
     TEMPLATE_FIELDS,
+    TEXT_FIELDS,
     UNITS,
 )
+from bot.content.texts import say
 from bot.core.yamlsource import ContentError
 
 __all__ = [
@@ -40,6 +43,7 @@ __all__ = [
     "LEGAL_REGIMES",
     "PLACEHOLDER",
     "TEMPLATE_FIELDS",
+    "TEXT_FIELDS",
     "UNITS",
     "Answer",
     "Button",
@@ -58,4 +62,5 @@ __all__ = [
     "load_content",
     "parse_hours",
     "parse_hours_text",
+    "say",
 ]

@@ -2,7 +2,7 @@
 
 `content_dir()` resolves `content/` (or CONTENT_DIR for test and staging copies), `domain_intents()`
 reads the intents of domain.yml, `load_content()` parses and validates jobcenter.yml, figures.yml,
-kdu.yml and answers.yml into one `Content` or raises `ContentError` listing every problem, and
+kdu.yml, answers.yml and texts.yml into one `Content` or raises `ContentError` listing every problem, and
 `get_content()` loads the project's content once per process.
 """
 
@@ -16,7 +16,7 @@ import yaml
 
 from bot import PROJECT_ROOT
 from bot.content.model import Content, Figure
-from bot.content.parsers import parse_answers, parse_figures, parse_jobcenter, parse_kdu
+from bot.content.parsers import parse_answers, parse_figures, parse_jobcenter, parse_kdu, parse_texts
 from bot.content.specs import JOBCENTER_PLACEHOLDERS
 from bot.core.yamlsource import Report, load
 
@@ -37,7 +37,7 @@ def load_content(root: Path = PROJECT_ROOT) -> Content:
     """Load and validate all content; raise ContentError listing every problem."""
     report = Report()
     content_dir_path = content_dir(root)
-    nodes = {name: load(content_dir_path / f"{name}.yml", report, content_dir_path.parent) for name in ("jobcenter", "figures", "kdu", "answers")}
+    nodes = {name: load(content_dir_path / f"{name}.yml", report, content_dir_path.parent) for name in ("jobcenter", "figures", "kdu", "answers", "texts")}
     jobcenter = parse_jobcenter(nodes["jobcenter"]) if nodes["jobcenter"] and nodes["jobcenter"].is_mapping() else {}
     regime, figures, declared = "", dict[str, Figure](), set[str]()
     if nodes["figures"] and nodes["figures"].is_mapping():
@@ -46,6 +46,7 @@ def load_content(root: Path = PROJECT_ROOT) -> Content:
     answers: dict = {}
     if nodes["answers"] and nodes["answers"].is_mapping():
         answers = parse_answers(nodes["answers"], domain_intents(root), declared | JOBCENTER_PLACEHOLDERS)
+    texts = parse_texts(nodes["texts"]) if nodes["texts"] and nodes["texts"].is_mapping() else {}
     report.raise_if_any()
     return Content(
         name=jobcenter["name"],
@@ -58,6 +59,7 @@ def load_content(root: Path = PROJECT_ROOT) -> Content:
         legal_regime=regime,
         figures=figures,
         kdu=kdu,  # type: ignore[arg-type]
+        texts=texts,
         **answers,
     )
 

@@ -1,7 +1,7 @@
 """The immutable data model of loaded content.
 
 Frozen dataclasses for offices and the service center with their opening hours (`TimeRange`,
-`OpeningHours`), figures, the KdU table of rent limits, answers with their buttons, and `Content`,
+`OpeningHours`), figures, the KdU table of rent limits, answers with their buttons, and `Content` (with the texts of texts.yml),
 the validated whole that `load_content()` returns.
 """
 
@@ -126,3 +126,4 @@ class Content:
     main_topics: tuple[Button, ...]
     answers: dict[str, Answer]
     templates: dict[str, str]
+    texts: dict[str, str] = field(default_factory=dict)  # content/texts.yml, "section.key" -> text

@@ -1,4 +1,4 @@
-"""Parsers with validation for jobcenter.yml, figures.yml, kdu.yml and answers.yml.
+"""Parsers with validation for jobcenter.yml, figures.yml, kdu.yml, answers.yml and texts.yml.
 
 Each parser takes the file's YAML node, reports every problem on the node it concerns (so the message
 names file and line) and returns what it could read; `load_content()` assembles the results and raises
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.content.hours import parse_hours
 from bot.content.model import Answer, Button, Figure, KduLimit, KduTable, Office, ServiceCenter
-from bot.content.specs import COMPUTED_INTENTS, LEGAL_REGIMES, PLACEHOLDER, TEMPLATE_FIELDS, UNITS
+from bot.content.specs import COMPUTED_INTENTS, LEGAL_REGIMES, PLACEHOLDER, TEMPLATE_FIELDS, TEXT_FIELDS, UNITS
 from bot.core.yamlsource import Node
 
 
@@ -224,3 +224,26 @@ def parse_answers(node: Node, known_intents: set[str], placeholders: set[str]) -
         "answers": answers,
         "templates": templates,
     }
+
+
+def parse_texts(node: Node) -> dict[str, str]:
+    """texts.yml: every section and text of TEXT_FIELDS, keyed "section.key", with only its own placeholders."""
+    node.unknown_keys(set(TEXT_FIELDS))
+    texts: dict[str, str] = {}
+    for section, fields in TEXT_FIELDS.items():
+        section_node = node.get(section)
+        if section_node is None or not section_node.is_mapping():
+            continue
+        section_node.unknown_keys(set(fields))
+        for key, allowed in fields.items():
+            text_node = section_node.get(key, required=False)
+            if text_node is None:
+                section_node.problem(f"Der Text „{key}“ fehlt.")
+                continue
+            text = text_node.text() or ""
+            for name in PLACEHOLDER.findall(text):
+                if name not in allowed:
+                    erlaubt = ", ".join(f"{{{a}}}" for a in sorted(allowed)) or "keine"
+                    text_node.problem(f"Unbekannter Platzhalter „{{{name}}}“ (erlaubt: {erlaubt}).")
+            texts[f"{section}.{key}"] = text
+    return texts

@@ -26,8 +26,8 @@ end
 return counts
 """
 
-RATE_LIMITED = ("Sie senden sehr viele Nachrichten kurz hintereinander. Bitte warten Sie einen Moment und "
-                "schreiben Sie dann weiter.")
+# The refusal for citizens is channels.rate_limited of content/texts.yml (core cannot read content: the
+# channels look it up, see bot/channels/rest.py and webchat.py).
 
 
 def _limit(name: str, default: str) -> tuple[int, int]:

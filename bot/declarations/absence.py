@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import redis
 
+from bot.content import Content, say
 from bot.core.subject import DataSubject
 from bot.language.formatting import date as format_date
 
@@ -57,20 +58,22 @@ class Decision:
 
 
 def check(start: dt.date, end: dt.date, today: dt.date, used: dict[int, int], max_days: int,
-          appointments: list[dt.datetime]) -> Decision:
-    """Is this absence a standard case? The reasons say why not, in German, for the citizen."""
+          appointments: list[dt.datetime], content: Content | None = None) -> Decision:
+    """Is this absence a standard case? The reasons say why not, in German, for the citizen
+    (texts of content/texts.yml; `content` defaults to the project's)."""
     days = days_per_year(start, end)
     reasons = []
     if start <= today:
-        reasons.append("Die Abwesenheit beginnt nicht erst in der Zukunft; sie muss vorher genehmigt werden.")
+        reasons.append(say("declarations.absence_not_in_future", content))
     for year, count in days.items():
         left = max(0, max_days - used.get(year, 0))
         if count > left:
-            reasons.append(f"Für {year} sind noch {left} von {max_days} Tagen frei, beantragt sind {count} Tage.")
+            reasons.append(say("declarations.absence_days_exceeded", content, year=year, left=left, max=max_days,
+                               count=count))
     inside = [a for a in appointments if start <= a.date() <= end]
     for appointment in inside:
-        reasons.append(f"In dieser Zeit haben Sie einen Termin am {format_date(appointment.date())} um "
-                       f"{appointment:%H:%M} Uhr.")
+        reasons.append(say("declarations.absence_appointment", content, date=format_date(appointment.date()),
+                           time=f"{appointment:%H:%M}"))
     return Decision(not reasons, days, tuple(reasons))
 
 

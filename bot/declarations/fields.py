@@ -1,5 +1,6 @@
 """Understanding one answer in a declaration dialogue: dates, periods, IBANs, amounts, hours,
-addresses, contacts, yes/no and free text, each with a German hint when the answer does not fit.
+addresses, contacts, yes/no and free text, each with a German hint when the answer does not fit
+(the hints are texts of content/texts.yml, section `declarations`).
 
 Every parser returns either a `Value` (what is stored, and how it is shown back to the citizen)
 or an `Invalid` with the message that asks again. No Rasa here: see bot/declarations/catalogue.py for the
@@ -16,6 +17,7 @@ from typing import Any
 import dateparser
 
 from bot.appointments.booking import yes_or_no
+from bot.content import say
 from bot.language.dates import MONTHS, NUMBER_WORDS
 from bot.language.formatting import date as format_date
 from bot.language.formatting import euro
@@ -47,6 +49,11 @@ class Invalid:
 Parsed = Value | Invalid
 
 
+def hint(key: str, **values: object) -> Invalid:
+    """The hint `declarations.<key>` of content/texts.yml that asks again."""
+    return Invalid(say(f"declarations.{key}", None, **values))
+
+
 def is_skip(text: str) -> bool:
     return bool(SKIP.search(normalise(text)))
 
@@ -57,16 +64,16 @@ def is_skip(text: str) -> bool:
 def free_text(text: str, min_letters: int = 2) -> Parsed:
     cleaned = " ".join(text.split())
     if sum(ch.isalpha() for ch in cleaned) < min_letters:
-        return Invalid("Bitte beschreiben Sie es in ein paar Worten.")
+        return hint("text_too_short")
     if len(cleaned) > MAX_TEXT:
-        return Invalid(f"Das ist leider zu lang. Bitte fassen Sie es in höchstens {MAX_TEXT} Zeichen zusammen.")
+        return hint("text_too_long", max=MAX_TEXT)
     return Value(cleaned, cleaned)
 
 
 def yes_no(text: str) -> Parsed:
     answer = yes_or_no(text)
     if answer is None:
-        return Invalid("Bitte antworten Sie mit „ja“ oder „nein“.")
+        return hint("yes_no")
     return Value(answer, "ja" if answer else "nein")
 
 
@@ -81,9 +88,9 @@ def amount(text: str) -> Parsed:
             whole, cents = plain[0]
             value = float(f"{int(whole.replace('.', ''))}.{(cents or '0').ljust(2, '0')}")
     if value is None:
-        return Invalid("Bitte nennen Sie den Betrag in Euro, zum Beispiel „450 €“ oder „1.200,50 Euro“.")
+        return hint("amount_missing")
     if value <= 0 or value > 100_000:
-        return Invalid("Dieser Betrag kann nicht stimmen. Bitte nennen Sie den Betrag in Euro, zum Beispiel „450 €“.")
+        return hint("amount_implausible")
     return Value(value, euro(value))
 
 
@@ -103,7 +110,7 @@ def hours_per_week(text: str) -> Parsed:
         if value is None and "vierzig" in norm:
             value = 40.0
     if value is None or not 0 < value <= 60:
-        return Invalid("Bitte nennen Sie die Stunden pro Woche als Zahl, zum Beispiel „20 Stunden“.")
+        return hint("hours_invalid")
     shown = f"{value:g}".replace(".", ",")
     return Value(value, f"{shown} Stunden pro Woche")
 
@@ -126,18 +133,15 @@ def iban(text: str) -> Parsed:
     candidate = re.sub(r"[\s.-]", "", text.upper())
     match = re.search(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", candidate)
     if not match:
-        return Invalid("Bitte nennen Sie die vollständige IBAN, sie beginnt bei deutschen Konten mit „DE“ und "
-                       "hat 22 Stellen.")
+        return hint("iban_missing")
     found = match.group(0)
     expected = IBAN_LENGTHS.get(found[:2])
     if expected and len(found) > expected and iban_is_valid(found[:expected]):
         found = found[:expected]  # words typed after the IBAN ("... danke")
     if found[:2] in IBAN_LENGTHS and len(found) != IBAN_LENGTHS[found[:2]]:
-        return Invalid(f"Eine IBAN aus {found[:2]} hat {IBAN_LENGTHS[found[:2]]} Stellen, Ihre Angabe hat "
-                       f"{len(found)}. Bitte prüfen Sie die IBAN.")
+        return hint("iban_wrong_length", country=found[:2], expected=IBAN_LENGTHS[found[:2]], given=len(found))
     if not iban_is_valid(found):
-        return Invalid("Die Prüfziffer dieser IBAN stimmt nicht, wahrscheinlich ist ein Zahlendreher darin. "
-                       "Bitte prüfen Sie die IBAN noch einmal.")
+        return hint("iban_checksum")
     grouped = " ".join(found[i:i + 4] for i in range(0, len(found), 4))
     return Value(found, grouped)
 
@@ -148,7 +152,7 @@ def iban(text: str) -> Parsed:
 def contact(text: str) -> Parsed:
     found = EMAIL.search(text) or PHONE.search(text)
     if not found:
-        return Invalid("Bitte nennen Sie eine Telefonnummer oder E-Mail-Adresse.")
+        return hint("contact_missing")
     value = found.group(0).strip()
     return Value(value, value)
 
@@ -156,10 +160,9 @@ def contact(text: str) -> Parsed:
 def address(text: str) -> Parsed:
     cleaned = " ".join(text.split())
     if not re.search(r"\b\d{5}\b", cleaned) or not re.search(r"[A-Za-zÄÖÜäöüß]{3,}.*\d", cleaned):
-        return Invalid("Bitte nennen Sie die vollständige Anschrift mit Straße, Hausnummer, Postleitzahl und Ort, "
-                       "zum Beispiel „Lindenweg 5, 50667 Musterstadt“.")
+        return hint("address_incomplete")
     if len(cleaned) > 200:
-        return Invalid("Bitte nennen Sie nur die Anschrift (Straße, Hausnummer, Postleitzahl, Ort).")
+        return hint("address_too_long")
     return Value(cleaned, cleaned)
 
 
@@ -211,14 +214,14 @@ def parse_date(text: str, today: dt.date, prefer: str = "near", month_hint: int 
             try:
                 return dt.date(year_value, month, day)
             except ValueError:
-                return Invalid(f"Den {shown}{year_value} gibt es nicht. Bitte prüfen Sie das Datum.")
+                return hint("date_impossible", date=f"{shown}{year_value}")
         if year_hint is not None:
             try:
                 return dt.date(year_hint, month, day)
             except ValueError:
-                return Invalid(f"Den {shown}{year_hint} gibt es nicht. Bitte prüfen Sie das Datum.")
+                return hint("date_impossible", date=f"{shown}{year_hint}")
         picked = _pick_year(month, day, today, prefer)
-        return picked or Invalid(f"Den {shown} gibt es nicht. Bitte prüfen Sie das Datum.")
+        return picked or hint("date_impossible", date=shown)
     words = norm.split()
     if "vorgestern" in words:
         return today - dt.timedelta(days=2)
@@ -243,21 +246,17 @@ def parse_date(text: str, today: dt.date, prefer: str = "near", month_hint: int 
     return None
 
 
-DATE_HINT = "Bitte nennen Sie ein Datum, zum Beispiel „15.12.“, „morgen“ oder „1. Dezember“."
-
-
 def date_answer(text: str, today: dt.date, prefer: str = "near", not_before: dt.date | None = None,
                 not_after: dt.date | None = None) -> Parsed:
     found = parse_date(text, today, prefer)
     if found is None:
-        return Invalid(f"Das habe ich nicht als Datum verstanden. {DATE_HINT}")
+        return hint("date_not_understood")
     if isinstance(found, Invalid):
         return found
     if not_before and found < not_before:
-        return Invalid(f"Der {format_date(found)} ist zu früh: bitte ein Datum ab dem {format_date(not_before)}.")
+        return hint("date_too_early", date=format_date(found), earliest=format_date(not_before))
     if not_after and found > not_after:
-        return Invalid(f"Der {format_date(found)} liegt zu weit entfernt: bitte ein Datum bis zum "
-                       f"{format_date(not_after)}.")
+        return hint("date_too_late", date=format_date(found), latest=format_date(not_after))
     return Value(found.isoformat(), format_date(found))
 
 
@@ -274,7 +273,7 @@ def _same_or_previous_month(day: int, end: dt.date) -> dt.date | Invalid:
             continue
         if candidate <= end:
             return candidate
-    return Invalid(f"Den {day}. gibt es in diesem Monat nicht. Bitte prüfen Sie das Datum.")
+    return hint("day_not_in_month", day=day)
 
 
 def _next_on_or_after(value: dt.date, start: dt.date) -> dt.date | None:
@@ -291,7 +290,6 @@ def _next_on_or_after(value: dt.date, start: dt.date) -> dt.date | None:
 def period_answer(text: str, today: dt.date, prefer: str = "near", max_days: int = 366) -> Parsed:
     """A period: "vom 1. bis 14. März", "1.12.-14.12.", "ab morgen für 2 Wochen", "28.12. bis 5.1."."""
     norm = normalise(text)
-    hint = "Bitte nennen Sie den Zeitraum mit Anfang und Ende, zum Beispiel „vom 1.12. bis 14.12.“."
     start: dt.date | Invalid | None
     end: dt.date | Invalid | None
     duration = _DURATION.search(norm)
@@ -302,7 +300,7 @@ def period_answer(text: str, today: dt.date, prefer: str = "near", max_days: int
         if isinstance(end, Invalid):
             return end
         if end is None:
-            return Invalid(f"Das habe ich nicht als Zeitraum verstanden. {hint}")
+            return hint("period_not_understood")
         day_only = _DAY_ONLY.match(first)
         if day_only:  # "vom 20. bis 27. Dezember", "vom 28. bis 5. Januar"
             start = _same_or_previous_month(int(day_only.group(1)), end)
@@ -311,12 +309,12 @@ def period_answer(text: str, today: dt.date, prefer: str = "near", max_days: int
         if isinstance(start, Invalid):
             return start
         if start is None:
-            return Invalid(f"Das habe ich nicht als Zeitraum verstanden. {hint}")
+            return hint("period_not_understood")
         explicit_year = bool(re.search(r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}", second))
         if end < start and end.month < start.month and not explicit_year:  # "28.12. bis 5.1.": next year
             end = _next_on_or_after(end, start)
             if end is None:
-                return Invalid(f"Das Ende des Zeitraums gibt es nicht. {hint}")
+                return hint("period_end_impossible")
     elif duration:
         start = parse_date(norm[:duration.start()] or "heute", today, prefer)
         if isinstance(start, Invalid):
@@ -324,16 +322,16 @@ def period_answer(text: str, today: dt.date, prefer: str = "near", max_days: int
         if start is None:
             start = today if re.search(r"\b(ab jetzt|ab sofort|heute)\b", norm) else None
         if start is None:
-            return Invalid(f"Ab wann genau? {hint}")
+            return hint("period_start_missing")
         count_word = duration.group(1)
         count = int(count_word) if count_word.isdigit() else _COUNT_WORDS[count_word]
         days = count * 7 if duration.group(2).startswith("woche") else count
         end = start + dt.timedelta(days=days - 1)
     else:
-        return Invalid(f"Das habe ich nicht als Zeitraum verstanden. {hint}")
+        return hint("period_not_understood")
     if end < start:
-        return Invalid(f"Das Ende ({format_date(end)}) liegt vor dem Anfang ({format_date(start)}). {hint}")
+        return hint("period_end_before_start", end=format_date(end), start=format_date(start))
     if (end - start).days + 1 > max_days:
-        return Invalid(f"Der Zeitraum ist länger als {max_days} Tage. Bitte prüfen Sie Anfang und Ende.")
+        return hint("period_too_long", max_days=max_days)
     return Value({"von": start.isoformat(), "bis": end.isoformat()},
                  f"{format_date(start)} bis {format_date(end)}")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.appointments.booking import is_abort, yes_or_no
-from bot.content import Button, Content
+from bot.content import Button, Content, say
 from bot.declarations import fields as parse
 from bot.declarations.catalogue import DELIVERY_OPTIONS, Catalogue, Declaration, Field, Option
 from bot.knowledge.answers import Reply, fill
@@ -123,11 +123,11 @@ def prompt(declaration: Declaration, state: dict, catalogue: Catalogue, content:
     if stage == "confirm":
         lines = [f"• {item.label}: {state['fields'][item.key]['text']}"
                  for item in applicable(declaration, state, catalogue) if item.key in state["fields"]]
-        text = f"Bitte prüfen Sie Ihre Angaben ({declaration.title}):\n" + "\n".join(lines) + "\nSoll ich das so absenden?"
+        text = say("declarations.summary", content, title=declaration.title, lines="\n".join(lines))
         return Reply(text, (SEND_BUTTON, CORRECT_BUTTON, CANCEL_BUTTON))
     if stage == "correct":
         items = [f for f in applicable(declaration, state, catalogue) if f.key in state["fields"] and f.type != "confirm"]
-        return Reply("Was möchten Sie korrigieren?", tuple(Button(f.label, f.label, raw=True) for f in items))
+        return Reply(say("declarations.correct_which", content), tuple(Button(f.label, f.label, raw=True) for f in items))
     item = pending(declaration, state, catalogue)
     if item is None:  # everything is answered: the summary is the next question
         return prompt(declaration, {**state, "stage": "confirm"}, catalogue, content)
@@ -173,9 +173,8 @@ def _parse_choice(item: Field, text: str, catalogue: Catalogue) -> dict | parse.
         return _option_value(found[0])
     labels = ", ".join(f"„{o.label}“" for o in options.values())
     if found:
-        return parse.Invalid("Bitte wählen Sie genau eine Möglichkeit: " + ", ".join(f"„{o.label}“" for o in found)
-                             + ". Weiteres können Sie danach melden.")
-    return parse.Invalid(f"Das habe ich nicht zuordnen können. Bitte wählen Sie: {labels}.")
+        return parse.hint("choice_several", options=", ".join(f"„{o.label}“" for o in found))
+    return parse.hint("choice_unknown", options=labels)
 
 
 def _date_bounds(item: Field, state: dict, today: dt.date) -> tuple[str, dt.date | None, dt.date | None]:
@@ -210,11 +209,11 @@ def parse_field(item: Field, text: str, state: dict, today: dt.date, catalogue: 
     elif item.type == "period":
         result = parse.period_answer(text, today, "future" if item.dates == "future" else "near")
         if isinstance(result, parse.Value) and item.dates == "future" and result.value["bis"] < today.isoformat():
-            result = parse.Invalid("Dieser Zeitraum liegt schon in der Vergangenheit. Bitte prüfen Sie die Daten.")
+            result = parse.hint("period_in_past")
     elif item.type == "count":
         numbers = re.findall(r"\d+", text)
         result = (parse.Value(int(numbers[0]), numbers[0]) if len(numbers) == 1 and 0 < int(numbers[0]) < 1000
-                  else parse.Invalid("Bitte nennen Sie eine Zahl, zum Beispiel „5“."))
+                  else parse.hint("count_invalid"))
     else:
         parser = {"text": parse.free_text, "iban": parse.iban, "amount": parse.amount, "hours": parse.hours_per_week,
                   "address": parse.address, "contact": parse.contact}[item.type]
@@ -255,11 +254,11 @@ def answer(declaration: Declaration, state: dict, text: str, today: dt.date, cat
         if named is not None:
             del state["fields"][named.key]
             return Step({**state, "stage": "fields"})
-        return Step(state, ["Bitte antworten Sie mit „absenden“, „korrigieren“ oder „abbrechen“."])
+        return Step(state, [say("declarations.summary_unclear", content)])
     if state["stage"] == "correct":
         named = _field_named(declaration, state, catalogue, text)
         if named is None:
-            return Step(state, ["Bitte wählen Sie die Angabe, die Sie ändern möchten."])
+            return Step(state, [say("declarations.correct_unclear", content)])
         del state["fields"][named.key]
         return Step({**state, "stage": "fields"})
     item = pending(declaration, state, catalogue)

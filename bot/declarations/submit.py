@@ -12,7 +12,7 @@ import redis
 from bot.appointments.booking import booking_text
 from bot.appointments.store import AppointmentBook
 from bot.cases.store import CaseStore
-from bot.content import Button, Content
+from bot.content import Button, Content, say
 from bot.declarations import absence
 from bot.declarations.catalogue import Catalogue, Declaration
 from bot.declarations.flow import answers
@@ -94,10 +94,10 @@ def _absence_decision(period: dict, content: Content, client: redis.Redis, book:
     if client.exists(f"absence:reserved:{key}"):  # a retried submission: already approved
         return absence.Decision(True, absence.days_per_year(start, end)), True
     appointments = [b.start for b in book.upcoming(customer, now)]
-    decision = absence.check(start, end, now.date(), ledger.used(customer), max_days, appointments)
+    decision = absence.check(start, end, now.date(), ledger.used(customer), max_days, appointments, content)
     approved = decision.approved and ledger.reserve(customer, decision.days, max_days, key)
     if decision.approved and not approved:  # days were used up in the meantime
-        decision = absence.check(start, end, now.date(), ledger.used(customer), max_days, appointments)
+        decision = absence.check(start, end, now.date(), ledger.used(customer), max_days, appointments, content)
     return decision, approved
 
 
@@ -126,8 +126,9 @@ def _appointments_during(period: dict, book: AppointmentBook, content: Content, 
     if not inside:
         return []
     lines = "\n".join(f"• {booking_text(content, b)} (Buchungsnummer {b.ref})" for b in inside)
-    return [Reply(f"In dieser Zeit haben Sie einen Termin:\n{lines}\nWenn Sie nicht kommen können, sagen Sie ihn "
-                  "bitte ab und nennen Sie die Krankheit als Grund.", (Button("Termin absagen", "cancel_appointment"),))]
+    return [Reply(say("declarations.sick_appointments", content, appointments=lines),
+                  (Button("Termin absagen", "cancel_appointment"),))]
+
 
 
 def transcript_excerpt(events: list[dict], start_action: str = "action_start_declaration") -> list[str]:

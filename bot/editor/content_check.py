@@ -1,8 +1,8 @@
 """The editors' content check: `python -m bot.editor.content_check [project root]` (`make content-check`).
 
-Loads and validates every content file of the project: the answers content (`bot.content`), the
-declarations catalogue, the outbound configuration and the safety texts. Prints each problem with
-file and line and exits with 1, or prints a short summary („Inhalte in Ordnung“) and exits with 0.
+Loads and validates every content file of the project: the answers content and the texts of
+content/texts.yml (`bot.content`), the declarations catalogue, the outbound configuration and the safety
+texts. Prints each problem with file and line and exits with 1, or prints a short summary („Inhalte in Ordnung“) and exits with 0.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(
         f"Inhalte in Ordnung: {len(content.offices)} Geschäftsstellen, {len(content.figures)} Kennzahlen, "
-        f"{len(content.answers)} Antworten, {len(catalogue.declarations)} Erklärungen, "
+        f"{len(content.answers)} Antworten, {len(content.texts)} Dialogsätze, {len(catalogue.declarations)} Erklärungen, "
         f"{len(catalogue.documents)} Unterlagen."
     )
     return 0

@@ -4,14 +4,16 @@
 Common colloquial forms are parsed here (dateparser gets several of them wrong, e.g. it reads
 "freitag 9 uhr" as a past date); other expressions ("3. Dezember", "in zwei Wochen") go to
 `dateparser` and are accepted only when they land in the future. Impossible or past dates and
-impossible times give a `WishError` with a German message for the citizen.
+impossible times give a `WishError` with a problem code: its text for the citizen is `appointments.wish_<code>`
+of content/texts.yml, which this bottom layer cannot read; `bot.appointments.booking.wish_error_text()`
+looks it up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import dateparser
 
@@ -58,17 +60,21 @@ class Wish:
         return " ".join(parts) or "so früh wie möglich"
 
 
+# Problem codes of a WishError; the citizen's text is appointments.wish_<code> in content/texts.yml.
+INVALID_TIME, DATE_IMPOSSIBLE, DATE_PAST, NOT_UNDERSTOOD, EMPTY_RANGE = (
+    "invalid_time", "date_impossible", "date_past", "not_understood", "empty_range")
+
 @dataclass(frozen=True)
 class WishError:
-    message: str
+    """Why a wish cannot be used: `code` (see above) and the values of its text's placeholders."""
 
-
-EXAMPLES = "zum Beispiel „nächsten Dienstag vormittags“, „am 3.12. um 10 Uhr“ oder „so früh wie möglich“"
+    code: str
+    values: dict[str, str] = field(default_factory=dict)
 
 
 def _time(hour: int, minute: int = 0) -> dt.time | WishError:
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        return WishError(f"{hour}:{minute:02d} Uhr ist keine gültige Uhrzeit. Bitte nennen Sie eine Uhrzeit wie „10 Uhr“.")
+        return WishError(INVALID_TIME, {"time": f"{hour}:{minute:02d}"})
     return dt.time(hour, minute)
 
 
@@ -121,20 +127,20 @@ def _explicit_date(text: str, today: dt.date) -> dt.date | WishError | None:
         try:
             value = dt.date(year_value, month, day)
         except ValueError:
-            return WishError(f"Den {shown}{year_value} gibt es nicht. Bitte nennen Sie ein anderes Datum.")
+            return WishError(DATE_IMPOSSIBLE, {"date": f"{shown}{year_value}"})
         if value < today:
-            return WishError(f"Der {format_date(value)} liegt in der Vergangenheit. Bitte nennen Sie ein Datum ab heute.")
+            return WishError(DATE_PAST, {"date": format_date(value)})
         return value
     for year_value in (today.year, today.year + 1):
         try:
             value = dt.date(year_value, month, day)
         except ValueError:
             if not (month == 2 and day == 29):
-                return WishError(f"Den {shown} gibt es nicht. Bitte nennen Sie ein anderes Datum.")
+                return WishError(DATE_IMPOSSIBLE, {"date": shown})
             continue
         if value >= today:
             return value
-    return WishError(f"Den {shown} gibt es nicht. Bitte nennen Sie ein anderes Datum.")
+    return WishError(DATE_IMPOSSIBLE, {"date": shown})
 
 
 def _relative_dates(text: str, today: dt.date) -> tuple[dt.date, ...] | None:
@@ -178,8 +184,8 @@ def parse_wish(text: str, now: dt.datetime) -> Wish | WishError:
         if parsed and parsed.date() >= today:
             dates = (parsed.date(),)
     if dates is None and not asap and not times:
-        return WishError(f"Das habe ich nicht als Wunschtermin verstanden. Nennen Sie bitte einen Tag oder eine Zeit, {EXAMPLES}.")
+        return WishError(NOT_UNDERSTOOD)
     earliest, latest = times.get("earliest"), times.get("latest")
     if earliest and latest and earliest >= latest:
-        return WishError("Der Zeitraum ist leer. Bitte nennen Sie zum Beispiel „zwischen 9 und 12 Uhr“.")
+        return WishError(EMPTY_RANGE)
     return Wish(dates=dates or (), earliest=earliest, latest=latest, exact=times.get("exact"), asap=asap)

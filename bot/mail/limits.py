@@ -13,6 +13,7 @@ import email.policy
 import re
 from email.message import EmailMessage
 
+from bot.content import say
 from bot.mail.settings import MailSettings
 
 HEAD_BYTES = 256 * 1024  # read of an oversized mail: enough for any real header block
@@ -21,23 +22,8 @@ MAX_HEADER_LINES = 2000  # header lines of one part (a real mail has a few hundr
 MIN_AVERAGE_LINE = 40  # bytes: base64 and quoted-printable lines have 76; the parser's cost is per line
 SIZE, DEPTH, PARTS, HEADERS, LINES = "size", "depth", "parts", "headers", "lines"
 
-# Citizen-facing texts (German, Sie). content/outbound.yml cannot hold them yet: bot/outbound/config.py
-# accepts only the reply keys it knows (REPLY_FIELDS), see the report of issue 16.
-LIMIT_TEXT = (
-    "Guten Tag,\n\n"
-    "Ihre E-Mail konnte nicht vollständig angenommen werden: {limit}. Wir haben sie unter der Vorgangsnummer "
-    "{reference} abgelegt, den Inhalt und die Anhänge aber nicht übernommen.\n\n"
-    "Bitte laden Sie Ihre Unterlagen über jobcenter.digital hoch oder schicken Sie sie per Post an Ihre "
-    "Geschäftsstelle. Per E-Mail können Sie Unterlagen auch auf mehrere kleinere E-Mails verteilen "
-    "(höchstens {max_size} je E-Mail).")
-LIMIT_REASONS = {
-    SIZE: "Sie ist größer als {max_size} (erlaubt sind höchstens {max_size} je E-Mail)",
-    DEPTH: "Sie ist zu tief verschachtelt (erlaubt sind höchstens {max_depth} Ebenen, zum Beispiel durch "
-           "mehrfach weitergeleitete Nachrichten)",
-    PARTS: "Sie hat zu viele Teile (erlaubt sind höchstens {max_parts} Texte und Anhänge zusammen)",
-    HEADERS: "Sie hat zu viele Kopfzeilen (erlaubt sind höchstens {max_headers} je Teil)",
-    LINES: "Sie hat zu viele Zeilen (erlaubt sind höchstens {max_lines})",
-}
+# The answer to a mail over a limit and the reasons in it are citizen-facing: content/texts.yml, section
+# `mail` (over_limit, limit_<limit>). The summaries are for the case list (staff).
 LIMIT_SUMMARIES = {SIZE: "zu groß", DEPTH: "zu tief verschachtelt", PARTS: "zu viele Teile",
                    HEADERS: "zu viele Kopfzeilen", LINES: "zu viele Zeilen"}
 
@@ -64,7 +50,8 @@ def line_count(raw: bytes) -> int:
 
 
 def limit_reason(limit: str, settings: MailSettings) -> str:
-    return LIMIT_REASONS[limit].format(**limit_values(settings))
+    """Why the mail was not taken, for the answer to the citizen: mail.limit_<limit> of content/texts.yml."""
+    return say(f"mail.limit_{limit}", None, **limit_values(settings))
 
 
 def head(raw: bytes) -> bytes:

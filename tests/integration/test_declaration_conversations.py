@@ -8,6 +8,7 @@ import json
 import pytest
 import redis
 
+from tests.content_texts import said
 from tests.integration.test_appointment_conversations import Conversation
 
 MAX = ("12345BG0000002", "01.02.1979")
@@ -92,7 +93,8 @@ def test_absence_standard_case_is_approved_in_the_chat(assistant):
     chat.say("vom 1.12. bis 21.12.")
     chat.say("nach Hamburg zu meiner Schwester")
     summary = chat.say("keine Angabe")
-    assert "Bitte prüfen Sie Ihre Angaben" in summary and "01.12.2026 bis 21.12.2026" in summary
+    listed = said("declarations.summary", summary)
+    assert listed and "01.12.2026 bis 21.12.2026" in listed["lines"]
     done = chat.say("ja")
     assert "genehmigt" in done and "21 Tage" in done
     assert client.hget("absence:12345BG0000003", "2026") == "21"
@@ -110,7 +112,7 @@ def test_correction_abort_and_a_repeated_yes_create_exactly_one_case(assistant):
     chat = Conversation(assistant, index=1)
     chat.say("neue iban")
     identify(chat)
-    assert "Prüfziffer" in chat.say("DE89 3704 0044 0532 0130 01")
+    assert said("declarations.iban_checksum", chat.say("DE89 3704 0044 0532 0130 01")) is not None
     chat.say("DE89 3704 0044 0532 0130 00")
     chat.say("Max Mustermann")
     assert "Was möchten Sie korrigieren" in chat.say("korrigieren")
@@ -136,7 +138,7 @@ def test_documents_as_link_or_by_post_with_identification(assistant):
     assert "veraenderungsmitteilung.pdf" in link and "BG-Nummer" not in link
     assert "BG-Nummer" in chat.say("bitte eine kopie von meinem bescheid")  # copies only by post, identified
     assert "Welchen Bescheid" in identify(chat)
-    assert "Bitte prüfen Sie Ihre Angaben" in chat.say("Bewilligungsbescheid vom 3.11.")
+    assert said("declarations.summary", chat.say("Bewilligungsbescheid vom 3.11.")) is not None
     done = chat.say("ja")
     assert "per Post" in done and case_of(assistant, done)["kind"] == "unterlagen"
 
@@ -166,7 +168,7 @@ def test_a_threat_inside_a_declaration_is_never_filed_as_an_answer(assistant):
     chat.say("ich möchte mich beschweren")
     chat.say("Verhalten von Mitarbeitenden")
     answer = chat.say("wenn das so weitergeht bringe ich meinen sachbearbeiter um")
-    assert "Ich nehme Ihre Nachricht ernst" in answer and "Bitte prüfen" not in answer
+    assert "Ich nehme Ihre Nachricht ernst" in answer and said("declarations.summary", answer) is None
     newest = client.zrevrange("cases:index", 0, 0)[0]
     case = json.loads(client.hget(f"case:{newest}", "data"))
     assert case["kind"] == "drohung" and case["priority"] == "urgent"

@@ -18,12 +18,14 @@ import pytest
 
 from bot.cases.store import CaseStore
 from bot.channels.mail import MailChannel, reply_from_agent
+from bot.content import say
 from bot.mail import auth
 from bot.mail.compose import compose, reply_subject
 from bot.mail.incoming import parse
 from bot.mail.maildrop import QUARANTINE_FOLDER, MailDrop
 from bot.mail.settings import mail_settings
 from bot.outbound.consent import ConsentStore
+from tests.content_texts import said
 from tests.smtp_server import Recorder, smtp_server  # noqa: F401 - fixture
 from tests.unit.test_mail_channel import NOW, nlu
 
@@ -339,10 +341,11 @@ def test_a_34_mb_mail_is_not_read_but_answered_with_the_limit(channel, redis_cli
         tracemalloc.stop()
     assert peak < 5 * 2**20, f"{peak / 2**20:.1f} MB"  # only the header block was read, not 34 MB
     text = limit_answer(recorder)
-    assert "größer als 10 MB" in text and "jobcenter.digital" in text and "per Post" in text
     [case] = CaseStore(redis_client).search(kind="email")
-    assert case["id"] in text and case["fields"]["nachricht"] == "" and CaseStore(redis_client).files(case["id"]) == []
-    assert case["fields"]["grenze"].startswith("Sie ist größer") and case["fields"]["absender"] == ERIKA_MAIL
+    filled = said("mail.over_limit", text)  # followed by the closing
+    assert filled and filled["limit"] == say("mail.limit_size", max_size="10 MB") and filled["reference"] == case["id"]
+    assert case["fields"]["nachricht"] == "" and CaseStore(redis_client).files(case["id"]) == []
+    assert case["fields"]["grenze"] == filled["limit"] and case["fields"]["absender"] == ERIKA_MAIL
 
 
 def nested(depth: int) -> bytes:
@@ -361,7 +364,7 @@ def test_a_2000_level_nested_mail_is_refused_at_once(channel, redis_client):
     started = time.process_time()
     assert mail_channel.process_pending() == 1
     assert time.process_time() - started < 2
-    assert "verschachtelt" in limit_answer(recorder) and "10 Ebenen" in limit_answer(recorder)
+    assert say("mail.limit_depth", max_depth=10) in limit_answer(recorder)
     assert parse(nested(10)).over_limit == "" and parse(nested(10)).text == "hallo"
     assert parse(nested(11)).over_limit == "depth"
     assert parse(nested(2000).replace(b"\r\n", b"\r")).over_limit == "depth"  # lone CR line ends too

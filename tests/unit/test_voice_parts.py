@@ -10,6 +10,7 @@ import struct
 
 import pytest
 
+from bot.content import get_content, say
 from voice import fetch_models, models
 from voice.audio import Resampler, duration
 from voice.audiosocket import AUDIO, frame, read_frame
@@ -36,11 +37,12 @@ def test_buttons_become_spoken_options():
     offers = [{"title": "1: Do 26.11. 08:30 Uhr (Nord)", "payload": "1"},
               {"title": "2: Do 26.11. 09:00 Uhr (Nord)", "payload": "2"}]
     spoken = speakable("Diese Termine sind frei:", offers)
-    assert "erstens: Donnerstag 26. November 8 Uhr 30" in spoken and "den ersten" in spoken
-    assert speakable("Buchen?", [{"title": "Ja", "payload": "ja"}, {"title": "Nein", "payload": "nein"}]).endswith(
-        "Bitte sagen Sie ja oder nein.")
-    assert speakable("Worum geht es?", [{"title": "Kontakt Nord", "payload": "/ask_contact"}]).endswith(
-        "sagen: Kontakt Nord.")
+    numbered = get_content().texts["voice.say_numbered_option"]
+    assert "erstens: Donnerstag 26. November 8 Uhr 30" in spoken and spoken.endswith(numbered.split("{options}")[-1])
+    assert speakable("Buchen?", [{"title": "Ja", "payload": "ja"}, {"title": "Nein", "payload": "nein"}]) == (
+        "Buchen? " + say("voice.say_yes_or_no"))
+    assert speakable("Worum geht es?", [{"title": "Kontakt Nord", "payload": "/ask_contact"}]) == (
+        "Worum geht es? " + say("voice.say_options", options="Kontakt Nord"))
 
 
 @pytest.mark.parametrize("said, payload", [("den zweiten", "2"), ("zwei", "2"), ("Nummer eins", "1"),
