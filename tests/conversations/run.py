@@ -45,6 +45,8 @@ CAPABILITIES = ("knowledge", "appointments", "identification", "declarations", "
 # Tests type much faster than people (as in tests/integration/conftest.py).
 RUN_ENV = {"CHAT_LIMIT_PER_SESSION": "1000/10", "CHAT_LIMIT_PER_ADDRESS": "100000/60",
            "DESK_LIMIT_PER_ADDRESS": "100000/60", "LOG_LEVEL": "INFO"}
+REST_NOT_LIVE = ("rest-not-live: the REST channel is not a live channel (bot/handover/routing.py LIVE_CHANNELS), "
+                 "so a handover there becomes a callback; the web chat would be queued")
 CONSENT_ADDRESS = {"phone": "+49 170 1234567", "email": "{customer}@example.org"}
 
 
@@ -117,7 +119,7 @@ class World:
 
     def prepare(self, conversation: dict, sender: str, now: dt.datetime) -> list[str]:
         """Demo appointment for `now`, the frozen clock and `given`; returns notes about the set-up."""
-        from bot.appointments.calendar import candidate_slots, day_slots, get_calendar
+        from bot.appointments.calendar import Slot, candidate_slots, day_slots, get_calendar
         from bot.appointments.store import AppointmentBook, seed_demo_appointments
         from bot.content import get_content
         from bot.identity.registry import get_registry
@@ -143,8 +145,13 @@ class World:
             start = berlin(entry["start"])
             slots = [s for s in day_slots(config, entry["office"], entry["type"], start.date(), lambda d: False)
                      if s.start == start]
-            if not slots:
-                raise ValueError(f"given appointment {entry} is not a slot of the calendar")
+            if not slots:  # off the calendar's grid: booked as given (the corpus's time is what the bot shows)
+                schedule = config.schedule(entry["office"], entry["type"])
+                if schedule is None:
+                    raise ValueError(f"given appointment {entry}: no {entry['type']} in {entry['office']}")
+                slots = [Slot(start, entry["office"], entry["type"],
+                              start + dt.timedelta(minutes=schedule.slot_minutes), schedule.capacity)]
+                notes.append(f"given appointment {entry['start']} is off the calendar grid, booked as given")
             outcome = book.book(str(entry["customer"]), slots[0], now, channel="demo")
             if not outcome.ok:
                 raise ValueError(f"given appointment {entry} could not be booked: {outcome.reason}")
@@ -159,6 +166,17 @@ class World:
         if unknown:
             raise ValueError(f"unsupported given keys: {sorted(unknown)}")
         return notes
+
+    def say(self, sender: str, message: str, channel: str = "rest") -> list[dict]:
+        """Chat over the REST channel (REST token); voice over the voice channel's webhook with the internal
+        token, exactly as the voice gateway posts what it recognised (input channel "voice")."""
+        if channel != "voice":
+            return self.assistant.say(sender, message)
+        response = requests.post(f"{self.assistant.url()}/webhooks/voice/webhook",
+                                 json={"sender": sender, "message": message}, timeout=60,
+                                 headers={"Authorization": f"Bearer {self.assistant.internal_token}"})
+        response.raise_for_status()
+        return response.json()
 
     def agents(self, count: int) -> None:
         from bot.handover.state import Handover
@@ -201,7 +219,7 @@ def play(world: World, conversation: dict) -> Result:
                     conversation["file"], conversation.get("channel", "rest"),
                     str(conversation["now"]) if conversation.get("now") else None, turns=len(conversation["turns"]))
     if result.channel == "voice":
-        result.notes.append("voice: ASR-like text sent over REST")
+        result.notes.append("voice: text sent to the voice channel's REST webhook as the gateway does (no ASR/TTS)")
     started = time.monotonic()
     sender = f"korpus-{conversation['id']}-{uuid.uuid4().hex[:8]}"
     now = berlin(conversation["now"]) if conversation.get("now") else now_local()
@@ -233,7 +251,7 @@ def play(world: World, conversation: dict) -> Result:
             world.agents(agents)
             before = world.case_ids()
             try:
-                seen.messages = world.assistant.say(sender, message)
+                seen.messages = world.say(sender, message, result.channel)
                 seen.slots = world.tracker_slots(sender)
                 seen.new_cases = world.cases(world.case_ids() - before)
                 seen.handover = world.handover_state(sender)
@@ -248,6 +266,8 @@ def play(world: World, conversation: dict) -> Result:
             result.failed_turn = index
             result.failure = {"key": first.key, "expected": first.expected, "got": first.got, "reply": seen.reply,
                               "all": [f.short() for f in failures]}
+            if result.channel != "voice" and any(f.key == "handover" and f.expected == "queued" for f in failures):
+                result.notes.append(REST_NOT_LIVE)
             break
         result.turns_passed = index
         previous = seen
@@ -280,14 +300,19 @@ def run_all(conversations: list[dict], workers: int, progress: bool = True) -> t
     started = time.monotonic()
 
     def worker(number: int) -> None:
-        data_dir = Path(tempfile.mkdtemp(prefix=f"korpus-{number}-"))
         boot = time.monotonic()
-        try:
-            assistant = start_assistant(data_dir)
-        except Exception as error:  # noqa: BLE001
-            with lock:
-                errors.append(f"worker {number}: assistant did not start: {error}")
-            return
+        for attempt in (1, 2):  # on a busy machine a part may miss its start-up deadline once
+            data_dir = Path(tempfile.mkdtemp(prefix=f"korpus-{number}-"))
+            try:
+                assistant = start_assistant(data_dir)
+                break
+            except Exception as error:  # noqa: BLE001
+                print(f"worker {number}: assistant did not start (attempt {attempt}, logs in {data_dir}): "
+                      f"{str(error)[-500:]}", file=sys.stderr)
+                if attempt == 2:
+                    with lock:
+                        errors.append(f"worker {number}: assistant did not start: {error}")
+                    return
         with lock:
             timing[f"startup_seconds_worker{number}"] = round(time.monotonic() - boot, 1)
         try:
@@ -361,7 +386,8 @@ def print_report(results: list[Result], timing: dict, limit: int = 20) -> None:
             print("-" * 66)
         print(f"{name:<16}{row['conversations']:>14}{row['passed']:>8}{row['pass_rate'] * 100:>10.1f}%"
               f"{row['with_now_passed']:>5}/{row['with_now']:<4}{row['voice_passed']:>3}/{row['voice']:<3}")
-    print(f"\n'with now' = passed/all of the conversations with a frozen clock (`now`); voice is sent over REST.")
+    print("\n'with now': passed/all conversations with a frozen clock (`now`); voice: passed/all sent to the voice "
+          "channel's webhook (text as the voice gateway posts it).")
     print(f"failed expectation kinds: {failure_kinds(results)}")
     seconds = [r.seconds for r in results]
     if seconds:
@@ -376,6 +402,9 @@ def print_report(results: list[Result], timing: dict, limit: int = 20) -> None:
         f = r.failure or {}
         print(f"- {r.id} turn {r.failed_turn} [{f.get('key')}] expected {_short(f.get('expected'), 50)}"
               f" | got {_short(f.get('got'), 80)}")
+    limited = [r.id for r in results if REST_NOT_LIVE in r.notes]
+    if limited:
+        print(f"\n{len(limited)} failed on `handover: queued` over REST, which is no live channel: {', '.join(limited)}")
     for error in timing.get("errors") or []:
         print(f"! {error}")
 
