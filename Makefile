@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWarning
 
-.PHONY: setup lint run train validate content-check unit test test-safety test-stories test-nlu test-integration soak models bench bench-voice eval eval-accept load-model rollback-model clean
+.PHONY: setup lint run train validate content-check unit test test-safety test-stories test-nlu test-integration conversations soak models bench bench-voice eval eval-accept load-model rollback-model clean
 
 setup: $(VENV)/.installed
 
@@ -63,6 +63,11 @@ test-nlu: setup
 
 test-integration: setup $(MODEL)
 	$(PY) -m pytest -q tests/integration
+
+# Conversation corpus (tests/conversations/): pass rate per capability of whole conversations against the
+# real assistant. A measurement, not part of `make test`; CONVERSATIONS_ARGS e.g. --capability appointments --gate 0.95
+conversations: setup $(MODEL)
+	$(PY) -m tests.conversations.run --json results/conversations.json $(CONVERSATIONS_ARGS)
 
 # Safety check (bot/safety/) through the trained model: crisis recall 100 % and threat false positives
 # <= 1 % on the development set; the independent held-out set must keep crisis recall >= 0.9.

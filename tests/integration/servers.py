@@ -43,8 +43,11 @@ class Assistant:
     """Redis + action server + N Rasa servers sharing that Redis."""
 
     def __init__(self, data_dir: Path, rasa_servers: int = 1, redis_url: str | None = None,
-                 extra_env: dict[str, str] | None = None, voice: bool = False):
+                 extra_env: dict[str, str] | None = None, voice: bool = False,
+                 command_overrides: dict[str, str] | None = None):
         self.data_dir = data_dir
+        # replaces a process's command line (e.g. the action server with a settable clock, tests/conversations/)
+        self.command_overrides: dict[str, str] = dict(command_overrides or {})
         self.voice = voice
         self.voice_port = free_port()
         self.audiosocket_port = free_port()
@@ -100,7 +103,7 @@ class Assistant:
         env = process_env(first)
         self.token, self.rest_token = env["RASA_AUTH_TOKEN"], env["REST_TOKEN"]
         self.internal_token = env["INTERNAL_TOKEN"]
-        cmds = commands(first)
+        cmds = {**commands(first), **self.command_overrides}
         if "redis" in cmds:
             self.start_process("redis", cmds["redis"], env)
         self.start_process("actions", cmds["actions"], env)
