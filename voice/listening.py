@@ -1,0 +1,72 @@
+"""Recognition and turn-taking state of a call: caller audio in (resampled for Vosk), what was heard,
+and the timing figures of the current turn (end of speech -> final -> Rasa -> first answer audio)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import replace
+
+from voice.asr import Heard, Transcriber
+from voice.audio import RECOGNIZER_RATE, Resampler
+from voice.events import Timing
+
+
+def elapsed_ms(since: float) -> int:
+    return round((time.monotonic() - since) * 1000)
+
+
+class TurnClock:
+    """When the caller's current turn ended and what has been measured of it so far.
+
+    A turn starts at the end of the caller's speech (or when words are typed) and is timed until the first
+    answer audio; the `Timing` event then carries the figures. A turn that was not understood keeps the
+    previous turn's figures (only `first_audio_ms` is new), as before the stages were split out."""
+
+    def __init__(self) -> None:
+        self.started: float | None = None  # the end of speech, until the answer's first audio
+        self.figures = Timing()
+
+    def speech_ended(self, trailing: float) -> None:
+        """An utterance ended `trailing` seconds ago (the recognizer waited for that much silence)."""
+        self.started = time.monotonic() - trailing
+
+    def recognised(self) -> None:
+        """The utterance was understood: a new turn, timed from the end of speech."""
+        assert self.started is not None
+        self.figures = Timing(asr_ms=elapsed_ms(self.started))
+
+    def typed(self) -> None:
+        """Words were typed: a new turn without recognition."""
+        self.started, self.figures = time.monotonic(), Timing(asr_ms=0)
+
+    def dialogue_took(self, since: float) -> None:
+        self.figures = replace(self.figures, dialogue_ms=elapsed_ms(since))
+
+    def first_audio(self) -> Timing | None:
+        """The turn's first answer audio is ready: its figures, once per turn."""
+        if self.started is None:
+            return None
+        self.figures = replace(self.figures, first_audio_ms=elapsed_ms(self.started))
+        self.started = None
+        return self.figures
+
+
+class Listener:
+    """Vosk for one call: caller audio at the call's rate in, `Heard` out."""
+
+    def __init__(self, rate: int) -> None:
+        self.inbound = Resampler(rate, RECOGNIZER_RATE)
+        self.transcriber: Transcriber | None = Transcriber()
+        self.turn = TurnClock()
+
+    async def hear(self, pcm: bytes) -> Heard:
+        assert self.transcriber is not None, "the call has ended"
+        return await asyncio.to_thread(self.transcriber.feed, self.inbound(pcm))
+
+    def in_speech(self) -> bool:
+        return bool(self.transcriber and self.transcriber.in_speech)
+
+    def close(self) -> None:
+        """Free the recognizer (hang-up)."""
+        self.transcriber = None
