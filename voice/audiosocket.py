@@ -16,6 +16,8 @@ import os
 import struct
 import uuid
 
+from voice.events import Bot, DeskReply, End, Event, Final, HandoverState, wire
+
 logger = logging.getLogger("voice.audiosocket")
 
 HANGUP, UUID, DTMF, AUDIO, ERROR = 0x00, 0x01, 0x03, 0x10, 0xFF
@@ -66,11 +68,11 @@ class AudioSocketCall:
         while not self.outgoing.empty():
             self.outgoing.get_nowait()
 
-    async def emit(self, event: dict) -> None:
-        if event.get("type") == "end":
+    async def emit(self, event: Event) -> None:
+        if isinstance(event, End):
             await self._drain_and_hang_up()
-        elif event.get("type") in ("final", "bot", "agent", "handover"):
-            logger.info("call event %s", event.get("type"))
+        elif isinstance(event, (Final, Bot, DeskReply, HandoverState)):
+            logger.info("call event %s", wire(event)["type"])
 
     async def _pace(self) -> None:
         """Send one 20 ms frame every 20 ms, as a phone line plays it."""

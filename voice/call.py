@@ -1,76 +1,72 @@
 """One phone call (or browser voice session), independent of how audio arrives.
 
 The transport (WebSocket, Asterisk AudioSocket) feeds caller audio and typed text in and gives the
-call two callbacks: `emit(event)` for protocol events and `play(pcm)` / `clear()` for answer audio at
-the caller's rate. The call recognises speech (Vosk), asks Rasa through the voice channel, speaks the
-answers sentence by sentence (Piper), handles barge-in, silence and hang-up, and relays the
-conversation to and from an agent after a handover.
+call two callbacks: `emit(event)` for protocol events (typed, voice/events.py) and `play(pcm)` /
+`clear()` for answer audio at the caller's rate. The call coordinates its stages: recognition and
+turn-taking (voice/listening.py), the dialogue with Rasa (voice/dialogue.py), speaking and barge-in
+(voice/speaking.py), silence prompts (voice/silence.py) and the agent bridge after a handover
+(voice/bridge.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
 import os
 import time
-from typing import Awaitable, Callable
-
-import aiohttp
+from typing import TYPE_CHECKING, Awaitable, Callable
 
 from bot.content import get_content
-from bot.core.clock import now_local
-from bot.identity.guard import shield
 from bot.knowledge.answers import template
-from bot.safety.detect import must_be_seen
-from bot.safety.response import crisis_while_with_person
-from voice.asr import Transcriber
-from voice.audio import RECOGNIZER_RATE, Resampler, duration
-from voice.models import synthesizer
-from voice.speech_text import choose, speakable
+from voice.bridge import AgentBridge
+from voice.dialogue import Dialogue, OutboundContext
+from voice.events import (
+    BargeIn,
+    Bot,
+    Claimed,
+    DeskReply,
+    End,
+    Final,
+    HandedBack,
+    HandoverState,
+    Partial,
+    ToCitizen,
+    desk_event,
+)
+from voice.listening import Listener
+from voice.silence import SilenceWatch
+from voice.speaking import Clear, Emit, Play, Speaker
+from voice.speech_text import speakable
 
-logger = logging.getLogger("voice")
+if TYPE_CHECKING:
+    from bot.handover.state import Handover
+
 SILENCE_SECONDS = float(os.environ.get("VOICE_SILENCE_SECONDS", "8"))
 SILENCE_PROMPTS = int(os.environ.get("VOICE_SILENCE_PROMPTS", "2"))  # reprompts before the call ends
 BARGE_IN_SECONDS = float(os.environ.get("VOICE_BARGE_IN_MS", "200")) / 1000
-RASA_TIMEOUT = 15
-
-Emit = Callable[[dict], Awaitable[None]]
-Play = Callable[[bytes], Awaitable[None]]
-
 
 def say(key: str) -> str:
     return template(get_content(), key)
 
 
 class Call:
-    def __init__(self, call_id: str, rate: int, emit: Emit, play: Play, clear: Callable[[], Awaitable[None]],
-                 rasa_url: str, channel: str = "browser", handover=None, outbound_id: str | None = None,
-                 on_end: Callable[[], Awaitable[None]] | None = None):
+    """The coordinator: routes input to the stages, turns between them, and ends the call."""
+
+    def __init__(self, call_id: str, rate: int, emit: Emit, play: Play, clear: Clear,
+                 rasa_url: str, channel: str = "browser", handover: Handover | None = None,
+                 outbound_id: str | None = None, on_end: Callable[[], Awaitable[None]] | None = None):
         self.id, self.rate, self.channel = call_id, rate, channel
-        self.outbound_id = outbound_id  # an outgoing call of a campaign (bot/outbound) that the citizen answered
+        self.outbound = OutboundContext(outbound_id) if outbound_id else None
         self.on_end = on_end  # the transport's clean-up once the call has ended
-        self.emit, self.play, self.clear = emit, play, clear
-        self.rasa_url = rasa_url.rstrip("/")
-        self.handover = handover  # bot.handover.state.Handover or None (no Redis: no live agent)
-        self.inbound = Resampler(rate, RECOGNIZER_RATE)
-        self.transcriber = Transcriber()
-        self.voice = synthesizer()
-        self.outbound = Resampler(self.voice.sample_rate, rate)
-        self.buttons: list[dict] = []
-        self.speech_queue: asyncio.Queue[str] = asyncio.Queue()
-        self.playing_until = 0.0  # when the caller has heard everything sent so far
-        self.barge_speech = 0.0
-        self.last_activity = time.monotonic()
-        self.silence_prompts = 0
-        self.with_agent = False
+        self.emit = emit
+        self.listener = Listener(rate)
+        self.speaker = Speaker(rate, emit, play, clear, self.listener.turn, BARGE_IN_SECONDS)
+        self.silence = SilenceWatch(SILENCE_SECONDS, SILENCE_PROMPTS)
+        self.dialogue = Dialogue(call_id, rasa_url)
+        self.bridge = AgentBridge(call_id, handover)
         self.ended = False  # no more input or answers (hung up, or ended after silence)
         self._closed = False  # hang-up clean-up done
-        self.turn_started: float | None = None
-        self.turn: dict = {}
-        self._speaker = asyncio.create_task(self._speak_loop())
-        self._watchdog = asyncio.create_task(self._silence_loop())
-        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=RASA_TIMEOUT))
+        self._watchdog = asyncio.create_task(self.silence.run(self.speaking, self._not_silent, self._reprompt,
+                                                              self._end_after_silence))
         self._turns = asyncio.Lock()  # turns are answered in order, while audio keeps flowing
         self._pending: set[asyncio.Task] = set()
 
@@ -86,38 +82,35 @@ class Call:
 
     # ------------------------------------------------------------------ input
     async def start(self) -> None:
-        if self.outbound_id:  # the dialogue greets and checks the person before anything personal is said
-            self._answer("/greet" + json.dumps({"outbound_id": self.outbound_id}), opening=True)
+        if self.outbound is not None:  # the dialogue greets and checks the person before anything personal is said
+            self._answer(self.outbound.opening(), opening=True)
         else:
             await self.announce("voice_greeting")
 
     async def announce(self, key: str) -> None:
         """A text of the voice dialogue itself (content/answers.yml), shown and spoken."""
         text = say(key)
-        await self.emit({"type": "bot", "text": text, "spoken": speakable(text), "buttons": []})
+        await self.emit(Bot(text, speakable(text), []))
         await self.speak(speakable(text))
 
     async def audio(self, pcm: bytes) -> None:
         if self.ended:
             return
-        heard = await asyncio.to_thread(self.transcriber.feed, self.inbound(pcm))
+        heard = await self.listener.hear(pcm)
         if heard.speech:
-            self.last_activity = time.monotonic()
-            self.silence_prompts = 0
-            if self.speaking():
-                self.barge_speech += heard.speech_seconds
-                if self.barge_speech >= BARGE_IN_SECONDS:
-                    await self.stop_speaking()
-                    await self.emit({"type": "barge-in"})
+            self.silence.speech()
+            if self.speaker.heard_speech(heard.speech_seconds):
+                await self.speaker.stop()
+                await self.emit(BargeIn())
         elif heard.decoded:
-            self.barge_speech = 0.0
+            self.speaker.heard_no_speech()
         if heard.partial:
-            await self.emit({"type": "partial", "text": heard.partial})
+            await self.emit(Partial(heard.partial))
         if heard.final is not None:
-            self.turn_started = time.monotonic() - heard.trailing  # the end of speech
+            self.listener.turn.speech_ended(heard.trailing)
             if heard.final:
-                self.turn = {"asr_ms": round((time.monotonic() - self.turn_started) * 1000)}
-                await self.emit({"type": "final", "text": heard.final})
+                self.listener.turn.recognised()
+                await self.emit(Final(heard.final))
                 self._answer(heard.final)
             else:
                 await self.announce("voice_not_understood")
@@ -126,9 +119,9 @@ class Call:
         """Words typed or given by the test harness at the dialogue boundary (documented in the protocol)."""
         text = text.strip()[:2000]
         if text and not self.ended:
-            self.last_activity = time.monotonic()
-            self.turn_started, self.turn = time.monotonic(), {"asr_ms": 0}
-            await self.emit({"type": "final", "text": text, "typed": True})
+            self.silence.activity()
+            self.listener.turn.typed()
+            await self.emit(Final(text, typed=True))
             self._answer(text)
 
     async def hangup(self) -> None:
@@ -136,154 +129,72 @@ class Call:
         if self._closed:
             return
         self._closed = self.ended = True
-        for task in (self._speaker, self._watchdog, *self._pending):
+        self.speaker.close()
+        for task in (self._watchdog, *self._pending):
             task.cancel()
-        await self._http.close()
-        if self.handover is not None:
-            try:
-                state = await asyncio.to_thread(self.handover.state, self.id)
-                if state in ("queued", "agent"):
-                    line = await asyncio.to_thread(self.handover.add_line, self.id, "system", "Anrufer/in hat aufgelegt.")
-                    await asyncio.to_thread(self.handover.publish, {"type": "citizen_message", "sender": self.id,
-                                                                     "line": line})
-                if state == "queued":
-                    await asyncio.to_thread(self.handover.leave_queue, self.id)
-            except Exception as error:  # Redis down: nothing else to clean up here
-                logger.warning("voice: cleanup after hang-up: %s", error)
-        self.transcriber = None  # type: ignore[assignment]
+        await self.dialogue.close()
+        await self.bridge.hung_up()
+        self.listener.close()
         if self.on_end is not None:
             await self.on_end()
 
     # ------------------------------------------------------------------ dialogue
     async def handle(self, words: str, opening: bool = False) -> None:
-        if self.with_agent:
-            line = await asyncio.to_thread(self.handover.add_line, self.id, "citizen", words)
-            await asyncio.to_thread(self.handover.publish, {"type": "citizen_message", "sender": self.id, "line": line})
-            # crisis first, also with an agent on the line: the desks are alerted (bot/safety/response.py)
-            await asyncio.to_thread(crisis_while_with_person, self.handover.redis, sender=self.id, channel="voice",
-                                    text=words, now=now_local())
+        if self.bridge.with_agent:
+            await self.bridge.relay(words)
             return
-        if not opening and self.handover is not None:
-            try:  # a date of birth the dialogue waits for is never recorded (bot/identity/guard.py)
-                words = await asyncio.to_thread(shield, self.handover.redis, self.id, words, never_hide=must_be_seen)
-            except Exception as error:  # Redis down: the words go on unshielded, the call goes on
-                logger.warning("voice: date of birth not shielded: %s", error)
         if not opening:
-            await self._record("citizen", words)
-        message = words if opening else choose(words, self.buttons)
+            words = await self.bridge.shield(words)
+            await self.bridge.record("citizen", words)
+        message = words if opening else self.dialogue.message(words)
         started = time.monotonic()
-        try:
-            async with self._http.post(f"{self.rasa_url}/webhooks/voice/webhook",
-                                       json={"sender": self.id, "message": message},
-                                       headers={"Authorization": f"Bearer {os.environ.get('INTERNAL_TOKEN', '')}"}
-                                       ) as response:
-                answers = await response.json() if response.status == 200 else []
-        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-            logger.error("voice: dialogue unavailable: %s", error)
-            answers = []
-        self.turn["dialogue_ms"] = round((time.monotonic() - started) * 1000)
+        answers = await self.dialogue.ask(message)
+        self.listener.turn.dialogue_took(started)
         if not answers:
             answers = [{"text": say("technical_problem")}]
-        self.buttons = []
+        self.dialogue.offered(answers)
         for answer in answers:
             text = answer.get("text") or ""
             buttons = answer.get("buttons") or []
-            if buttons:
-                self.buttons = buttons
             spoken = speakable(text, buttons)
-            await self._record("bot", text)
-            await self.emit({"type": "bot", "text": text, "spoken": spoken, "buttons": buttons})
+            await self.bridge.record("bot", text)
+            await self.emit(Bot(text, spoken, buttons))
             await self.speak(spoken)
-        if self.handover is not None:
-            state = await asyncio.to_thread(self.handover.state, self.id)
-            if state in ("queued", "agent"):
-                await self.emit({"type": "handover", "state": state})
+        if (state := await self.bridge.waiting_or_with_agent()) is not None:
+            await self.emit(state)
 
-    async def _record(self, role: str, text: str) -> None:
-        """The call's transcript, as the chat keeps it, so that an agent taking over can read it."""
-        if self.handover is not None and text:
-            try:
-                await asyncio.to_thread(self.handover.add_line, self.id, role, text)
-            except Exception as error:  # Redis down: the call goes on, the transcript has a gap
-                logger.warning("voice: transcript line not stored: %s", error)
-
-    async def on_handover_event(self, event: dict) -> None:
+    async def on_handover_event(self, raw: dict) -> None:
         """Events from the agent desk (via Redis) about this call."""
-        kind = event.get("type")
-        if kind == "claimed":
-            self.with_agent = True
-            await self.emit({"type": "handover", "state": "agent"})
+        event = desk_event(raw)
+        if isinstance(event, Claimed):
+            self.bridge.with_agent = True
+            await self.emit(HandoverState("agent"))
             await self.announce("voice_agent_joined")
-        elif kind == "to_citizen":
-            line = event.get("line") or {}
-            await self.emit({"type": "agent" if line.get("role") == "agent" else "bot", "text": line.get("text", "")})
-            await self.speak(speakable(line.get("text", "")))
-        elif kind in ("released", "closed"):
-            self.with_agent = False
-            await self.emit({"type": "handover", "state": "bot"})
+        elif isinstance(event, ToCitizen):
+            await self.emit(DeskReply(event.text, by_agent=event.role == "agent"))
+            await self.speak(speakable(event.text))
+        elif isinstance(event, HandedBack):
+            self.bridge.with_agent = False
+            await self.emit(HandoverState("bot"))
 
-    # ------------------------------------------------------------------ speaking
+    # ------------------------------------------------------------------ speaking and silence
     def speaking(self) -> bool:
-        return time.monotonic() < self.playing_until or not self.speech_queue.empty()
+        return self.speaker.speaking()
 
     async def speak(self, text: str) -> None:
         if text and not self.ended:
-            await self.speech_queue.put(text)
+            await self.speaker.say(text)
 
-    async def stop_speaking(self) -> None:
-        """Barge-in: forget queued sentences and tell the transport to drop audio not yet played."""
-        while not self.speech_queue.empty():
-            self.speech_queue.get_nowait()
-        self._speaker.cancel()
-        self.outbound.flush()  # audio held back for the cancelled reply is dropped, not played later
-        self._speaker = asyncio.create_task(self._speak_loop())
-        self.playing_until = 0.0
-        self.barge_speech = 0.0
-        await self.clear()
-        await self.emit({"type": "drop-audio"})
+    def _not_silent(self) -> bool:
+        """With an agent on the line or while the caller speaks, no silence prompts."""
+        return self.bridge.with_agent or self.listener.in_speech()
 
-    async def _speak_loop(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            text = await self.speech_queue.get()
-            sentences = self.voice.sentences(text)
-            await self.emit({"type": "audio-start", "rate": self.rate})
-            while True:
-                pcm = await loop.run_in_executor(None, next, sentences, None)
-                if pcm is None:
-                    break
-                out = self.outbound(pcm)
-                if self.turn_started is not None:
-                    self.turn["first_audio_ms"] = round((time.monotonic() - self.turn_started) * 1000)
-                    await self.emit({"type": "timing", **self.turn})
-                    self.turn_started = None
-                await self._play_out(out)
-            await self._play_out(self.outbound.flush())  # the resampler's look-ahead: the reply's last ms
-            await self.emit({"type": "audio-stop"})
+    async def _reprompt(self) -> None:
+        await self.announce("voice_reprompt")
 
-    async def _play_out(self, out: bytes) -> None:
-        if not out:
-            return
-        now = time.monotonic()
-        self.playing_until = max(self.playing_until, now) + duration(out, self.rate)
-        await self.play(out)
-
-    # ------------------------------------------------------------------ silence
-    async def _silence_loop(self) -> None:
-        while True:
-            await asyncio.sleep(0.25)
-            if self.speaking() or self.with_agent or (self.transcriber and self.transcriber.in_speech):
-                self.last_activity = max(self.last_activity, time.monotonic()) if self.speaking() else self.last_activity
-                continue
-            if time.monotonic() - self.last_activity < SILENCE_SECONDS:
-                continue
-            self.last_activity = time.monotonic()
-            if self.silence_prompts >= SILENCE_PROMPTS:
-                await self.announce("voice_goodbye_silence")
-                while self.speaking():
-                    await asyncio.sleep(0.1)
-                await self.emit({"type": "end", "reason": "silence"})
-                self.ended = True
-                return
-            self.silence_prompts += 1
-            await self.announce("voice_reprompt")
+    async def _end_after_silence(self) -> None:
+        await self.announce("voice_goodbye_silence")
+        while self.speaking():
+            await asyncio.sleep(0.1)
+        await self.emit(End("silence"))
+        self.ended = True

@@ -25,6 +25,7 @@ from bot.core.webheaders import security_headers
 from voice import models
 from voice.audio import SUPPORTED_RATES
 from voice.audiosocket import AudioSocketCall
+from voice.events import End, Error, Event, Ready, wire
 
 if TYPE_CHECKING:
     from voice.call import Call
@@ -66,8 +67,8 @@ class Gateway:
 
         if problems := models.missing():
             logger.error("voice: %s", " ".join(problems))
-            await emit({"type": "error", "text": say("voice_unavailable")})
-            await emit({"type": "end", "reason": "models_missing"})
+            await emit(Error(say("voice_unavailable")))
+            await emit(End("models_missing"))
             return None
         contact = None
         if self.outbound is not None and call_id.startswith("call-"):  # an outgoing call the citizen answered?
@@ -102,9 +103,9 @@ class Gateway:
         started = asyncio.get_running_loop().time()
         audio_seconds, warned = 0.0, False
 
-        async def emit(event: dict) -> None:
+        async def emit(event: Event) -> None:
             if not ws.closed:
-                await ws.send_json(event)
+                await ws.send_json(wire(event))
 
         async def play(pcm: bytes) -> None:
             if not ws.closed:
@@ -116,7 +117,7 @@ class Gateway:
         try:
             async for message in ws:
                 if asyncio.get_running_loop().time() - started > MAX_CALL_SECONDS:
-                    await emit({"type": "end", "reason": "too_long"})
+                    await emit(End("too_long"))
                     break
                 if message.type == WSMsgType.TEXT:
                     try:
@@ -127,36 +128,36 @@ class Gateway:
                     if kind == "start" and call is None:
                         rate = event.get("rate")
                         if rate not in SUPPORTED_RATES:
-                            await emit({"type": "error", "text": "Nicht unterstützte Abtastrate; erlaubt sind "
-                                                                 "8000, 16000 und 48000 Hz (16 Bit, mono)."})
+                            await emit(Error("Nicht unterstützte Abtastrate; erlaubt sind "
+                                             "8000, 16000 und 48000 Hz (16 Bit, mono)."))
                             continue
                         channel = "browser" if event.get("channel") == "browser" else "phone"
                         call = await self.make_call(f"voice-{secrets.token_urlsafe(18)}", rate, emit, play, clear,
                                                     channel)
                         if call is None:
                             break
-                        await emit({"type": "ready", "session": call.id, "rate": rate})
+                        await emit(Ready(call.id, rate))
                         await call.start()
                     elif kind == "text" and call is not None and isinstance(event.get("text"), str):
                         if len(event["text"]) > MAX_TEXT_CHARS:
-                            await emit({"type": "error", "text": f"Der Text ist zu lang (höchstens {MAX_TEXT_CHARS} "
-                                                                 "Zeichen). Bitte fassen Sie sich kürzer."})
+                            await emit(Error(f"Der Text ist zu lang (höchstens {MAX_TEXT_CHARS} "
+                                             "Zeichen). Bitte fassen Sie sich kürzer."))
                         else:
                             await call.text(event["text"])
                     elif kind == "hangup":
                         break
                     else:
-                        await emit({"type": "error", "text": "Unbekanntes oder unvollständiges Ereignis; "
-                                                             "erwartet: start, text, hangup oder Audio."})
+                        await emit(Error("Unbekanntes oder unvollständiges Ereignis; "
+                                         "erwartet: start, text, hangup oder Audio."))
                 elif message.type == WSMsgType.BINARY:
                     if call is None:
-                        await emit({"type": "error", "text": "Bitte zuerst ein start-Ereignis senden."})
+                        await emit(Error("Bitte zuerst ein start-Ereignis senden."))
                     elif len(message.data) > MAX_FRAME_BYTES or len(message.data) % 2:
-                        await emit({"type": "error", "text": "Audio-Block ungültig (16 Bit, höchstens 1 Sekunde)."})
+                        await emit(Error("Audio-Block ungültig (16 Bit, höchstens 1 Sekunde)."))
                     elif audio_seconds > asyncio.get_running_loop().time() - started + AUDIO_BURST_SECONDS:
                         if not warned:  # a flood: far more audio than time has passed; dropped, told once
-                            await emit({"type": "error", "text": "Es kommt mehr Audio an, als gesprochen werden "
-                                                                 "kann; Audio wird verworfen."})
+                            await emit(Error("Es kommt mehr Audio an, als gesprochen werden "
+                                             "kann; Audio wird verworfen."))
                             warned = True
                     else:
                         audio_seconds += len(message.data) / 2 / call.rate

@@ -1,0 +1,87 @@
+"""Speaking and barge-in state of a call: answers are queued as texts, synthesized sentence by sentence
+(Piper), resampled to the caller's rate and played while later sentences are synthesized. Speech of the
+caller over the answer for long enough (a barge-in) drops what is queued and not yet played."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Awaitable, Callable
+
+from voice.audio import Resampler, duration
+from voice.events import AudioStart, AudioStop, DropAudio, Event
+from voice.listening import TurnClock
+from voice.models import synthesizer
+
+Emit = Callable[[Event], Awaitable[None]]
+Play = Callable[[bytes], Awaitable[None]]
+Clear = Callable[[], Awaitable[None]]
+
+
+class Speaker:
+    def __init__(self, rate: int, emit: Emit, play: Play, clear: Clear, turn: TurnClock, barge_in_seconds: float):
+        self.rate = rate
+        self.emit, self.play, self.clear = emit, play, clear
+        self.turn = turn  # the first audio of an answer ends the turn's timing
+        self.barge_in_seconds = barge_in_seconds
+        self.voice = synthesizer()
+        self.outbound = Resampler(self.voice.sample_rate, rate)
+        self.queue: asyncio.Queue[str] = asyncio.Queue()
+        self.playing_until = 0.0  # when the caller has heard everything sent so far
+        self.barge_speech = 0.0  # seconds of the caller's speech over the current answer
+        self.task = asyncio.create_task(self._loop())
+
+    def speaking(self) -> bool:
+        return time.monotonic() < self.playing_until or not self.queue.empty()
+
+    async def say(self, text: str) -> None:
+        await self.queue.put(text)
+
+    def heard_speech(self, seconds: float) -> bool:
+        """The caller spoke for `seconds`: True when that makes a barge-in (the caller spoke over the answer)."""
+        if not self.speaking():
+            return False
+        self.barge_speech += seconds
+        return self.barge_speech >= self.barge_in_seconds
+
+    def heard_no_speech(self) -> None:
+        self.barge_speech = 0.0
+
+    async def stop(self) -> None:
+        """Barge-in: forget queued sentences and tell the transport to drop audio not yet played."""
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.task.cancel()
+        self.outbound.flush()  # audio held back for the cancelled reply is dropped, not played later
+        self.task = asyncio.create_task(self._loop())
+        self.playing_until = 0.0
+        self.barge_speech = 0.0
+        await self.clear()
+        await self.emit(DropAudio())
+
+    def close(self) -> None:
+        self.task.cancel()
+
+    async def _loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            text = await self.queue.get()
+            sentences = self.voice.sentences(text)
+            await self.emit(AudioStart(rate=self.rate))
+            while True:
+                pcm = await loop.run_in_executor(None, next, sentences, None)
+                if pcm is None:
+                    break
+                out = self.outbound(pcm)
+                if (timing := self.turn.first_audio()) is not None:
+                    await self.emit(timing)
+                await self._play_out(out)
+            await self._play_out(self.outbound.flush())  # the resampler's look-ahead: the reply's last ms
+            await self.emit(AudioStop())
+
+    async def _play_out(self, out: bytes) -> None:
+        if not out:
+            return
+        now = time.monotonic()
+        self.playing_until = max(self.playing_until, now) + duration(out, self.rate)
+        await self.play(out)
