@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import time
 from typing import Awaitable, Callable
 
@@ -20,6 +19,7 @@ import aiohttp
 
 from bot.content import get_content
 from bot.core.clock import now_local
+from bot.core.settings import SecuritySettings, VoiceSettings
 from bot.identity.guard import shield
 from bot.knowledge.answers import template
 from bot.safety.detect import must_be_seen
@@ -30,9 +30,10 @@ from voice.models import synthesizer
 from voice.speech_text import choose, speakable
 
 logger = logging.getLogger("voice")
-SILENCE_SECONDS = float(os.environ.get("VOICE_SILENCE_SECONDS", "8"))
-SILENCE_PROMPTS = int(os.environ.get("VOICE_SILENCE_PROMPTS", "2"))  # reprompts before the call ends
-BARGE_IN_SECONDS = float(os.environ.get("VOICE_BARGE_IN_MS", "200")) / 1000
+_SETTINGS = VoiceSettings.from_env()  # once per process
+SILENCE_SECONDS = _SETTINGS.silence_seconds  # VOICE_SILENCE_SECONDS
+SILENCE_PROMPTS = _SETTINGS.silence_prompts  # VOICE_SILENCE_PROMPTS: reprompts before the call ends
+BARGE_IN_SECONDS = _SETTINGS.barge_in_ms / 1000  # VOICE_BARGE_IN_MS
 RASA_TIMEOUT = 15
 
 Emit = Callable[[dict], Awaitable[None]]
@@ -175,7 +176,7 @@ class Call:
         try:
             async with self._http.post(f"{self.rasa_url}/webhooks/voice/webhook",
                                        json={"sender": self.id, "message": message},
-                                       headers={"Authorization": f"Bearer {os.environ.get('INTERNAL_TOKEN', '')}"}
+                                       headers={"Authorization": f"Bearer {SecuritySettings.from_env().token('INTERNAL_TOKEN')}"}
                                        ) as response:
                 answers = await response.json() if response.status == 200 else []
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:

@@ -14,18 +14,7 @@ from urllib.parse import unquote, urlparse
 
 import redis
 
-from bot.core.settings import BY_NAME, EndpointSettings
-
-EMBEDDED_PORT = int(BY_NAME["EMBEDDED_REDIS_PORT"].default or 0)  # the embedded Redis of `make run`
-
-
-def embedded_url(port: int = EMBEDDED_PORT, password: str = "") -> str:
-    """The URL of the embedded Redis on this machine."""
-    auth = f":{password}@" if password else ""
-    return f"redis://{auth}127.0.0.1:{port}/0"
-
-
-DEFAULT_URL = embedded_url()  # without REDIS_URL: the embedded Redis at its default port
+from bot.core.settings import EndpointSettings  # also the embedded Redis's port and URL (embedded_url)
 
 
 def redis_url() -> str:

@@ -160,6 +160,18 @@ VARIABLES: tuple[Variable, ...] = (
 BY_NAME: dict[str, Variable] = {variable.name: variable for variable in VARIABLES}
 
 
+EMBEDDED_PORT = int(BY_NAME["EMBEDDED_REDIS_PORT"].default or 0)  # the embedded Redis of `make run`
+
+
+def embedded_url(port: int = EMBEDDED_PORT, password: str = "") -> str:
+    """The URL of the embedded Redis on this machine."""
+    auth = f":{password}@" if password else ""
+    return f"redis://{auth}{LOCAL}:{port}/0"
+
+
+DEFAULT_URL = embedded_url()  # without REDIS_URL: the embedded Redis at its default port
+
+
 class SettingsError(ValueError):
     """A variable's value cannot be used; the message names the variable and the allowed form."""
 
@@ -293,8 +305,6 @@ class Settings:
 
     @property
     def effective_redis_url(self) -> str:
-        from bot.core.redis_server import embedded_url
-
         if self.redis_url:
             return self.redis_url
         return embedded_url(self.embedded_redis_port, self.embedded_redis_password)
@@ -370,8 +380,6 @@ class EndpointSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> EndpointSettings:
-        from bot.core.redis_server import DEFAULT_URL
-
         read = Env(env)
         local_rasa = f"http://{LOCAL}:{read.port('RASA_PORT')}"
         return cls(
