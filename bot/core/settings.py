@@ -333,8 +333,6 @@ class Settings:
         )
 
 
-ServerSettings = Settings
-
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     return Settings.from_env(os.environ if env is None else env)
