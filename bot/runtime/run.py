@@ -92,7 +92,7 @@ def banner(settings: Settings) -> str:
             f"  Sprache:       http://localhost:{settings.voice_port}/ (Browser), AudioSocket 127.0.0.1:"
             f"{settings.audiosocket_port} (Asterisk)",
             f"  Action-Server: http://127.0.0.1:{settings.action_port}",
-            f"  E-Mail:        Eingang {settings.data_dir / 'mail' / 'eingang'} (Maildir), Versand SMTP "
+            f"  E-Mail:        Eingang {mail.maildrop_dir} (Maildir), Versand SMTP "
             f"{mail.smtp_host}:{mail.smtp_port}",
             f"  Redis:         {redis_line}",
         ]
