@@ -4,14 +4,15 @@ check so an utterance ends promptly even where a model's endpoint rules do not f
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 
+from bot.core.settings import VoiceSettings
 from voice.audio import RECOGNIZER_RATE, duration, rms
 from voice.models import recognizer_model
 
-SPEECH_RMS = int(os.environ.get("VOICE_SPEECH_RMS", "500"))  # loudness that counts as speech
-END_SILENCE = float(os.environ.get("VOICE_END_SILENCE_MS", "400")) / 1000  # trailing silence ending an utterance
+_SETTINGS = VoiceSettings.from_env()  # once per process
+SPEECH_RMS = _SETTINGS.speech_rms  # VOICE_SPEECH_RMS: loudness that counts as speech
+END_SILENCE = _SETTINGS.end_silence_ms / 1000  # VOICE_END_SILENCE_MS: trailing silence ending an utterance
 MAX_UTTERANCE = 30.0  # seconds: very long speech is cut into turns
 BLOCK_BYTES = RECOGNIZER_RATE * 2 // 10  # decode in 100 ms blocks: far less overhead than 20 ms frames
 PARTIAL_EVERY = 0.3  # seconds of audio between partial transcripts

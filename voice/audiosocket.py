@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import struct
 import uuid
 
+from bot.core.settings import VoiceSettings
 from voice.events import Bot, DeskReply, End, Event, Final, HandoverState, wire
 
 logger = logging.getLogger("voice.audiosocket")
@@ -26,14 +26,7 @@ FRAME_BYTES = 320  # 20 ms at 8 kHz, 16 bit
 MAX_PAYLOAD = 65535
 
 
-def _dtmf_pause_ms() -> int:
-    try:
-        return max(1, int(os.environ.get("VOICE_DTMF_PAUSE_MS", "1500")))
-    except ValueError:
-        return 1500
-
-
-DTMF_PAUSE_MS = _dtmf_pause_ms()  # collected digits are sent after this pause without a further key
+DTMF_PAUSE_MS = VoiceSettings.from_env().dtmf_pause_ms  # VOICE_DTMF_PAUSE_MS: collected digits are sent after this pause without a further key
 MAX_DTMF_DIGITS = 64  # keys beyond this are ignored until the digits are sent
 
 

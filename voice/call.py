@@ -11,11 +11,11 @@ turn-taking (voice/listening.py), the dialogue with Rasa (voice/dialogue.py), sp
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from bot.content import get_content
+from bot.core.settings import VoiceSettings
 from bot.knowledge.answers import template
 from voice.bridge import AgentBridge
 from voice.dialogue import Dialogue, OutboundContext
@@ -40,9 +40,11 @@ from voice.speech_text import speakable
 if TYPE_CHECKING:
     from bot.handover.state import Handover
 
-SILENCE_SECONDS = float(os.environ.get("VOICE_SILENCE_SECONDS", "8"))
-SILENCE_PROMPTS = int(os.environ.get("VOICE_SILENCE_PROMPTS", "2"))  # reprompts before the call ends
-BARGE_IN_SECONDS = float(os.environ.get("VOICE_BARGE_IN_MS", "200")) / 1000
+_SETTINGS = VoiceSettings.from_env()  # once per process
+SILENCE_SECONDS = _SETTINGS.silence_seconds  # VOICE_SILENCE_SECONDS
+SILENCE_PROMPTS = _SETTINGS.silence_prompts  # VOICE_SILENCE_PROMPTS: reprompts before the call ends
+BARGE_IN_SECONDS = _SETTINGS.barge_in_ms / 1000  # VOICE_BARGE_IN_MS
+
 
 def say(key: str) -> str:
     return template(get_content(), key)

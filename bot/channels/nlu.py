@@ -8,12 +8,13 @@ access logs and proxies. This endpoint takes the internal token in the `Authoriz
 from __future__ import annotations
 
 import hmac
-import os
 from typing import Any, Awaitable, Callable
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
+
+from bot.core.settings import SecuritySettings
 
 MAX_TEXT_CHARS = 20000  # an e-mail's subject and text, already cut by the channel
 
@@ -28,7 +29,7 @@ class NluInput(InputChannel):
 
         @nlu.route("/parse", methods=["POST"])
         async def parse(request: Request) -> response.HTTPResponse:
-            expected = os.environ.get("INTERNAL_TOKEN", "")
+            expected = SecuritySettings.from_env().token("INTERNAL_TOKEN")
             header = request.headers.get("authorization", "")
             given = header[7:].strip() if header.lower().startswith("bearer ") else ""
             if not expected or not hmac.compare_digest(given.encode(), expected.encode()):

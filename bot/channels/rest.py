@@ -19,7 +19,6 @@ Everything else is Rasa's own RestInput. The voice channel is the same with the 
 from __future__ import annotations
 
 import hmac
-import os
 import re
 from typing import Any, Optional, Text
 
@@ -30,6 +29,7 @@ from sanic.request import Request
 from bot.content import say
 from bot.core.netaddr import client_address
 from bot.core.ratelimit import citizen_checks, shared_limiter
+from bot.core.settings import SecuritySettings
 
 SENDER = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 MAX_MESSAGE_CHARS = 5000
@@ -73,7 +73,7 @@ class CheckedRestInput(RestInput):
         return "rest"
 
     def _authorise(self, request: Request) -> None:
-        expected = os.environ.get(self.token_variable, "")
+        expected = SecuritySettings.from_env().token(self.token_variable)  # at call time
         header = request.headers.get("authorization", "")
         given = header[7:].strip() if header.lower().startswith("bearer ") else ""
         if not given and self.token_in_query:

@@ -8,7 +8,6 @@ kdu.yml, answers.yml and texts.yml into one `Content` or raises `ContentError` l
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from bot import PROJECT_ROOT
 from bot.content.model import Content, Figure
 from bot.content.parsers import parse_answers, parse_figures, parse_jobcenter, parse_kdu, parse_texts
 from bot.content.specs import JOBCENTER_PLACEHOLDERS
+from bot.core.settings import ContentSettings
 from bot.core.yamlsource import Report, load
 
 
@@ -29,8 +29,8 @@ def domain_intents(root: Path) -> set[str]:
 
 def content_dir(root: Path = PROJECT_ROOT) -> Path:
     """The content folder: `content/` of the project, or CONTENT_DIR (e.g. a test or staging copy)."""
-    override = os.environ.get("CONTENT_DIR")
-    return Path(override) if override and root == PROJECT_ROOT else root / "content"
+    override = ContentSettings.from_env().content_dir  # at call time (tests switch it)
+    return override if override and root == PROJECT_ROOT else root / "content"
 
 
 def load_content(root: Path = PROJECT_ROOT) -> Content:

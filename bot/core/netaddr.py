@@ -9,8 +9,9 @@ one ingress no longer share one flood-limit bucket.
 from __future__ import annotations
 
 import ipaddress
-import os
 from functools import lru_cache
+
+from bot.core.settings import SecuritySettings
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -50,7 +51,7 @@ def _trusted(address, nets: tuple[Network, ...]) -> bool:
 def client_address(peer: str, forwarded_for: str | list[str] | None, trusted: str | None = None) -> str:
     """The client: the peer, or behind trusted proxies the right-most X-Forwarded-For hop that is not one of
     them (a malformed hop stops the walk: the last proxy's view is all we know)."""
-    nets = networks(os.environ.get("TRUSTED_PROXIES", "") if trusted is None else trusted)
+    nets = networks(SecuritySettings.from_env().trusted_proxies if trusted is None else trusted)
     peer_ip = ip(peer or "")
     if peer_ip is None or not nets or not forwarded_for or not _trusted(peer_ip, nets):
         return str(peer_ip) if peer_ip is not None else (peer or "")

@@ -7,11 +7,12 @@ messages through (the conversation matters more than the limit) and logs a warni
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 
 import redis
+
+from bot.core.settings import ChatLimits
 
 logger = logging.getLogger(__name__)
 
@@ -30,20 +31,14 @@ return counts
 # channels look it up, see bot/channels/rest.py and webchat.py).
 
 
-def _limit(name: str, default: str) -> tuple[int, int]:
-    """"count/seconds" from the environment, e.g. CHAT_LIMIT_PER_SESSION=15/10."""
-    count, seconds = os.environ.get(name, default).split("/")
-    return int(count), int(seconds)
-
-
 def citizen_checks(session: str, address: str) -> list[tuple[str, int, int]]:
     """The limits for one citizen message: per conversation and per client address, and per conversation
     and day, which bounds a tracker's growth (with the 5,000-character message limit: at most 3 MB a day;
     Rasa's tracker store drops a conversation 30 days after its last message)."""
-    per_session, per_address = _limit("CHAT_LIMIT_PER_SESSION", "15/10"), _limit("CHAT_LIMIT_PER_ADDRESS", "300/60")
-    per_day = _limit("CHAT_LIMIT_PER_SESSION_DAY", "600/86400")
-    return [(f"chat:s:{session}", *per_session), (f"chat:a:{address}", *per_address),
-            (f"chat:d:{session}", *per_day)]
+    limits = ChatLimits.from_env()  # at call time: CHAT_LIMIT_PER_SESSION, _PER_ADDRESS, _PER_SESSION_DAY
+    return [(f"chat:s:{session}", limits.per_session.count, limits.per_session.seconds),
+            (f"chat:a:{address}", limits.per_address.count, limits.per_address.seconds),
+            (f"chat:d:{session}", limits.per_session_day.count, limits.per_session_day.seconds)]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ append-only persistence in the data directory, so state survives restarts.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from functools import lru_cache
@@ -15,21 +14,12 @@ from urllib.parse import unquote, urlparse
 
 import redis
 
-EMBEDDED_PORT = 6380  # the embedded Redis of `make run` (EMBEDDED_REDIS_PORT overrides it)
-
-
-def embedded_url(port: int = EMBEDDED_PORT, password: str = "") -> str:
-    """The URL of the embedded Redis on this machine."""
-    auth = f":{password}@" if password else ""
-    return f"redis://{auth}127.0.0.1:{port}/0"
-
-
-DEFAULT_URL = embedded_url()  # without REDIS_URL: the embedded Redis at its default port
+from bot.core.settings import EndpointSettings  # also the embedded Redis's port and URL (embedded_url)
 
 
 def redis_url() -> str:
     """REDIS_URL, or the embedded Redis of `make run`."""
-    return os.environ.get("REDIS_URL", DEFAULT_URL)
+    return EndpointSettings.from_env().redis_url
 
 
 @lru_cache(maxsize=1)
@@ -101,10 +91,8 @@ def wait_for_redis(url: str, timeout: float = 30.0) -> None:
 
 
 if __name__ == "__main__":  # python -m bot.core.redis_server [URL]: wait until Redis answers (default: REDIS_URL)
-    import os
-
     try:
-        wait_for_redis(sys.argv[1] if len(sys.argv) > 1 else os.environ["REDIS_URL"])
+        wait_for_redis(sys.argv[1] if len(sys.argv) > 1 else redis_url())
     except TimeoutError as error:
         print(error, file=sys.stderr)
         sys.exit(1)

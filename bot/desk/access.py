@@ -17,12 +17,12 @@ every conversation view. Supervisors read it at `/api/access-log`.
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import redis
 from aiohttp import web
 
 from bot.core.clock import now_local
+from bot.core.settings import DeskSettings
 from bot.desk.accounts import Accounts
 
 ACCESS_LOG = "desk:access"
@@ -109,7 +109,7 @@ class AccessLog:
 
     def __init__(self, client: redis.Redis):
         self.redis = client
-        self.max_entries = int(os.environ.get("DESK_ACCESS_LOG_MAX", "1000000"))
+        self.max_entries = DeskSettings.from_env().access_log_max
 
     def record(self, session: dict, action: str, targets: list[str], address: str = "",
                now: dt.datetime | None = None) -> None:

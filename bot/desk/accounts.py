@@ -9,7 +9,6 @@ office (also in account files written before offices existed) means all offices.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import sys
 from pathlib import Path
@@ -71,9 +70,9 @@ class Accounts:
 
 
 def accounts_path() -> Path:
-    from bot.core.settings import load_settings
+    from bot.core.settings import DeskSettings
 
-    return Path(os.environ.get("DESK_USERS_FILE") or load_settings().data_dir / "desk_users.json")
+    return DeskSettings.from_env().users_file  # DESK_USERS_FILE, else DATA_DIR/desk_users.json
 
 
 def main(argv: list[str]) -> int:

@@ -58,8 +58,10 @@ class Refusal:
 
 
 def _address_limit() -> tuple[int, int]:
-    count, seconds = os.environ.get("DESK_LOGIN_LIMIT_PER_ADDRESS", "10/900").split("/")
-    return int(count), int(seconds)
+    from bot.core.settings import DeskSettings
+
+    limit = DeskSettings.from_env().login_limit_per_address  # DESK_LOGIN_LIMIT_PER_ADDRESS, at call time
+    return limit.count, limit.seconds
 
 
 def _name_key(name: str) -> str:

@@ -10,29 +10,29 @@
 
 from __future__ import annotations
 
-import os
 from typing import Callable
 
 from aiohttp import web
 
 from bot.core import netaddr
+from bot.core.settings import DeskSettings
 
 
 def client_address(request: web.Request) -> str:
     """The address failed logins and floods are counted for (bot/core/netaddr.py, with DESK_TRUSTED_PROXIES)."""
     return netaddr.client_address(request.remote or "", request.headers.getall("X-Forwarded-For", []),
-                                  trusted=os.environ.get("DESK_TRUSTED_PROXIES", ""))
+                                  trusted=DeskSettings.from_env().trusted_proxies)
 
 
 def behind_tls(request: web.Request) -> bool:
     """TLS directly, or at a reverse proxy that says so (only trusted with DESK_BEHIND_TLS_PROXY=1)."""
     if request.secure:
         return True
-    return os.environ.get("DESK_BEHIND_TLS_PROXY") == "1" and request.headers.get("X-Forwarded-Proto") == "https"
+    return DeskSettings.from_env().behind_tls_proxy and request.headers.get("X-Forwarded-Proto") == "https"
 
 
-def _allowed_origins() -> set[str]:
-    return {o.strip().rstrip("/").lower() for o in os.environ.get("DESK_ALLOWED_ORIGINS", "").split(",") if o.strip()}
+def _allowed_origins() -> frozenset[str]:
+    return DeskSettings.from_env().allowed_origins
 
 
 def origin_allowed(request: web.Request, behind_tls: Callable[[web.Request], bool]) -> bool:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import time
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from bot.cases.store import CaseStore
 from bot.core.ratelimit import RateLimiter
 from bot.core.redis_server import redis_url
 from bot.core.relay import relay as redis_relay
+from bot.core.settings import DeskSettings
 from bot.core.webheaders import security_headers
 from bot.desk.access import AccessLog, Scope, conversation_readers, mark_handled
 from bot.desk.accounts import Accounts, accounts_path
@@ -55,9 +55,8 @@ CLOSED = "Das Service Center hat das Gespräch beendet. Bei weiteren Fragen hilf
 
 def flood_guard(limiter: "RateLimiter"):
     """Too many requests from one address (DESK_LIMIT_PER_ADDRESS, default 600 per minute) get 429."""
-    from bot.core.ratelimit import _limit
-
-    count, seconds = _limit("DESK_LIMIT_PER_ADDRESS", "600/60")
+    limit = DeskSettings.from_env().limit_per_address
+    count, seconds = limit.count, limit.seconds
 
     @web.middleware
     async def guard(request: web.Request, handler):
@@ -327,9 +326,8 @@ def main() -> None:
     if password:
         print(f"Erstes Desk-Konto angelegt: admin / {password}  (nur jetzt sichtbar; "
               f"weitere Konten: python -m bot.desk.accounts add NAME agent)", flush=True)
-    port = int(os.environ.get("DESK_PORT", "8081"))
-    web.run_app(create_app(redis_url(), accounts),
-                host=os.environ.get("DESK_HOST", "127.0.0.1"), port=port, print=None)
+    settings = DeskSettings.from_env()
+    web.run_app(create_app(redis_url(), accounts), host=settings.host, port=settings.port, print=None)
 
 
 if __name__ == "__main__":

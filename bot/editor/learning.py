@@ -13,16 +13,15 @@ contain a person's number or conversation id (Auskunft, Löschung), should redac
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 from pathlib import Path
 
 import redis
 
-from bot import PROJECT_ROOT
 from bot.core.clock import now_local
 from bot.core.redact import redact
+from bot.core.settings import ContentSettings
 from bot.core.subject import DataSubject
 
 ITEMS = "learn:items"  # hash id -> JSON
@@ -38,7 +37,7 @@ REASONS = {"fallback": "nicht verstanden", "unsure": "unsicher", "handover": "an
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("EDITOR_DATA_DIR", PROJECT_ROOT / "data" / "nlu"))
+    return ContentSettings.from_env().editor_data_dir  # EDITOR_DATA_DIR
 
 
 class LearningInbox:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -24,20 +23,17 @@ import requests
 
 from bot import PROJECT_ROOT
 from bot.core.clock import now_local
-from bot.core.settings import load_settings, secret
+from bot.core.settings import EndpointSettings, SecuritySettings, data_dir, load_settings, secret
 
 ARCHIVE = PROJECT_ROOT / "models" / "archive"
 
 
 def servers() -> list[str]:
-    urls = os.environ.get("RASA_URLS")
-    if urls:
-        return [u.strip().rstrip("/") for u in urls.split(",") if u.strip()]
-    return [f"http://127.0.0.1:{load_settings().rasa_port}"]
+    return list(EndpointSettings.from_env().rasa_urls)  # RASA_URLS, else the local server at RASA_PORT
 
 
 def token() -> str:
-    return secret(load_settings().data_dir, "rasa_token", os.environ.get("RASA_AUTH_TOKEN"))
+    return secret(data_dir(), "rasa_token", SecuritySettings.from_env().token("RASA_AUTH_TOKEN"))
 
 
 def history(archive: Path = ARCHIVE) -> list[dict]:

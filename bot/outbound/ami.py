@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Mapping
+
+from bot.core.settings import BY_NAME, Env, SettingsError
 
 logger = logging.getLogger(__name__)
 
@@ -57,46 +58,31 @@ class AmiSettings:
 
 
 def ami_settings(env: Mapping[str, str] | None = None) -> AmiSettings | None:
-    """AMI settings from the environment; None when AMI_HOST is unset (no telephony configured).
+    """AMI settings from the environment (through bot.core.settings, whose table has the defaults); None when
+    AMI_HOST is unset (no telephony configured).
 
-    Raises ValueError for an incomplete or malformed configuration (missing user/secret, bad numbers,
-    a channel template without "{number}").
+    Raises ValueError (SettingsError) for an incomplete or malformed configuration (missing user/secret, bad
+    numbers, a channel template without "{number}").
     """
-    env = os.environ if env is None else env
-    host = (env.get("AMI_HOST") or "").strip()
+    read = Env(env)
+    host = (read.optional("AMI_HOST") or "").strip()
     if not host:
         return None
-    defaults = AmiSettings(host=host)
-    username, secret = env.get("AMI_USER", "").strip(), env.get("AMI_SECRET", "")
+    username, secret = read.text("AMI_USER").strip(), read.text("AMI_SECRET")
     if not username or not secret:
-        raise ValueError("AMI_HOST is set, but AMI_USER or AMI_SECRET is missing")
-    template = env.get("AMI_CHANNEL", "").strip() or defaults.channel_template
+        raise SettingsError("AMI_HOST is set, but AMI_USER or AMI_SECRET is missing")
+    template = read.text("AMI_CHANNEL").strip() or (BY_NAME["AMI_CHANNEL"].default or "")
     if "{number}" not in template:
-        raise ValueError("AMI_CHANNEL must contain {number}, e.g. PJSIP/{number}@jobcenter-trunk")
-    port = _int_setting(env, "AMI_PORT", defaults.port, 1, 65535)
-    ring_seconds = _int_setting(env, "AMI_RING_SECONDS", defaults.ring_seconds, 1, 600)
+        raise SettingsError("AMI_CHANNEL must contain {number}, e.g. PJSIP/{number}@jobcenter-trunk")
     settings = AmiSettings(
-        host=host, port=port, username=username, secret=secret, channel_template=template,
-        context=env.get("AMI_CONTEXT", "").strip() or defaults.context,
-        caller_id=env.get("AMI_CALLER_ID", "").strip() or defaults.caller_id,
-        ring_seconds=ring_seconds,
+        host=host, port=read.port("AMI_PORT"), username=username, secret=secret, channel_template=template,
+        context=read.text("AMI_CONTEXT").strip() or (BY_NAME["AMI_CONTEXT"].default or ""),
+        caller_id=read.text("AMI_CALLER_ID").strip() or (BY_NAME["AMI_CALLER_ID"].default or ""),
+        ring_seconds=read.integer("AMI_RING_SECONDS", 1, 600),
     )
     for name in ("host", "username", "secret", "channel_template", "context", "exten", "caller_id"):
         _check_value(name, getattr(settings, name))
     return settings
-
-
-def _int_setting(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = (env.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high}")
-    return value
 
 
 # ---------------------------------------------------------------------------------------------- protocol

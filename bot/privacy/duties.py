@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from dataclasses import dataclass
 from typing import Mapping
@@ -30,6 +29,7 @@ from typing import Mapping
 import redis
 
 from bot.core.conversations import TRACKER_PREFIX, ConversationRecords
+from bot.core.settings import RetentionSettings
 from bot.core.subject import DataSubject
 from bot.identity.guard import Identification, link_conversation, linked_conversations
 from bot.privacy.stores import PersonalData, Retained
@@ -47,8 +47,8 @@ class Retention:
 
     @classmethod
     def from_env(cls) -> "Retention":
-        return cls(int(os.environ.get("CASE_RETENTION_DAYS", "90")),
-                   int(os.environ.get("APPOINTMENT_RETENTION_DAYS", "90")))
+        settings = RetentionSettings.from_env()  # at call time: CASE_RETENTION_DAYS, APPOINTMENT_RETENTION_DAYS
+        return cls(settings.case_days, settings.appointment_days)
 
     def limits(self) -> dict[str, int]:
         """Retention days by store name (outbound contacts keep as long as cases)."""

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 
 from sanic import Sanic, response
 from sanic.request import Request
 
+from bot.core.settings import ActionServerSettings, SecuritySettings
 from bot.runtime.quiet import library_warnings_off
 
 HEADER = "X-Action-Token"
@@ -42,19 +42,20 @@ def create_app(token: str) -> Sanic:
 
 
 def main() -> None:
-    token = os.environ.get("ACTION_TOKEN", "")
+    token = SecuritySettings.from_env().token("ACTION_TOKEN")
     if not token:
         raise SystemExit("ACTION_TOKEN fehlt: der Action-Server startet nur mit dem gemeinsamen Geheimnis.")
-    host = os.environ.get("ACTION_HOST", "127.0.0.1")
-    port = int(os.environ.get("ACTION_PORT", "5055"))
+    settings = ActionServerSettings.from_env()
+    host, port = settings.host, settings.port
     logger.info("Action endpoint is up and running on http://%s:%s", host, port)
     create_app(token).run(host, port, workers=1, access_log=False)
 
 
 if __name__ == "__main__":
     library_warnings_off()
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)-8s %(name)s  - %(message)s")
-    if os.environ.get("LOG_LEVEL", "INFO") != "DEBUG":  # one line per registered action and Sanic's banner: noise
+    log_level = ActionServerSettings.from_env().log_level
+    logging.basicConfig(level=log_level, format="%(asctime)s %(levelname)-8s %(name)s  - %(message)s")
+    if log_level != "DEBUG":  # one line per registered action and Sanic's banner: noise
         for name in ("rasa_sdk.executor", "sanic.root"):
             logging.getLogger(name).setLevel(logging.WARNING)
     main()

@@ -18,6 +18,7 @@ QUIET = "ignore::DeprecationWarning"
 def library_warnings_off(env: dict[str, str] | None = None, in_rasa: bool = False) -> bool:
     """With `in_rasa`, also in Rasa's own warning set-up, which later puts "once" for every UserWarning in
     front (pyparsing's deprecation notices are both kinds)."""
+    # allowed direct read (tests/unit/test_settings.py): Python's own PYTHONWARNINGS, not our configuration
     if QUIET not in (os.environ if env is None else env).get("PYTHONWARNINGS", ""):
         return False
     import sanic.app  # noqa: F401  (its import re-enables DeprecationWarning)

@@ -14,7 +14,7 @@ from bot.runtime.quiet import QUIET, library_warnings_off
 
 
 def main() -> None:
-    os.environ.setdefault("PYTHONWARNINGS", QUIET)
+    os.environ.setdefault("PYTHONWARNINGS", QUIET)  # allowed (tests/unit/test_settings.py): Python's own variable
     if library_warnings_off(in_rasa=True):
         warnings.filterwarnings("ignore", module="sqlalchemy")  # Rasa's SQL tracker store module, unused here
     sys.argv = ["rasa", *sys.argv[1:]]

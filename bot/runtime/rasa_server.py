@@ -8,24 +8,27 @@ the chat page is served by Rasa itself) and hands them to Rasa inside the proces
 
 from __future__ import annotations
 
-import os
 import sys
+from collections.abc import Mapping
+
+from bot.core.settings import SecuritySettings
 
 
-def rasa_arguments(argv: list[str], env: dict[str, str]) -> list[str]:
+def rasa_arguments(argv: list[str], env: Mapping[str, str] | None = None) -> list[str]:
+    """Rasa's arguments with RASA_AUTH_TOKEN and CORS_ORIGINS from `env` (default: the process's environment)."""
+    security = SecuritySettings.from_env() if env is None else SecuritySettings.from_env(env)
     args = ["run", *argv, "--enable-api"]
-    token = env.get("RASA_AUTH_TOKEN", "")
+    token = security.token("RASA_AUTH_TOKEN")
     if not token:
         raise SystemExit("RASA_AUTH_TOKEN fehlt: die Rasa-API startet nur mit Token.")
     args.append(f"--auth-token={token}")  # '=' form: a value starting with '-' is still a value
-    origins = [o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()]
-    if origins:
-        args += ["--cors", *origins]
+    if security.cors_origins:
+        args += ["--cors", *security.cors_origins]
     return args
 
 
 def main() -> None:
-    sys.argv = ["rasa", *rasa_arguments(sys.argv[1:], dict(os.environ))]
+    sys.argv = ["rasa", *rasa_arguments(sys.argv[1:])]
     from bot.runtime.quiet import library_warnings_off
 
     library_warnings_off(in_rasa=True)

@@ -21,8 +21,9 @@ from honcho.manager import Manager
 
 from bot import PROJECT_ROOT
 from bot.content import ContentError, load_content
-from bot.core.redis_server import embedded_command, embedded_url, redis_env
-from bot.core.settings import Settings, load_settings, secret
+from bot.core.redis_server import embedded_command, redis_env
+from bot.core.settings import SecuritySettings, Settings, embedded_url, load_settings, secret
+from bot.mail.settings import mail_settings
 
 SECRETS = {"RASA_AUTH_TOKEN": "rasa_token", "REST_TOKEN": "rest_token", "ACTION_TOKEN": "action_token",
            "INTERNAL_TOKEN": "internal_token"}
@@ -33,8 +34,9 @@ def process_env(settings: Settings) -> dict[str, str]:
     the same user), never on a command line. Each secret is taken from the variable of the same name or
     generated once into DATA_DIR/secrets/ (mode 600)."""
     env = redis_env(settings.effective_redis_url)
+    security = SecuritySettings.from_env()
     for variable, name in SECRETS.items():
-        env[variable] = secret(settings.data_dir, name, os.environ.get(variable))
+        env[variable] = secret(settings.data_dir, name, security.token(variable))
     env["CORS_ORIGINS"] = settings.cors_origins
     env["TRUSTED_PROXIES"] = settings.trusted_proxies
     env["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{settings.action_port}/webhook"
@@ -44,7 +46,8 @@ def process_env(settings: Settings) -> dict[str, str]:
     env["RASA_URL"] = f"http://127.0.0.1:{settings.rasa_port}"
     env["VOICE_PORT"] = str(settings.voice_port)
     env["AUDIOSOCKET_PORT"] = str(settings.audiosocket_port)
-    # libraries' deprecation notices are for their maintainers, not for whoever starts the assistant
+    # libraries' deprecation notices are for their maintainers, not for whoever starts the assistant.
+    # Allowed direct read (tests/unit/test_settings.py): Python's own variable, passed on, not our configuration.
     env["PYTHONWARNINGS"] = os.environ.get("PYTHONWARNINGS", "ignore::DeprecationWarning")
     return env
 
@@ -71,6 +74,7 @@ def commands(settings: Settings) -> dict[str, str]:
 
 
 def banner(settings: Settings) -> str:
+    mail = mail_settings()
     base = f"http://localhost:{settings.rasa_port}"
     redis_line = (re.sub(r"//[^@/]*@", "//***@", settings.redis_url) if settings.redis_url else
                   f"embedded, {embedded_url(settings.embedded_redis_port)} (Passwort in "
@@ -88,8 +92,8 @@ def banner(settings: Settings) -> str:
             f"  Sprache:       http://localhost:{settings.voice_port}/ (Browser), AudioSocket 127.0.0.1:"
             f"{settings.audiosocket_port} (Asterisk)",
             f"  Action-Server: http://127.0.0.1:{settings.action_port}",
-            f"  E-Mail:        Eingang {settings.data_dir / 'mail' / 'eingang'} (Maildir), Versand SMTP "
-            f"{os.environ.get('SMTP_HOST', '127.0.0.1')}:{os.environ.get('SMTP_PORT', '25')}",
+            f"  E-Mail:        Eingang {mail.maildrop_dir} (Maildir), Versand SMTP "
+            f"{mail.smtp_host}:{mail.smtp_port}",
             f"  Redis:         {redis_line}",
         ]
     )
@@ -183,6 +187,7 @@ def main() -> int:
     _private_redis_files(settings)
     manager = Manager()
     for name, command in commands(settings).items():
+        # allowed direct read (tests/unit/test_settings.py): the children inherit the whole environment
         manager.add_process(name, command, env={**os.environ, **env}, cwd=str(PROJECT_ROOT))
     print("Jobcenter-Assistent startet …", flush=True)
 

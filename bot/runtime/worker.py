@@ -16,12 +16,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import os
 import sys
 
 import redis
 
 from bot.core.clock import now_local
+from bot.core.settings import OutboundSettings
 from bot.outbound.delivery import Deliverer
 from bot.outbound.service import deliverer, planner
 from bot.privacy.duties import PrivacyOffice, Retention
@@ -32,8 +32,8 @@ PURGE_KEY = "privacy:purge:{hour}"
 
 def daily_reminders(client: redis.Redis, now: dt.datetime) -> str | None:
     """Start tomorrow's reminder campaign once per day (after OUTBOUND_REMINDER_TIME); its id, or None."""
-    at = os.environ.get("OUTBOUND_REMINDER_TIME", "15:00").strip()
-    if not at or now.time() < dt.time.fromisoformat(at):
+    at = OutboundSettings.from_env().reminder_time  # at call time
+    if at is None or now.time() < at:
         return None
     if not client.set(f"ob:auto:reminder:{now.date().isoformat()}", "1", nx=True, ex=3 * 86400):
         return None
@@ -75,7 +75,7 @@ async def run_forever() -> None:
 
     client = redis_client()
     delivery, mail_channel = deliverer(client), channel_from_env(client)
-    interval = float(os.environ.get("OUTBOUND_INTERVAL", "15"))
+    interval = OutboundSettings.from_env().interval
     logger.info("contacts worker: every %.0f s; mail drop %s", interval, mail_channel.drop.path)
     while True:
         try:
