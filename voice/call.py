@@ -17,6 +17,7 @@ import time
 from typing import Awaitable, Callable
 
 import aiohttp
+import redis
 
 from bot.content import get_content
 from bot.core.clock import now_local
@@ -148,7 +149,7 @@ class Call:
                                                                      "line": line})
                 if state == "queued":
                     await asyncio.to_thread(self.handover.leave_queue, self.id)
-            except Exception as error:  # Redis down: nothing else to clean up here
+            except redis.RedisError as error:  # Redis down: nothing else to clean up here
                 logger.warning("voice: cleanup after hang-up: %s", error)
         self.transcriber = None  # type: ignore[assignment]
         if self.on_end is not None:
@@ -166,7 +167,7 @@ class Call:
         if not opening and self.handover is not None:
             try:  # a date of birth the dialogue waits for is never recorded (bot/identity/guard.py)
                 words = await asyncio.to_thread(shield, self.handover.redis, self.id, words, never_hide=must_be_seen)
-            except Exception as error:  # Redis down: the words go on unshielded, the call goes on
+            except redis.RedisError as error:  # Redis down: the words go on unshielded, the call goes on
                 logger.warning("voice: date of birth not shielded: %s", error)
         if not opening:
             await self._record("citizen", words)
@@ -204,7 +205,7 @@ class Call:
         if self.handover is not None and text:
             try:
                 await asyncio.to_thread(self.handover.add_line, self.id, role, text)
-            except Exception as error:  # Redis down: the call goes on, the transcript has a gap
+            except redis.RedisError as error:  # Redis down: the call goes on, the transcript has a gap
                 logger.warning("voice: transcript line not stored: %s", error)
 
     async def on_handover_event(self, event: dict) -> None:
