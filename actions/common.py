@@ -37,6 +37,8 @@ def learn(tracker: Tracker, reason: str) -> None:
     or was unsure (redacted; see bot/editor/learning.py). Never disturbs the conversation."""
     import logging
 
+    import redis
+
     from bot.core.redis_server import redis_client
     from bot.editor.learning import UNSURE_BELOW, LearningInbox
 
@@ -52,5 +54,5 @@ def learn(tracker: Tracker, reason: str) -> None:
     names = tuple(n for n in [tracker.get_slot("customer_name")] if n)
     try:
         LearningInbox(redis_client()).collect(message_text(tracker), reason, guess or "", confidence, names)
-    except Exception as error:  # Redis trouble must not cost the citizen an answer
-        logging.getLogger(__name__).warning("learning inbox unavailable: %s", error)
+    except (redis.RedisError, ValueError) as error:  # Redis down, bad REDIS_URL or stored item: still answer
+        logging.getLogger(__name__).warning("learning inbox unavailable: %s", type(error).__name__)

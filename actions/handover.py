@@ -3,6 +3,7 @@ otherwise a callback request that becomes a case. Threats go to the top and aler
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -19,6 +20,8 @@ from bot.handover import conversation
 from bot.handover.routing import LIVE_CHANNELS, live_queue_available, wait_estimate_minutes
 from bot.handover.state import Handover
 from bot.knowledge import answers as knowledge
+
+logger = logging.getLogger(__name__)
 
 
 def topic_and_summary(tracker: Tracker) -> tuple[str, str]:
@@ -52,8 +55,8 @@ def _learn_from_handover(tracker: Tracker) -> None:
         inbox = LearningInbox(redis_client())
         for text, intent in conversation.for_review(tracker.events):
             inbox.collect(text, "handover", intent, 0.0, names)
-    except Exception:  # never block a handover
-        pass
+    except Exception as error:  # noqa: BLE001 - the review copy must never block a handover
+        logger.warning("handover: messages not kept for review (%s)", type(error).__name__)
 
 
 class ActionHandover(Action):

@@ -148,5 +148,5 @@ class AudioSocketCall:
                 await call.hangup()
             try:
                 self.writer.close()
-            except Exception:
-                pass
+            except (OSError, RuntimeError) as error:  # the socket is gone, or the event loop is closing
+                logger.debug("audiosocket close: %s", type(error).__name__)

@@ -8,6 +8,8 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, cast
 
+import redis
+
 from bot.core.clock import now_local
 from bot.identity.guard import shield
 from bot.safety.detect import must_be_seen
@@ -41,7 +43,7 @@ class AgentBridge:
             return words
         try:
             words = await asyncio.to_thread(shield, self.handover.redis, self.id, words, never_hide=must_be_seen)
-        except Exception as error:  # Redis down: the words go on unshielded, the call goes on
+        except redis.RedisError as error:  # Redis down: the words go on unshielded, the call goes on
             logger.warning("voice: date of birth not shielded: %s", error)
         return words
 
@@ -50,7 +52,7 @@ class AgentBridge:
         if self.handover is not None and text:
             try:
                 await asyncio.to_thread(self.handover.add_line, self.id, role, text)
-            except Exception as error:  # Redis down: the call goes on, the transcript has a gap
+            except redis.RedisError as error:  # Redis down: the call goes on, the transcript has a gap
                 logger.warning("voice: transcript line not stored: %s", error)
 
     async def waiting_or_with_agent(self) -> HandoverState | None:
@@ -71,5 +73,5 @@ class AgentBridge:
                 await asyncio.to_thread(self.handover.publish, wire(CitizenMessage(self.id, line)))
             if state == "queued":
                 await asyncio.to_thread(self.handover.leave_queue, self.id)
-        except Exception as error:  # Redis down: nothing else to clean up here
+        except redis.RedisError as error:  # Redis down: nothing else to clean up here
             logger.warning("voice: cleanup after hang-up: %s", error)

@@ -141,7 +141,8 @@ class MailChannel:
             try:
                 raw = self.drop.read(entry.key, HEAD_BYTES, entry.path) or b""
                 sender = parse_headers(head(raw), entry.size, "").sender
-            except Exception:  # noqa: BLE001 - the notice matters more than the address
+            except Exception as unreadable:  # noqa: BLE001 - any failure: the notice matters more than the address
+                logger.warning("mail: sender of the set-aside mail unreadable (%s)", type(unreadable).__name__)
                 sender = ""
             fields = {"absender": sender, "fehler": type(error).__name__,
                       "hinweis": QUARANTINE_NOTE.format(folder=QUARANTINE_FOLDER, key=entry.key)}

@@ -23,7 +23,7 @@ import re
 from typing import Any, Optional, Text
 
 from rasa.core.channels.rest import RestInput
-from sanic.exceptions import SanicException
+from sanic.exceptions import InvalidUsage, SanicException
 from sanic.request import Request
 
 from bot.content import say
@@ -53,7 +53,7 @@ class TooManyMessages(SanicException):
 def _body(request: Request) -> dict:
     try:
         body = request.json
-    except Exception:
+    except InvalidUsage:  # Sanic's load_json: "Failed when parsing body as json"
         raise BadMessage("Die Anfrage ist kein gültiges JSON.")
     if not isinstance(body, dict):
         raise BadMessage("Erwartet wird ein JSON-Objekt mit „sender“ und „message“.")

@@ -293,8 +293,9 @@ class WebchatInput(InputChannel):
                 await asyncio.wait_for(
                     on_new_message(UserMessage(text, output, session_id, input_channel=self.name(),
                                                metadata={"client": address})), ANSWER_TIMEOUT)
-            except Exception as error:  # never leave the citizen with silence
-                logger.error("webchat: processing failed for a message: %s", error)
+            except Exception as error:  # noqa: BLE001 - whatever fails, the citizen must not be left with silence
+                logger.error("webchat: processing failed for a message (%s)", type(error).__name__)
+                logger.debug("webchat: failure details", exc_info=error)
             await sio.emit("typing", {"role": "bot", "typing": False}, room=session_id)
             if output.sent == 0:
                 try:

@@ -82,7 +82,8 @@ def install_log_redaction() -> None:
         record = original(*args, **kwargs)
         try:
             message = record.getMessage()
-        except Exception:  # a broken format string: leave it to logging's own error handling
+        except Exception:  # noqa: BLE001 - a broken format string or a failing __str__ of an argument: logging's own
+            # error handling reports it when the record is emitted (logging here would recurse into this factory)
             return record
         if len(message) > LOG_MESSAGE_CHARS:
             message = message[:LOG_MESSAGE_CHARS] + f" … [{len(message) - LOG_MESSAGE_CHARS} Zeichen gekürzt]"

@@ -20,6 +20,7 @@ import json
 import logging
 from typing import Any, Awaitable, Callable, Iterable
 
+import redis
 import redis.asyncio as aioredis
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ async def relay(url: str, channels: str | Iterable[str], handle: EventHandler, *
             logger.warning("%s: subscription ended; subscribing again in %g s", name, delay)
         except asyncio.CancelledError:
             raise
-        except Exception as error:  # Redis restarted or the connection was killed
+        except Exception as error:  # noqa: BLE001 - the relay must outlive any drop (Redis restarted, connection killed)
             logger.warning("%s: %s; reconnecting in %g s", name, str(error) or type(error).__name__, delay)
         finally:
             await _close(pubsub, client)
@@ -70,7 +71,7 @@ async def _deliver(name: str, handle: EventHandler, data: bytes | str) -> None:
         await handle(event)
     except asyncio.CancelledError:
         raise
-    except Exception:  # one bad event or a closed socket must not stop the others
+    except Exception:  # noqa: BLE001 - one bad event or a closed socket must not stop the others
         logger.exception("%s: event %r failed", name, event.get("type"))
 
 
@@ -78,5 +79,5 @@ async def _close(pubsub: Any, client: aioredis.Redis) -> None:
     try:
         await pubsub.reset()
         await client.close(close_connection_pool=True)
-    except Exception as error:  # the connection is gone already
+    except (redis.RedisError, OSError) as error:  # the connection is gone already
         logger.debug("relay close: %s", error)

@@ -7,6 +7,7 @@ A From header with several mailboxes, or none that is well-formed, has no sender
 
 from __future__ import annotations
 
+import email.errors
 import email.policy
 import hashlib
 import re
@@ -17,6 +18,9 @@ MAX_HEADER_CHARS = 16000  # longer values are cut before parsing (the header par
 MAX_FROM_CHARS = 2000
 MAX_SUBJECT_CHARS = 500
 MAX_REFERENCES = 20
+# what decoding encoded words can raise: bad base64 (HeaderParseError), an unknown charset (LookupError, CharsetError),
+# bytes invalid in the declared charset (UnicodeDecodeError, a ValueError)
+_UNDECODABLE = (email.errors.MessageError, LookupError, ValueError)
 _MSGID = re.compile(r"<[^<>\s\x00-\x1f\x7f]{1,250}>")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _ATEXT = r"[^\s@<>()\[\],;:\\\"\x00-\x1f\x7f]"
@@ -64,11 +68,11 @@ def header(message: Message, name: str) -> str:
     try:
         value = header_object(message, name)
         return "" if value is None else fix_text(str(value))
-    except Exception:  # noqa: BLE001 - the header parser of the email package can fail on garbage
+    except Exception:  # noqa: BLE001 - the email package's header parser has bugs raising arbitrary errors on garbage
         raw = raw_header(message, name)[:MAX_HEADER_CHARS]
         try:
             return fix_text(str(make_header(decode_header(raw))))
-        except Exception:  # noqa: BLE001
+        except _UNDECODABLE:
             return fix_text(raw)
 
 
@@ -159,11 +163,11 @@ def _display_name(message: Message, raw: str, address: str) -> str:
         for mailbox in getattr(parsed, "addresses", ()) if parsed is not None else ():
             if fix_text(mailbox.addr_spec).lower() == address:
                 return fix_text(mailbox.display_name)
-    except Exception:  # noqa: BLE001 - fall back to the text before the angle address
-        pass
+    except Exception:  # noqa: BLE001 - the email package's header parser has bugs raising arbitrary errors on garbage
+        pass  # fall back to the text before the angle address
     before = raw.rpartition("<")[0] if "<" in raw else ""
     try:
         before = str(make_header(decode_header(before)))
-    except Exception:  # noqa: BLE001
+    except _UNDECODABLE:
         pass
     return before.strip().strip('"').strip()

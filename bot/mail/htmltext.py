@@ -94,7 +94,7 @@ def html_to_text(html: str) -> str:
     try:
         parser.feed(html)
         parser.close()
-    except Exception:  # noqa: BLE001 - keep what was read so far
+    except AssertionError:  # html.parser/_markupbase on broken declarations ("<![foo[", ...): keep what was read so far
         pass
     return parser.text()
 

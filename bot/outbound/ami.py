@@ -197,8 +197,8 @@ class AmiConnection:
         try:
             self.writer.close()
             await asyncio.wait_for(self.writer.wait_closed(), timeout=2)
-        except Exception:  # already gone
-            pass
+        except (OSError, asyncio.TimeoutError) as error:  # already gone, or the peer does not answer the close
+            logger.debug("AMI close: %s", type(error).__name__)
 
 
 # ---------------------------------------------------------------------------------------------- originate

@@ -58,7 +58,7 @@ class Deliverer:
                         await self.deliver(contact, now)
                 else:
                     await self.deliver(contact, now)
-            except Exception as error:  # one broken contact must not stop the others
+            except Exception as error:  # noqa: BLE001 - one broken contact must not stop the others
                 logger.exception("outbound: contact %s: %s", contact.id, error)
                 await asyncio.to_thread(self._failure, contact, now, f"Interner Fehler: {type(error).__name__}")
 

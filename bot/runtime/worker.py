@@ -82,7 +82,7 @@ async def run_forever() -> None:
             await tick(client, delivery, mail_channel)
         except redis.RedisError as error:
             logger.warning("contacts worker: Redis unavailable (%s); next try in %.0f s", error, interval)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the background loop must survive any one failed tick
             logger.exception("contacts worker: unexpected error; continuing")
         await asyncio.sleep(interval)
 

@@ -306,7 +306,7 @@ def run_all(conversations: list[dict], workers: int, progress: bool = True) -> t
             try:
                 assistant = start_assistant(data_dir)
                 break
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:  # noqa: BLE001 - a failed start-up of any kind is retried once, then reported
                 print(f"worker {number}: assistant did not start (attempt {attempt}, logs in {data_dir}): "
                       f"{str(error)[-500:]}", file=sys.stderr)
                 if attempt == 2:
