@@ -126,7 +126,8 @@ COMPUTED_INTENTS = {"ask_opening_hours", "ask_contact", "ask_housing_costs", "re
                     "contact_consent", *DECLARATION_INTENTS}
 
 # content/texts.yml: the sentences capabilities say in the middle of a dialogue (hints that ask again,
-# refusals, mail answers, spoken options). Section -> text key -> placeholders the code fills in.
+# refusals, mail answers, spoken options, the desk's lines to the citizen).
+# Section -> text key -> placeholders the code fills in.
 # Every key must be present in the file; an unknown key or placeholder is reported with its line.
 TEXT_FIELDS: dict[str, dict[str, set[str]]] = {
     "declarations": {
@@ -188,5 +189,14 @@ TEXT_FIELDS: dict[str, dict[str, set[str]]] = {
         "say_yes_or_no": set(),
         "say_numbered_option": {"options"},
         "say_options": {"options"},
+    },
+    "desk": {
+        "agent_greeting": set(),
+        "back_to_bot": set(),
+        "closed": set(),
+        "quick_moment": set(),
+        "quick_identify": set(),
+        "quick_callback": set(),
+        "quick_anything_else": set(),
     },
 }

@@ -21,6 +21,7 @@ import redis
 from aiohttp import WSMsgType, web
 
 from bot.cases.store import CaseStore
+from bot.content import say
 from bot.core.ratelimit import RateLimiter
 from bot.core.redis_server import redis_url
 from bot.core.relay import relay as redis_relay
@@ -49,8 +50,8 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
-BACK_TO_BOT = "Sie schreiben jetzt wieder mit dem digitalen Assistenten. Fragen Sie gern weiter."
-CLOSED = "Das Service Center hat das Gespräch beendet. Bei weiteren Fragen hilft Ihnen der digitale Assistent."
+# What the citizen reads from the desk: the texts of the `desk:` section in content/texts.yml.
+QUICK_TEXTS = ("desk.quick_moment", "desk.quick_identify", "desk.quick_callback", "desk.quick_anything_else")
 
 
 def flood_guard(limiter: "RateLimiter"):
@@ -114,7 +115,7 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews):
     async def me(self, request: web.Request) -> web.Response:
         session = self.require(request)
         return web.json_response({"user": session["user"], "role": session["role"], "office": session["office"],
-                                  "csrf": session["csrf"], "quick_texts": QUICK_TEXTS})
+                                  "csrf": session["csrf"], "quick_texts": [say(key) for key in QUICK_TEXTS]})
 
     # ------------------------------------------------------------------ queue and conversations
     def queue_snapshot(self) -> dict:
@@ -153,8 +154,7 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews):
             return web.json_response({"ok": False, "message": f"Bereits übernommen von {holder or 'jemand anderem'}."},
                                      status=409)
         mark_handled(self.redis, sender, session["user"])
-        line = self.handover.add_line(sender, "agent", "Guten Tag, hier ist das Service Center. Wie kann ich helfen?",
-                                      agent=session["user"])
+        line = self.handover.add_line(sender, "agent", say("desk.agent_greeting"), agent=session["user"])
         self.handover.publish({"type": "to_citizen", "sender": sender, "line": line})
         return web.json_response({"ok": True})
 
@@ -190,7 +190,7 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews):
             raise web.HTTPBadRequest(text="Bitte eine Notiz zum Ergebnis angeben.")
         if not self.handover.release(sender, session["user"], outcome):
             raise web.HTTPConflict(text="Das Gespräch konnte nicht freigegeben werden.")
-        line = self.handover.add_line(sender, "system", BACK_TO_BOT if kind == "released" else CLOSED)
+        line = self.handover.add_line(sender, "system", say("desk.back_to_bot" if kind == "released" else "desk.closed"))
         self.handover.publish({"type": "to_citizen", "sender": sender, "line": line})
         if kind == "closed":
             self.handover.publish({"type": "closed", "sender": sender, "agent": session["user"]})
@@ -257,14 +257,6 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews):
             for session in list(self.sockets.values()):
                 self.handover.mark_present(session["user"])
             await asyncio.sleep(15)
-
-
-QUICK_TEXTS = [
-    "Einen Moment bitte, ich sehe mir das an.",
-    "Dazu brauche ich Ihre BG-Nummer und Ihr Geburtsdatum.",
-    "Ich gebe Ihr Anliegen an Ihr Team weiter; Sie werden zurückgerufen.",
-    "Vielen Dank für Ihre Geduld. Kann ich sonst noch etwas für Sie tun?",
-]
 
 
 def create_app(redis_url: str, accounts: Accounts) -> web.Application:

@@ -18,6 +18,7 @@ import requests
 import socketio
 
 from bot.cases.store import CaseStore
+from bot.content import say
 from bot.desk.accounts import Accounts
 from bot.handover.state import Handover
 from bot.runtime.run import commands, process_env
@@ -128,7 +129,7 @@ def test_citizen_and_agent_in_the_browser(live):
             expect(agent.locator("#queue li")).to_contain_text("ich möchte bitte mit einem menschen sprechen")
             agent.click("#queue li button")
             expect(agent.locator("#transcript")).to_contain_text("geschäftsstelle mitte offen")  # the bot part too
-            expect(citizen.locator(".msg.agent").last).to_contain_text("hier ist das Service Center")
+            expect(citizen.locator(".msg.agent").last).to_contain_text(say("desk.agent_greeting"))
             expect(citizen.locator("#chat-status")).to_have_text("Sie schreiben mit dem Service Center")
 
             bot_messages = citizen.locator(".msg.bot").count()
@@ -147,7 +148,7 @@ def test_citizen_and_agent_in_the_browser(live):
             assert citizen.locator(".msg", has_text="Ich sehe nach").count() == 1  # nothing twice after reload
 
             agent.click("#handback")
-            expect(citizen.locator(".msg.system").last).to_contain_text("wieder mit dem digitalen Assistenten")
+            expect(citizen.locator(".msg.system").last).to_contain_text(say("desk.back_to_bot"))
             citizen.fill("#chat-input", "und wo ist die geschäftsstelle nord")
             citizen.keyboard.press("Enter")
             expect(citizen.locator(".msg.bot").last).to_contain_text("Nordring 25")

@@ -119,3 +119,34 @@ def test_broken_texts_stop_loading(project):
     replace(project, "texts.yml", "  count_invalid: Bitte nennen Sie eine Zahl, zum Beispiel „5“.\n", "")
     with pytest.raises(ContentError):
         load_content(project)
+
+
+def test_an_editors_change_reaches_what_the_desk_sends_the_citizen(edited_content, redis_url, redis_client, tmp_path):
+    import asyncio
+    import json
+
+    from bot.desk.accounts import Accounts
+    from bot.desk.server import Desk
+    from bot.handover.state import EVENTS
+
+    replace(edited_content, "texts.yml", "Sie schreiben jetzt wieder mit dem digitalen Assistenten.",
+            "Ab jetzt antwortet wieder der digitale Assistent.")
+    desk = Desk(redis_url, Accounts(tmp_path / "accounts.json"))
+    session = {"user": "anna", "role": "agent", "office": "", "csrf": "t"}
+
+    async def body(request):
+        return {"sender": "citizen-1"}
+
+    desk.require = lambda request, roles=None, csrf=True: session  # type: ignore[method-assign]
+    desk.body = body  # type: ignore[method-assign]
+    desk.handover.enqueue("citizen-1")
+    assert desk.handover.claim("citizen-1", "anna")[0]
+    events = redis_client.pubsub()
+    events.subscribe(EVENTS)
+    assert events.get_message(timeout=1)["type"] == "subscribe"
+    asyncio.run(desk.handback(None))  # type: ignore[arg-type]
+    sent = [json.loads(m["data"]) for m in iter(lambda: events.get_message(timeout=0.5), None)]
+    expected = "Ab jetzt antwortet wieder der digitale Assistent. Fragen Sie gern weiter."
+    assert expected == say("desk.back_to_bot")
+    assert [e["line"]["text"] for e in sent if e["type"] == "to_citizen"] == [expected]
+    assert desk.handover.transcript("citizen-1")[-1]["text"] == expected
