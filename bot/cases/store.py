@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 
@@ -66,7 +67,7 @@ class Case:
     status: str
     priority: str
     customer: str | None
-    fields: dict
+    fields: dict[str, Any]
     created_at: str
 
 
@@ -76,7 +77,7 @@ class CaseStore:
         self._create = client.register_script(_CREATE)
         self._update = client.register_script(_UPDATE)
 
-    def create(self, kind: str, fields: dict, now: dt.datetime, customer: str | None = None,
+    def create(self, kind: str, fields: dict[str, Any], now: dt.datetime, customer: str | None = None,
                priority: str = "normal", idempotency_key: str | None = None, summary: str = "",
                office: str = "", status: str = "neu", transcript: list[str] | None = None, channel: str = "",
                history_note: str = "") -> str:
@@ -93,7 +94,8 @@ class CaseStore:
         created = self._create(keys=[key, "cases:counter"],
                                args=[now.year, int(now.timestamp()), PRIORITY[priority], 7 * 24 * 3600,
                                      json.dumps(data, ensure_ascii=False)])
-        return created.decode()
+        case_id: str = created.decode()  # redis ships no type information: the reply is Any
+        return case_id
 
     def get(self, case_id: str) -> Case | None:
         data = self.raw(case_id)
@@ -102,11 +104,11 @@ class CaseStore:
         return Case(case_id, data["kind"], data["status"], data["priority"], data["customer"], data["fields"],
                     data["created_at"])
 
-    def raw(self, case_id: str) -> dict | None:
+    def raw(self, case_id: str) -> dict[str, Any] | None:
         raw = self.redis.hget(f"case:{case_id}", "data")
         return _normalised(case_id, raw) if raw else None
 
-    def search(self, kind: str = "", status: str = "", office: str = "", limit: int = 500) -> list[dict]:
+    def search(self, kind: str = "", status: str = "", office: str = "", limit: int = 500) -> list[dict[str, Any]]:
         """Cases for the inbox: urgent and high priority first, then newest first."""
         ids = [i.decode() for i in self.redis.zrevrange("cases:open", 0, limit - 1)]
         cases = [c for c in (self.raw(i) for i in ids) if c]
@@ -116,17 +118,17 @@ class CaseStore:
     # ------------------------------------------------------------------ attachments (e-mail channel)
     def attach(self, case_id: str, filename: str, content_type: str, data: bytes) -> int:
         """Store a file with the case (hash `case:<id>:files`); its number (1, 2, ...)."""
-        number = self.redis.hincrby(f"case:{case_id}:files", "count", 1)
+        number: int = self.redis.hincrby(f"case:{case_id}:files", "count", 1)
         meta = json.dumps({"name": filename, "type": content_type, "size": len(data)}, ensure_ascii=False)
         self.redis.hset(f"case:{case_id}:files", mapping={f"{number}:meta": meta, f"{number}:data": data})
         return number
 
-    def files(self, case_id: str) -> list[dict]:
+    def files(self, case_id: str) -> list[dict[str, Any]]:
         count = int(self.redis.hget(f"case:{case_id}:files", "count") or 0)
         metas = self.redis.hmget(f"case:{case_id}:files", [f"{n}:meta" for n in range(1, count + 1)]) if count else []
         return [{"number": n, **json.loads(m)} for n, m in enumerate(metas, start=1) if m]
 
-    def file(self, case_id: str, number: int) -> tuple[dict, bytes] | None:
+    def file(self, case_id: str, number: int) -> tuple[dict[str, Any], bytes] | None:
         meta, data = self.redis.hmget(f"case:{case_id}:files", [f"{number}:meta", f"{number}:data"])
         return (json.loads(meta), data) if meta and data is not None else None
 
@@ -135,7 +137,7 @@ class CaseStore:
         ids = [decoded(i) for i in self.redis.zrange("cases:index", 0, -1)]
         return [i for i in ids if (self.raw(i) or {}).get("customer") == customer]
 
-    def export_for(self, person: DataSubject) -> dict:
+    def export_for(self, person: DataSubject) -> dict[str, Any]:
         return {"vorgaenge": [self.raw(i) for i in self.ids_of(person.customer)]}
 
     def delete_for(self, person: DataSubject) -> int:
@@ -164,7 +166,7 @@ class CaseStore:
                 pipe.delete(key)
         pipe.execute()
 
-    def update(self, case_id: str, change: str, value: str, actor: str, now: dt.datetime) -> dict | None:
+    def update(self, case_id: str, change: str, value: str, actor: str, now: dt.datetime) -> dict[str, Any] | None:
         if change == "status" and value not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}")
         if change not in ("status", "assignee", "note"):
@@ -173,7 +175,7 @@ class CaseStore:
         return _normalised(case_id, raw) if raw else None
 
 
-def _normalised(case_id: str, raw: bytes | str) -> dict:
+def _normalised(case_id: str, raw: bytes | str) -> dict[str, Any]:
     """Lua's cjson writes empty lists as {}; give callers lists."""
     data = {"id": case_id, **json.loads(raw)}
     for key in ("notes", "history", "transcript"):

@@ -27,7 +27,7 @@ import datetime as dt
 import hashlib
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import redis
 
@@ -142,7 +142,7 @@ class Identification:
     def __init__(self, client: redis.Redis):
         self.redis = client
 
-    def export_for(self, person: DataSubject) -> dict:
+    def export_for(self, person: DataSubject) -> dict[str, Any]:
         return {}  # links and counters are means to an end; the conversations themselves are exported
 
     def delete_for(self, person: DataSubject) -> int:

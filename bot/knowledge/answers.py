@@ -7,12 +7,13 @@ Plain functions over `Content`; the Rasa actions in `actions/` only pass the mes
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import holidays
 
-from bot.content import PLACEHOLDER, Button, Content, OpeningHours
+from bot.content import PLACEHOLDER, Button, Content, Office, OpeningHours, TimeRange
 from bot.language import textparse
 from bot.language.formatting import WEEKDAY_NAMES, WEEKDAY_SHORT, clock, date, euro
 from bot.language.formatting import persons as persons_text
@@ -85,7 +86,7 @@ def answer_for_intent(content: Content, intent: str) -> Reply | None:
 # ----------------------------------------------------------------------------- hours
 
 
-def ranges_text(ranges) -> str:
+def ranges_text(ranges: Iterable[TimeRange]) -> str:
     return " und ".join(f"{clock(r.start)}–{clock(r.end)}" for r in ranges)
 
 
@@ -189,7 +190,7 @@ def contact(content: Content, message: str, office_key: str | None = None) -> Re
     office_key = textparse.find_office(message, _office_aliases(content)) or office_key
     sc = content.service_center
 
-    def office_line(office) -> str:
+    def office_line(office: Office) -> str:
         return template(content, "contact_office", office=office.name, address=office.address, phone=office.phone,
                         email=office.email, directions=office.directions).strip()
 

@@ -24,7 +24,7 @@ import datetime as dt
 import json
 import sys
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping
 
 import redis
 
@@ -92,11 +92,11 @@ class PrivacyOffice:
         return DataSubject(customer, linked_conversations(self.redis, customer))
 
     # ------------------------------------------------------------------ Art. 15
-    def export(self, customer: str, actor: str, now: dt.datetime) -> dict:
+    def export(self, customer: str, actor: str, now: dt.datetime) -> dict[str, Any]:
         from bot.identity.registry import get_registry
 
         person = get_registry().find(customer)
-        data: dict = {
+        data: dict[str, Any] = {
             "stand": now.isoformat(timespec="seconds"),
             "person": {"bg_nummer": person.id, "kundennummer": person.customer_number, "name": person.name,
                        "geburtsdatum": person.birth_date.isoformat(), "geschaeftsstelle": person.office,
@@ -133,12 +133,12 @@ class PrivacyOffice:
         return counts
 
     # ------------------------------------------------------------------ log
-    def _log(self, action: str, customer: str, actor: str, now: dt.datetime, counts: dict) -> None:
+    def _log(self, action: str, customer: str, actor: str, now: dt.datetime, counts: dict[str, int]) -> None:
         entry = {"zeit": now.isoformat(timespec="seconds"), "aktion": action, "bg_nummer": customer,
                  "durch": actor, **counts}
         self.redis.rpush(LOG_KEY, json.dumps(entry, ensure_ascii=False))
 
-    def log(self) -> list[dict]:
+    def log(self) -> list[dict[str, Any]]:
         return [json.loads(x) for x in self.redis.lrange(LOG_KEY, 0, -1)]
 
 

@@ -9,13 +9,13 @@ key a store forgets to delete shows up there.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from bot.core.subject import DataSubject
 
 
 class PersonalData(Protocol):
-    def export_for(self, person: DataSubject) -> dict:
+    def export_for(self, person: DataSubject) -> dict[str, Any]:
         """The person's data in this store, by export section (e.g. {"vorgaenge": [...]}); {} for none."""
         ...
 

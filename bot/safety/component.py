@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 def decide(text: str, ranking: list[dict[str, Any]], keep_confidence: dict[str, float],
            min_words: int = 3, model_scores: dict[str, float] | None = None,
-           verdict: Verdict | None = None) -> tuple[dict[str, Any], list[dict]]:
+           verdict: Verdict | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The intent and ranking after the safety check (plain function, tested without Rasa).
 
     `ranking`: the intent classifier's; `model_scores`: this component's model's class probabilities;
@@ -90,7 +90,7 @@ def training_examples(messages: list[tuple[str, str]], extra: Path = EXAMPLES, n
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class SafetyCheck(GraphComponent):
+class SafetyCheck(GraphComponent):  # type: ignore[misc, unused-ignore]  # Rasa ships no type information
     MODEL_FILE = "safety_model.joblib"
 
     @staticmethod

@@ -20,7 +20,7 @@ import asyncio
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import yaml
 
@@ -61,9 +61,9 @@ def model_predictor(model: Path) -> Callable[[str], str]:
     return predict
 
 
-def evaluate(messages: list[tuple[str, str, str]], predict: Callable[[str], str]) -> dict:
+def evaluate(messages: list[tuple[str, str, str]], predict: Callable[[str], str]) -> dict[str, Any]:
     pairs = [(label, predict(text), kind, text) for label, kind, text in messages]
-    report: dict = {"n": len(pairs), "classes": {}, "confusions": Counter(), "errors": []}
+    report: dict[str, Any] = {"n": len(pairs), "classes": {}, "confusions": Counter(), "errors": []}
     for cls in ORDER:
         tp = sum(1 for gold, pred, *_ in pairs if gold == cls and pred == cls)
         gold_n = sum(1 for gold, *_ in pairs if gold == cls)
@@ -80,7 +80,7 @@ def evaluate(messages: list[tuple[str, str, str]], predict: Callable[[str], str]
     return report
 
 
-def print_report(report: dict, name: str, quiet: bool = False) -> None:
+def print_report(report: dict[str, Any], name: str, quiet: bool = False) -> None:
     print(f"Sicherheitsprüfung: {name}, {report['n']} Nachrichten")
     print(f"  {'Klasse':<16}{'n':>5}{'Präzision':>11}{'Recall':>9}")
     for cls, row in report["classes"].items():
@@ -95,7 +95,7 @@ def print_report(report: dict, name: str, quiet: bool = False) -> None:
             print(f"    [{gold} -> {pred}, {kind}] {text[:140]}")
 
 
-def gate(report: dict, min_crisis_recall: float = 1.0) -> list[str]:
+def gate(report: dict[str, Any], min_crisis_recall: float = 1.0) -> list[str]:
     failures = []
     if report["classes"][CRISIS]["recall"] < min_crisis_recall:
         failures.append(f"Krisen-Recall {report['classes'][CRISIS]['recall']:.3f} < {min_crisis_recall}")

@@ -26,6 +26,7 @@ FIRST = {"crisis": "action_crisis", "threat": "action_threat"}
 # declaration form handles it itself (it says what was not sent yet), the callback form is the way to one.
 PERSON_INTENT, PERSON_ACTION, PERSON_CONFIDENCE = "request_human", "action_handover", 0.8
 PERSON_HANDLED_BY_FORM = ("declaration_form", "callback_form")
+LISTEN: str = ACTION_LISTEN_NAME  # typed: Rasa ships no type information, so its constants are Any
 
 
 def next_action(latest_action: str | None, intent: str | None, active_loop: str | None = None,
@@ -37,12 +38,12 @@ def next_action(latest_action: str | None, intent: str | None, active_loop: str 
             and active_loop and active_loop not in PERSON_HANDLED_BY_FORM):
         return PERSON_ACTION
     if latest_action in FIRST.values():
-        return ACTION_LISTEN_NAME
+        return LISTEN
     return None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
-class SafetyPolicy(Policy):
+class SafetyPolicy(Policy):  # type: ignore[misc, unused-ignore]  # Rasa ships no type information: Policy is Any
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"priority": 7}  # above RulePolicy (6)
