@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -43,7 +44,7 @@ def load_content(root: Path = PROJECT_ROOT) -> Content:
     if nodes["figures"] and nodes["figures"].is_mapping():
         regime, figures, declared = parse_figures(nodes["figures"])
     kdu = parse_kdu(nodes["kdu"]) if nodes["kdu"] and nodes["kdu"].is_mapping() else None
-    answers: dict = {}
+    answers: dict[str, Any] = {}
     if nodes["answers"] and nodes["answers"].is_mapping():
         answers = parse_answers(nodes["answers"], domain_intents(root), declared | JOBCENTER_PLACEHOLDERS)
     texts = parse_texts(nodes["texts"]) if nodes["texts"] and nodes["texts"].is_mapping() else {}

@@ -7,6 +7,8 @@ names file and line) and returns what it could read; `load_content()` assembles 
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.content.hours import parse_hours
 from bot.content.model import Answer, Button, Figure, KduLimit, KduTable, Office, ServiceCenter
 from bot.content.specs import COMPUTED_INTENTS, LEGAL_REGIMES, PLACEHOLDER, TEMPLATE_FIELDS, TEXT_FIELDS, UNITS
@@ -18,9 +20,9 @@ def _text(node: Node, key: str, required: bool = True) -> str:
     return (child.text() or "") if child else ""
 
 
-def parse_jobcenter(node: Node) -> dict:
+def parse_jobcenter(node: Node) -> dict[str, Any]:
     node.unknown_keys({"name", "name_genitive", "website", "state", "service_center", "offices", "hours_note"})
-    result: dict = {
+    result: dict[str, Any] = {
         "name": _text(node, "name"),
         "name_genitive": _text(node, "name_genitive"),
         "website": _text(node, "website"),
@@ -169,7 +171,7 @@ def _parse_buttons(node: Node | None, known_intents: set[str], main_topics: tupl
     return tuple(buttons)
 
 
-def parse_answers(node: Node, known_intents: set[str], placeholders: set[str]) -> dict:
+def parse_answers(node: Node, known_intents: set[str], placeholders: set[str]) -> dict[str, Any]:
     """`placeholders`: figure keys and Jobcenter data, usable in every answer and template."""
     node.unknown_keys({"caveat", "main_topics", "answers", "templates"})
     main_topics = _parse_buttons(node.get("main_topics"), known_intents, ())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import redis
 
@@ -31,7 +32,7 @@ class ConversationRecords:
     def __init__(self, client: redis.Redis):
         self.redis = client
 
-    def messages(self, sender: str) -> list[dict]:
+    def messages(self, sender: str) -> list[dict[str, Any]]:
         """What the citizen and the assistant wrote, with times (the export's form)."""
         raw = self.redis.get(tracker_key(sender))
         if not raw:
@@ -41,7 +42,7 @@ class ConversationRecords:
                  "zeit": dt.datetime.fromtimestamp(e.get("timestamp", 0), TIMEZONE).replace(tzinfo=None).isoformat(timespec="seconds")}
                 for e in events if e.get("event") in ("user", "bot") and e.get("text")]
 
-    def export_for(self, person: DataSubject) -> dict:
+    def export_for(self, person: DataSubject) -> dict[str, Any]:
         return {"gespraeche": {s: self.messages(s) for s in person.conversations}}
 
     def delete_for(self, person: DataSubject) -> int:

@@ -44,7 +44,7 @@ def ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     return address.ipv4_mapped or address if isinstance(address, ipaddress.IPv6Address) else address
 
 
-def _trusted(address, nets: tuple[Network, ...]) -> bool:
+def _trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address, nets: tuple[Network, ...]) -> bool:
     return any(address in network for network in nets if address.version == network.version)
 
 

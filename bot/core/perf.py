@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+from typing import Any
 
 _installed = False
 
@@ -22,10 +23,10 @@ def install() -> None:
     from jsonschema.exceptions import best_match
     from jsonschema.validators import validator_for
 
-    cache: dict[str, object] = {}
+    cache: dict[str, Any] = {}  # validators; jsonschema ships no type information
     lock = threading.Lock()
 
-    def validate(instance, schema, cls=None, *args, **kwargs):
+    def validate(instance: Any, schema: Any, cls: type[Any] | None = None, *args: Any, **kwargs: Any) -> None:
         key = json.dumps(schema, sort_keys=True, default=str) + (cls.__name__ if cls else "")
         validator = cache.get(key)
         if validator is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Iterable
+from typing import Any, Iterable
 
 from bot.core.clock import today
 from bot.language.dates import MONTHS
@@ -78,7 +78,7 @@ def install_log_redaction() -> None:
         return
     original = logging.getLogRecordFactory()
 
-    def factory(*args, **kwargs) -> logging.LogRecord:
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = original(*args, **kwargs)
         try:
             message = record.getMessage()

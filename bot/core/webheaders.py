@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Callable
 
 from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
 
 
-def security_headers(headers: dict[str, str], hsts: Callable[[web.Request], bool] | None = None):
+def security_headers(headers: dict[str, str], hsts: Callable[[web.Request], bool] | None = None) -> Middleware:
     """Middleware adding `headers` to every response, error responses included; HSTS when `hsts(request)` says
     the request came over TLS. Responses already sent (websockets) are left alone."""
 
     @web.middleware
-    async def middleware(request: web.Request, handler):
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         try:
             response = await handler(request)
         except web.HTTPException as error:

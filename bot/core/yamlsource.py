@@ -73,7 +73,8 @@ class Node:
 
     def _key_line(self, key: Any) -> int:
         try:
-            return self.value.lc.key(key)[0] + 1
+            line: int = self.value.lc.key(key)[0] + 1
+            return line
         except (AttributeError, KeyError, TypeError):
             return self.line
 

@@ -17,6 +17,7 @@ from typing import Any, TypedDict
 
 import joblib
 import numpy as np
+import numpy.typing as npt
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -69,14 +70,15 @@ class LinearModel:
         self.weights = np.ascontiguousarray(classifier.coef_.T)
         self.intercept = classifier.intercept_.copy()
 
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
+    def predict_proba(self, texts: list[str]) -> npt.NDArray[np.float64]:
         """Same result as the pipeline's predict_proba (multinomial logistic regression), without the copy."""
         scores = self.features.transform(texts) @ self.weights + self.intercept
         if scores.shape[1] == 1:  # two classes: scikit-learn's binary form, expit(s) = softmax([0, s])
             scores = np.hstack([np.zeros_like(scores), scores])
         scores -= scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
-        return scores / scores.sum(axis=1, keepdims=True)
+        probabilities: npt.NDArray[np.float64] = scores / scores.sum(axis=1, keepdims=True)
+        return probabilities
 
 
 class IntentScore(TypedDict):
@@ -87,7 +89,7 @@ class IntentScore(TypedDict):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class GermanIntentClassifier(GraphComponent, IntentClassifier):
+class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[misc, unused-ignore]  # rasa ships no type information (reported only under --strict)
     MODEL_FILE = "german_intent_classifier.joblib"
 
     @staticmethod
@@ -108,7 +110,7 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):
     def _prepare_weights(self) -> None:
         self._model = LinearModel(self.pipeline)
 
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
+    def predict_proba(self, texts: list[str]) -> npt.NDArray[np.float64]:
         assert self._model is not None  # set together with the pipeline; process() asks only when there is one
         return self._model.predict_proba(texts)
 

@@ -15,6 +15,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 
@@ -88,7 +89,7 @@ def find_reference(client: redis.Redis, subject: str, text: str) -> Reference | 
     return found[0] if found else None
 
 
-def follow_up_problem(client: redis.Redis, reference: Reference, case: dict | None, sender: str,
+def follow_up_problem(client: redis.Redis, reference: Reference, case: dict[str, Any] | None, sender: str,
                       check: SenderCheck) -> str:
     """Why a mail quoting `reference` must not be added to that case; "" when it may."""
     if not reference.token:
@@ -118,7 +119,8 @@ def _secret(client: redis.Redis) -> bytes:
     if value is None:
         client.set(SECRET_KEY, secrets.token_hex(32), nx=True)
         value = client.get(SECRET_KEY)
-    return value
+    secret: bytes = value  # present now: set above when missing (NX keeps a concurrent writer's value)
+    return secret
 
 
 def _without_comments_and_quotes(value: str) -> str:

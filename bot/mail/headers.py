@@ -59,7 +59,8 @@ def header_object(message: Message, name: str) -> object | None:
     """The parsed header (value cut to MAX_HEADER_CHARS); undeclared 8-bit bytes are decoded before parsing."""
     raw = raw_header(message, name)
     if raw and (has_surrogates(raw) or len(raw) > MAX_HEADER_CHARS):
-        return email.policy.default.header_factory(name, fix_text(raw[:MAX_HEADER_CHARS]))
+        header: object = email.policy.default.header_factory(name, fix_text(raw[:MAX_HEADER_CHARS]))
+        return header
     return message.get(name)
 
 

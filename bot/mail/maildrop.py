@@ -153,7 +153,7 @@ class MailDrop:
                 return Path(entry.path)
         return None
 
-    def _entries(self) -> Iterator[tuple[str, os.DirEntry]]:
+    def _entries(self) -> Iterator[tuple[str, os.DirEntry[str]]]:
         """Files in new/ and cur/ (a folder that vanished meanwhile counts as empty)."""
         for subdir in ("new", "cur"):
             try:

@@ -30,12 +30,13 @@ def create_app(token: str) -> Sanic:
     from rasa_sdk.endpoint import create_app as sdk_app
     from rasa_sdk.plugin import plugin_manager
 
-    app = sdk_app("actions", cors_origins=[])
+    app: Sanic = sdk_app("actions", cors_origins=[])
 
-    @app.middleware("request")
-    async def require_secret(request: Request):
+    @app.middleware("request")  # type: ignore[no-untyped-call, untyped-decorator, unused-ignore]  # unannotated in sanic 21.12
+    async def require_secret(request: Request) -> response.HTTPResponse | None:
         if request.path != "/health" and not authorised(request, token):
             return response.json({"error": "Nicht berechtigt."}, status=401)
+        return None
 
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     return app

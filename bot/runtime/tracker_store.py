@@ -25,7 +25,9 @@ from rasa.core.tracker_store import RedisTrackerStore as _RasaRedisTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
 
-def merged_events(stored: list[dict], current: list[dict]) -> Optional[list[dict]]:
+def merged_events(
+    stored: list[dict[str, Any]], current: list[dict[str, Any]]
+) -> Optional[list[dict[str, Any]]]:
     """The stored events followed by the current session's new ones, or None when they diverge.
 
     `current` is the session in memory; it starts somewhere inside `stored` (or is new). The latest
@@ -47,7 +49,7 @@ def merged_events(stored: list[dict], current: list[dict]) -> Optional[list[dict
     return stored[:start] + current
 
 
-class RedisTrackerStore(_RasaRedisTrackerStore):
+class RedisTrackerStore(_RasaRedisTrackerStore):  # type: ignore[misc, unused-ignore]  # rasa ships no type information (reported only under --strict)
     """Same keys, format, expiry and event streaming as Rasa's; only the merge on save is linear."""
 
     async def save(self, tracker: DialogueStateTracker, timeout: Optional[float] = None) -> None:
@@ -76,4 +78,5 @@ class RedisTrackerStore(_RasaRedisTrackerStore):
         prior = self.deserialise_tracker(tracker.sender_id, stored)
         if prior is None:
             return serialised
-        return self.serialise_tracker(self._merge_trackers(prior, tracker))
+        merged: str = self.serialise_tracker(self._merge_trackers(prior, tracker))
+        return merged

@@ -17,6 +17,7 @@ import asyncio
 import datetime as dt
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 import redis
 
@@ -25,6 +26,9 @@ from bot.core.settings import OutboundSettings
 from bot.outbound.delivery import Deliverer
 from bot.outbound.service import deliverer, planner
 from bot.privacy.duties import PrivacyOffice, Retention
+
+if TYPE_CHECKING:
+    from bot.channels.mail import MailChannel
 
 logger = logging.getLogger("outbound")
 PURGE_KEY = "privacy:purge:{hour}"
@@ -53,7 +57,7 @@ def hourly_purge(client: redis.Redis, now: dt.datetime) -> dict[str, int] | None
     return counts
 
 
-async def tick(client: redis.Redis, delivery: Deliverer, mail_channel=None) -> None:
+async def tick(client: redis.Redis, delivery: Deliverer, mail_channel: MailChannel | None = None) -> None:
     now = now_local()
     await asyncio.to_thread(daily_reminders, client, now)
     done = await delivery.run_due(now)
