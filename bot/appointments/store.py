@@ -17,14 +17,19 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import redis
 
 from bot.appointments.calendar import CalendarConfig, Slot
 from bot.core.redis_server import redis_client
 from bot.core.subject import DataSubject, decoded
+
+if TYPE_CHECKING:
+    from bot.identity.registry import Customer
 
 REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -121,7 +126,8 @@ class AppointmentBook:
         pipe = self.redis.pipeline(transaction=False)
         for slot in slots:
             pipe.scard(f"cal:slot:{slot.id}")
-        return pipe.execute()
+        counts: list[int] = pipe.execute()
+        return counts
 
     def free_slots(self, candidates: list[Slot], limit: int = 3, chunk: int = 60) -> list[Slot]:
         free: list[Slot] = []
@@ -154,7 +160,7 @@ class AppointmentBook:
                 refs.append(decoded(key).split(":", 2)[2])
         return sorted(refs)
 
-    def export_for(self, person: DataSubject) -> dict:
+    def export_for(self, person: DataSubject) -> dict[str, Any]:
         return {"termine": [{decoded(k): decoded(v) for k, v in self.redis.hgetall(f"cal:booking:{ref}").items()
                              if decoded(k) != "ics_token"} for ref in self.refs_of(person.customer)]}
 
@@ -237,7 +243,8 @@ class AppointmentBook:
         return Outcome(False, result)
 
 
-def seed_demo_appointments(book: AppointmentBook, customers, candidates_for, now: dt.datetime) -> list[str]:
+def seed_demo_appointments(book: AppointmentBook, customers: Iterable[Customer],
+                           candidates_for: Callable[[str, str], list[Slot]], now: dt.datetime) -> list[str]:
     """Give demo customers marked `demo_appointment` one upcoming appointment, once per Redis."""
     created = []
     for customer in customers:

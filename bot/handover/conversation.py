@@ -4,16 +4,17 @@ the agent's queue entry, the messages worth the editors' review, and the callbac
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 NOT_A_TOPIC = ("request_human", "affirm", "deny", "nlu_fallback")
 NOT_FOR_REVIEW = ("request_human", "affirm", "deny", "greet", "thank")
 
 
-def _user_events(events: list[dict]) -> list[dict]:
+def _user_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [e for e in events if e.get("event") == "user"]
 
 
-def topic_and_summary(events: list[dict], customer_name: str | None) -> tuple[str, str]:
+def topic_and_summary(events: list[dict[str, Any]], customer_name: str | None) -> tuple[str, str]:
     """The citizen's last topic (intent) and a short summary for the agent's queue entry."""
     users = _user_events(events)
     intents = [e.get("parse_data", {}).get("intent", {}).get("name") for e in users]
@@ -24,7 +25,7 @@ def topic_and_summary(events: list[dict], customer_name: str | None) -> tuple[st
     return topic, summary
 
 
-def for_review(events: list[dict]) -> list[tuple[str, str]]:
+def for_review(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """(text, intent) of the citizen's last messages before asking for a person, not the request itself."""
     users = _user_events(events)
     texts = [e.get("text") or "" for e in users]

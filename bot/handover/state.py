@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 
@@ -122,8 +123,8 @@ class Handover:
                 channel: str = "chat", customer: str = "", now: float | None = None) -> str:
         now = now or time.time()
         score = -PRIORITY[priority] * 1e11 + now
-        result = self._enqueue(keys=[f"ho:conv:{sender}", "ho:queue"],
-                               args=[sender, score, now, priority, topic, summary, channel, customer]).decode()
+        result: str = self._enqueue(keys=[f"ho:conv:{sender}", "ho:queue"],
+                                    args=[sender, score, now, priority, topic, summary, channel, customer]).decode()
         if result == "queued":
             self.publish({"type": "queued", "sender": sender, "priority": priority, "topic": topic})
         return result
@@ -136,8 +137,8 @@ class Handover:
         if current and PRIORITY.get(current.decode(), 0) >= PRIORITY[priority]:
             return self.state(sender)
         queued_at = float(raw) if raw else time.time()
-        result = self._escalate(keys=[f"ho:conv:{sender}", "ho:queue"],
-                                args=[sender, priority, -PRIORITY[priority] * 1e11 + queued_at, topic]).decode()
+        result: str = self._escalate(keys=[f"ho:conv:{sender}", "ho:queue"],
+                                     args=[sender, priority, -PRIORITY[priority] * 1e11 + queued_at, topic]).decode()
         if result == "queued":
             self.publish({"type": "queued", "sender": sender, "priority": priority, "topic": topic})
         return result
@@ -173,8 +174,8 @@ class Handover:
         self.publish({"type": "closed", "sender": sender, "agent": ""})
 
     def release(self, sender: str, agent: str, outcome: str = "") -> bool:
-        ok = self._release(keys=[f"ho:conv:{sender}", "ho:queue"],
-                           args=[sender, agent, "bot", outcome, time.time()]).decode() == "ok"
+        ok: bool = self._release(keys=[f"ho:conv:{sender}", "ho:queue"],
+                                 args=[sender, agent, "bot", outcome, time.time()]).decode() == "ok"
         if ok:
             from bot.identity.guard import forget
 
@@ -184,14 +185,14 @@ class Handover:
         return ok
 
     # ------------------------------------------------------------------ transcript
-    def add_line(self, sender: str, role: str, text: str, agent: str = "") -> dict:
+    def add_line(self, sender: str, role: str, text: str, agent: str = "") -> dict[str, Any]:
         body = json.dumps({"ts": now_local().isoformat(timespec="seconds"), "role": role, "text": text,
                            "agent": agent}, ensure_ascii=False)
-        line = json.loads(self._append(keys=[f"ho:transcript:{sender}", f"ho:seq:{sender}"],
-                                       args=[body, TRANSCRIPT_TTL]))
+        line: dict[str, Any] = json.loads(self._append(keys=[f"ho:transcript:{sender}", f"ho:seq:{sender}"],
+                                                       args=[body, TRANSCRIPT_TTL]))
         return line
 
-    def transcript(self, sender: str, after_id: int = 0) -> list[dict]:
+    def transcript(self, sender: str, after_id: int = 0) -> list[dict[str, Any]]:
         lines = [json.loads(raw) for raw in self.redis.lrange(f"ho:transcript:{sender}", 0, -1)]
         return [line for line in lines if line["id"] > after_id]
 
@@ -204,7 +205,7 @@ class Handover:
                 found.add(decoded(key).split(":", 2)[2])
         return sorted(found)
 
-    def export_for(self, person: DataSubject) -> dict:
+    def export_for(self, person: DataSubject) -> dict[str, Any]:
         return {"uebergaben": {s: [json.loads(x) for x in self.redis.lrange(f"ho:transcript:{s}", 0, -1)]
                                for s in self.conversations_of(person)}}
 
@@ -225,5 +226,5 @@ class Handover:
     def agents_online(self) -> list[str]:
         return sorted(key.decode().split(":", 2)[2] for key in self.redis.scan_iter("ho:presence:*"))
 
-    def publish(self, event: dict) -> None:
+    def publish(self, event: dict[str, Any]) -> None:
         self.redis.publish(EVENTS, json.dumps(event, ensure_ascii=False))

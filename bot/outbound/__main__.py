@@ -18,8 +18,8 @@ import datetime as dt
 import logging
 import sys
 
-from bot.outbound.campaigns import CampaignError
-from bot.outbound.store import STATUS_TEXT, OutboundStore
+from bot.outbound.campaigns import CampaignError, Planner
+from bot.outbound.store import STATUS_TEXT, Campaign, OutboundStore
 
 
 def _channels(text: str | None) -> list[str] | None:
@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def start_campaign(planner, args: argparse.Namespace, now: dt.datetime):
+def start_campaign(planner: Planner, args: argparse.Namespace, now: dt.datetime) -> Campaign:
     channels = _channels(args.channels)
     if args.command == "reminder":
         return planner.reminder(args.day or now.date() + dt.timedelta(days=1), args.by, now, channels)

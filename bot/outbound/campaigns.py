@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from bot.appointments import booking
 from bot.appointments.calendar import CalendarConfig, candidate_slots
@@ -42,7 +43,7 @@ class Planner:
     config: OutboundConfig
 
     # ------------------------------------------------------------------ common
-    def _contact(self, campaign: Campaign, customer_id: str, values: dict[str, str], data: dict,
+    def _contact(self, campaign: Campaign, customer_id: str, values: dict[str, str], data: dict[str, Any],
                  channels: tuple[str, ...], now: dt.datetime) -> Contact:
         customer = self.registry.find(customer_id)
         name = customer.name if customer else ""
@@ -74,7 +75,7 @@ class Planner:
     def _fill(self, text: str, values: dict[str, str]) -> str:
         return fill(self.content, text, values)[0]
 
-    def _start(self, kind: str, params: dict, by: str, now: dt.datetime) -> Campaign:
+    def _start(self, kind: str, params: dict[str, Any], by: str, now: dt.datetime) -> Campaign:
         if kind not in KINDS:
             raise CampaignError(f"Unbekannte Kampagnenart „{kind}“ (möglich: {', '.join(KINDS)}).")
         return self.store.new_campaign(kind, self.config.campaigns[kind].title, params, by, now)

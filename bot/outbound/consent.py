@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import redis
 
@@ -105,14 +106,14 @@ class ConsentStore:
     def all(self, customer: str) -> dict[str, Consent]:
         return {k.decode(): Consent(**json.loads(v)) for k, v in self.redis.hgetall(f"consent:{customer}").items()}
 
-    def history(self, customer: str) -> list[dict]:
+    def history(self, customer: str) -> list[dict[str, Any]]:
         return [json.loads(x) for x in self.redis.lrange(f"consent:log:{customer}", 0, -1)]
 
     def customer_for_email(self, address: str) -> str | None:
         value = self.redis.get(f"consent:email:{address.lower()}")
         return value.decode() if value else None
 
-    def export_for(self, person: DataSubject) -> dict:
+    def export_for(self, person: DataSubject) -> dict[str, Any]:
         return {"einwilligungen": self.history(person.customer)}
 
     def delete_for(self, person: DataSubject) -> int:

@@ -21,6 +21,7 @@ import json
 import secrets
 import uuid
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import redis
 
@@ -54,9 +55,9 @@ class Contact:
     subject: str
     email_text: str
     phone_text: str
-    data: dict = field(default_factory=dict)  # kind-specific: booking ref, offered slots, ...
+    data: dict[str, Any] = field(default_factory=dict)  # kind-specific: booking ref, offered slots, ...
     status: str = "planned"
-    attempts: list[dict] = field(default_factory=list)
+    attempts: list[dict[str, Any]] = field(default_factory=list)
     next_at: str = ""
     created_at: str = ""
 
@@ -70,7 +71,7 @@ class Campaign:
     id: str
     kind: str
     title: str
-    params: dict
+    params: dict[str, Any]
     created_by: str
     created_at: str
     contacts: int = 0
@@ -81,7 +82,7 @@ class OutboundStore:
         self.redis = client
 
     # ------------------------------------------------------------------ campaigns
-    def new_campaign(self, kind: str, title: str, params: dict, created_by: str, now: dt.datetime) -> Campaign:
+    def new_campaign(self, kind: str, title: str, params: dict[str, Any], created_by: str, now: dt.datetime) -> Campaign:
         number = self.redis.incr("ob:counter")
         campaign = Campaign(f"K-{now.year}-{number:04d}", kind, title, params, created_by,
                             now.isoformat(timespec="seconds"))
@@ -181,7 +182,7 @@ class OutboundStore:
         found = [self.contact(key.decode().split(":", 2)[2]) for key in self.redis.scan_iter("ob:contact:*", count=500)]
         return sorted((c for c in found if c and c.customer == customer), key=lambda c: c.created_at)
 
-    def export_for(self, person: DataSubject) -> dict:
+    def export_for(self, person: DataSubject) -> dict[str, Any]:
         return {"kontakte": [asdict(c) for c in self.contacts_of(person.customer)]}
 
     def delete_for(self, person: DataSubject) -> int:
