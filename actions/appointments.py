@@ -9,10 +9,12 @@ citizen confirms, inside the form, so that a slot taken in the meantime leads st
 
 from __future__ import annotations
 
+import re
 from abc import ABC
 from typing import Any, Literal
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import now_local, say
@@ -22,7 +24,7 @@ from bot.appointments.calendar import find_type, get_calendar
 from bot.appointments.store import get_book
 from bot.cases.store import CaseStore
 from bot.content import Button, get_content
-from bot.language.dates import Wish, WishError, parse_wish
+from bot.language.dates import WISH_SEPARATOR, Wish, WishError, parse_wish, parse_wishes
 
 
 class AppointmentFormValidation(IdentifyingFormValidation, ABC):
@@ -36,6 +38,24 @@ class AppointmentFormValidation(IdentifyingFormValidation, ABC):
             return []
         return slots
 
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: dict) -> list[dict[str, Any]]:
+        """After identification: a citizen with exactly one upcoming appointment is not asked which one."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        customer = tracker.get_slot("customer_id")
+        wanted = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        if customer and "appointment_ref" in wanted and not tracker.get_slot("appointment_ref"):
+            upcoming = get_book().upcoming(customer, now_local())
+            if len(upcoming) == 1:
+                tracker.slots["appointment_ref"] = upcoming[0].ref
+                events.append(SlotSet("appointment_ref", upcoming[0].ref))
+                events += [SlotSet(k, v) for k, v in self._after_ref(tracker).items()]
+        return events
+
+    def _after_ref(self, tracker: Tracker) -> dict[str, Any]:
+        """Slot updates once the appointment is known (moving: offers for a wish given before)."""
+        return {}
+
     async def validate_appointment_ref(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                        domain: dict) -> dict[str, Any]:
         if aborted := self._aborted(value, dispatcher):
@@ -45,27 +65,66 @@ class AppointmentFormValidation(IdentifyingFormValidation, ABC):
         if picked is False:
             return {"appointment_ref": None, "flow_aborted": True}
         if isinstance(picked, str):
-            return {"appointment_ref": picked}
+            tracker.slots["appointment_ref"] = picked
+            return {"appointment_ref": picked, **self._after_ref(tracker)}
         dispatcher.utter_message(text="Bitte wählen Sie einen Ihrer Termine aus.")
         return {"appointment_ref": None}
 
 
 class OfferingFormValidation(AppointmentFormValidation, ABC):
-    """Booking and moving: a wish, offers, a choice and the confirmation, with a new wish possible at each step."""
+    """Booking and moving: a wish, offers, a choice and the confirmation, with a new wish possible at each step.
+    Wishes accumulate: "nachmittags", then "lieber Mittwoch" looks for Wednesday afternoons (`parse_wishes`)."""
 
-    def _offer_for(self, wish: Wish, type_key: str, offices: list[str], dispatcher: CollectingDispatcher
-                   ) -> dict[str, Any]:
-        offer = booking.make_offer(get_content(), get_calendar(), get_book(), type_key, offices, wish, now_local())
+    def _exclude(self, tracker: Tracker) -> tuple[str, ...]:
+        return ()
+
+    def _ready(self, tracker: Tracker) -> bool:
+        """Whether offers can be made: what is offered (type, office) is known."""
+        return True
+
+    def _offer_for(self, wish: Wish, type_key: str, offices: list[str], dispatcher: CollectingDispatcher,
+                   tracker: Tracker) -> dict[str, Any]:
+        offer = booking.make_offer(get_content(), get_calendar(), get_book(), type_key, offices, wish, now_local(),
+                                   exclude=self._exclude(tracker))
         if not offer.slots:
             dispatcher.utter_message(text=offer.intro)
             return {"appointment_offer": None, "flow_aborted": True}
         return {"appointment_offer": {"intro": offer.intro, "slots": [s.id for s in offer.slots]}}
+
+    def _offer_now(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        """New offers for the wishes so far, once everything they depend on is known."""
+        wishes = tracker.get_slot("appointment_wish")
+        if not wishes or not self._ready(tracker):
+            return {}
+        wish = parse_wishes(wishes, now_local())
+        if isinstance(wish, WishError):
+            return {}
+        return {"appointment_choice": None,
+                **self._offer_for(wish, self._type(tracker), self._offices(tracker), dispatcher, tracker)}
 
     def _offices(self, tracker: Tracker) -> list[str]:
         return booking.offices_for(get_content(), tracker.get_slot("appointment_office"))
 
     def _type(self, tracker: Tracker) -> str:
         return tracker.get_slot("appointment_type") or "beratung"
+
+    def _new_wish(self, text: str, tracker: Tracker) -> str:
+        """The wishes so far with the new one added (the new one refines the earlier ones)."""
+        before = tracker.get_slot("appointment_wish")
+        return f"{before}{WISH_SEPARATOR}{text}" if before else text
+
+    def _rewish(self, text: str, tracker: Tracker, dispatcher: CollectingDispatcher,
+                extra: dict[str, Any]) -> dict[str, Any]:
+        wishes = self._new_wish(text, tracker)
+        tracker.slots["appointment_wish"] = wishes
+        return {**extra, "appointment_wish": wishes, **self._offer_now(tracker, dispatcher)}
+
+    def volunteered_wish(self, rest: str) -> str | None:
+        """A wish for the day or time in a message ("nächste woche nachmittags", "auf mittwoch legen")."""
+        wish = parse_wish(rest, now_local())
+        if isinstance(wish, Wish) and (wish.dates or wish.has_time() or wish.asap):
+            return rest
+        return None
 
     async def validate_appointment_wish(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: dict) -> dict[str, Any]:
@@ -75,8 +134,8 @@ class OfferingFormValidation(AppointmentFormValidation, ABC):
         if isinstance(wish, WishError):
             dispatcher.utter_message(text=booking.wish_error_text(wish))
             return {"appointment_wish": None}
-        return {"appointment_wish": str(value), "appointment_choice": None,
-                **self._offer_for(wish, self._type(tracker), self._offices(tracker), dispatcher)}
+        tracker.slots["appointment_wish"] = str(value)
+        return {"appointment_wish": str(value), "appointment_choice": None, **self._offer_now(tracker, dispatcher)}
 
     async def validate_appointment_choice(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                           domain: dict) -> dict[str, Any]:
@@ -89,8 +148,7 @@ class OfferingFormValidation(AppointmentFormValidation, ABC):
         if isinstance(picked, int):
             return {"appointment_choice": offered_ids[picked]}
         if isinstance(picked, Wish):
-            return {"appointment_choice": None, "appointment_wish": str(value),
-                    **self._offer_for(picked, self._type(tracker), self._offices(tracker), dispatcher)}
+            return self._rewish(str(value), tracker, dispatcher, {"appointment_choice": None})
         if isinstance(picked, WishError):
             dispatcher.utter_message(text=booking.wish_error_text(picked))
         else:
@@ -105,8 +163,7 @@ class OfferingFormValidation(AppointmentFormValidation, ABC):
         if answer is True:
             return True
         if isinstance(answer, Wish):
-            return {"appointment_confirm": None, "appointment_choice": None, "appointment_wish": str(value),
-                    **self._offer_for(answer, self._type(tracker), self._offices(tracker), dispatcher)}
+            return self._rewish(str(value), tracker, dispatcher, {"appointment_confirm": None})
         if answer is False:
             return {"appointment_confirm": None, "appointment_choice": None, "appointment_wish": None}
         say(dispatcher, "confirm_unclear")
@@ -117,15 +174,27 @@ class ValidateBookingForm(OfferingFormValidation):
     def name(self) -> str:
         return "validate_booking_form"
 
+    def volunteered_in_rest(self, tracker: Tracker, rest: str) -> dict[str, Any]:
+        return {"appointment_type": find_type(rest, get_calendar()),
+                "appointment_office": booking.office_named(get_content(), rest),
+                "appointment_wish": self.volunteered_wish(rest)}
+
+    def _ready(self, tracker: Tracker) -> bool:
+        return bool(tracker.get_slot("appointment_type") and tracker.get_slot("appointment_office"))
+
     async def validate_appointment_type(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: dict) -> dict[str, Any]:
-        return self._parse_answer("appointment_type", value, dispatcher, lambda text: find_type(text, get_calendar()),
-                                  "not_understood_choice")
+        result = self._parse_answer("appointment_type", value, dispatcher, lambda text: find_type(text, get_calendar()),
+                                    "not_understood_choice")
+        tracker.slots.update(result)
+        return {**result, **(self._offer_now(tracker, dispatcher) if result.get("appointment_type") else {})}
 
     async def validate_appointment_office(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                           domain: dict) -> dict[str, Any]:
-        return self._parse_answer("appointment_office", value, dispatcher,
-                                  lambda text: booking.office_answer(get_content(), text), "not_understood_choice")
+        result = self._parse_answer("appointment_office", value, dispatcher,
+                                    lambda text: booking.office_answer(get_content(), text), "not_understood_choice")
+        tracker.slots.update(result)
+        return {**result, **(self._offer_now(tracker, dispatcher) if result.get("appointment_office") else {})}
 
     async def validate_appointment_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                            domain: dict) -> dict[str, Any]:
@@ -148,7 +217,7 @@ class ValidateBookingForm(OfferingFormValidation):
         say(dispatcher, "appt_taken")
         wish = booking.wish_or_asap(tracker.get_slot("appointment_wish"), now_local())
         return {"appointment_confirm": None, "appointment_choice": None,
-                **self._offer_for(wish, slot.type, self._offices(tracker), dispatcher)}
+                **self._offer_for(wish, slot.type, self._offices(tracker), dispatcher, tracker)}
 
 
 class ValidateRescheduleForm(OfferingFormValidation):
@@ -163,6 +232,21 @@ class ValidateRescheduleForm(OfferingFormValidation):
         old = get_book().get(tracker.get_slot("appointment_ref") or "")
         return [old.office] if old else list(get_content().offices)
 
+    def _exclude(self, tracker: Tracker) -> tuple[str, ...]:
+        old = get_book().get(tracker.get_slot("appointment_ref") or "")
+        return (old.slot,) if old else ()
+
+    def _ready(self, tracker: Tracker) -> bool:
+        return bool(tracker.get_slot("appointment_ref"))
+
+    def _after_ref(self, tracker: Tracker) -> dict[str, Any]:
+        return self._offer_now(tracker, CollectingDispatcher())
+
+    def volunteered_in_rest(self, tracker: Tracker, rest: str) -> dict[str, Any]:
+        """The new time ("bitte auf mittwoch nachmittag legen"); the old one is named before "auf"/"lieber"."""
+        marker = re.search(r"\b(auf|lieber|stattdessen|dafuer|dafür|neu|neuer|neuen|besser)\b", rest, re.IGNORECASE)
+        return {"appointment_wish": self.volunteered_wish(rest[marker.end():] if marker else rest)}
+
     async def validate_appointment_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                            domain: dict) -> dict[str, Any]:
         decision = self._confirmation(value, dispatcher, tracker)
@@ -176,12 +260,16 @@ class ValidateRescheduleForm(OfferingFormValidation):
             return {"appointment_confirm": "ja", "appointment_result": outcome.booking.ref}
         say(dispatcher, "move_failed")
         return {"appointment_confirm": None, "appointment_choice": None,
-                **self._offer_for(Wish(asap=True), slot.type, [slot.office], dispatcher)}
+                **self._offer_for(Wish(asap=True), slot.type, [slot.office], dispatcher, tracker)}
 
 
 class ValidateCancelForm(AppointmentFormValidation):
     def name(self) -> str:
         return "validate_cancel_form"
+
+    def volunteered_in_rest(self, tracker: Tracker, rest: str) -> dict[str, Any]:
+        """A reason given with the request ("bitte termin absagen, bin erkältet")."""
+        return {"cancel_reason": rest if booking.has_cancel_reason(rest) else None}
 
     async def validate_cancel_reason(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: dict) -> dict[str, Any]:

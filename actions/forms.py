@@ -1,5 +1,13 @@
 """Building blocks of the Rasa forms: the flow's slot reset, abort words and answer parsing in validation,
-and questions asked with a text from content/answers.yml."""
+values volunteered in any message, and questions asked with a text from content/answers.yml.
+
+Values volunteered: citizens say more than the question asked ("termin beratung nord nächste woche,
+12345BG0000002 01.02.1979"). Before the form validates a message, `volunteered()` of the form picks every value
+of its other empty slots out of the message; they are validated like answers, in the form's slot order,
+but quietly: a value the form cannot use is dropped without a word (only the value asked for gets a
+validation message), and a value it can use is never asked for again. This happens on every message of the
+form, including the one that started it.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +18,12 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import say
+from actions.common import message_text, say
 from bot.appointments import booking
 from bot.content import Button
+
+# intents whose message is about the flow itself, not a source of values
+UNVOLUNTEERED = {"affirm", "deny", "goodbye", "request_human", "crisis", "threat", "threat_possible", "urgent_need"}
 
 FLOW_SLOTS = ["id_number", "id_birth_date", "appointment_type", "appointment_office", "appointment_wish",
               "appointment_choice", "appointment_confirm", "appointment_ref", "cancel_reason", "appointment_offer",
@@ -23,11 +34,56 @@ def reset_flow() -> list[dict[str, Any]]:
     return [SlotSet(name, None) for name in FLOW_SLOTS]
 
 
+VOLUNTEERED = "_volunteered"  # attribute of the (per-request) tracker: slots taken from a message unasked
+
+
 class FlowFormValidation(FormValidationAction, ABC):
-    """Validation with abort words ("vergiss es") that end the flow, and answers parsed by a plain function."""
+    """Validation with abort words ("vergiss es") that end the flow, answers parsed by a plain function, and
+    values volunteered in any message taken quietly (see the module's docstring)."""
 
     @abstractmethod
     def name(self) -> str: ...
+
+    def volunteered(self, tracker: Tracker, text: str) -> dict[str, Any]:
+        """Slot values found in `text` that the citizen gave without being asked (form slot -> raw value)."""
+        return {}
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        text = message_text(tracker)
+        if text and tracker.latest_message.get("intent", {}).get("name") not in UNVOLUNTEERED:
+            wanted = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+            candidates = tracker.slots_to_validate()
+            found = self.volunteered(tracker, text)
+            extra = {slot: found[slot] for slot in wanted
+                     if found.get(slot) is not None and slot not in candidates and tracker.get_slot(slot) is None}
+            for slot, value in extra.items():  # after the answer's own candidate, in the form's slot order
+                tracker.events.append({"event": "slot", "name": slot, "value": value, "timestamp": None})
+                tracker.slots[slot] = value
+            setattr(tracker, VOLUNTEERED, set(extra))
+        return list(await super().run(dispatcher, tracker, domain))
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: dict) -> list[dict[str, Any]]:
+        """rasa_sdk's validation loop, with volunteered values validated quietly: one the form cannot use is
+        dropped together with what its validation said."""
+        wanted = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        quiet: set[str] = getattr(tracker, VOLUNTEERED, set())
+        slots: dict[str, Any] = tracker.slots_to_validate()
+        for slot_name, slot_value in list(slots.items()):
+            if slot_name not in wanted:
+                slots.pop(slot_name)
+                continue
+            method = getattr(self, f"validate_{slot_name}", None)
+            if method is None:
+                continue
+            said = len(dispatcher.messages)
+            output = await method(slot_value, dispatcher, tracker, domain)
+            if slot_name in quiet and (output.get(slot_name) is None or output.get("flow_aborted")):
+                del dispatcher.messages[said:]
+                output = {slot_name: None}
+            slots.update(output)
+            tracker.slots.update(output)
+        return [SlotSet(slot, value) for slot, value in slots.items()]
 
     def _parse_answer(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
                       parse: Callable[[str], Any], error_key: str) -> dict[str, Any]:

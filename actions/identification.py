@@ -24,6 +24,7 @@ from bot.identity import check
 from bot.identity import guard as identity
 from bot.identity.guard import link_conversation
 from bot.identity.registry import MAX_ATTEMPTS, Customer, find_number, get_registry
+from bot.language import values
 
 ID_SLOTS = ("id_number", "id_birth_date")
 CUSTOMER_SLOTS = ("customer_id", "customer_name", "customer_office")
@@ -135,9 +136,33 @@ class IdentifyingFormValidation(FlowFormValidation, ABC):
             return [s for s in domain_slots if s not in ID_SLOTS]
         return domain_slots
 
+    def volunteered(self, tracker: Tracker, text: str) -> dict[str, Any]:
+        """Number and date of birth from any message, and what the form's own slots find in the rest of it.
+        A date of birth without a number is kept aside (out of the tracker) until the number comes."""
+        found = values.identification(text, now_local().date())
+        given: dict[str, Any] = {}
+        if not tracker.get_slot("customer_id"):
+            if found.number:
+                given["id_number"] = found.number
+            if found.birth_date_text and (found.number or tracker.get_slot("id_number")):
+                given["id_birth_date"] = found.birth_date_text
+            elif found.birth_date_text and tracker.get_slot("requested_slot") != "id_birth_date":
+                identity.keep_birth_date(redis_client(), tracker.sender_id, found.birth_date_text)
+        return {**given, **self.volunteered_in_rest(tracker, found.rest)}
+
+    def volunteered_in_rest(self, tracker: Tracker, rest: str) -> dict[str, Any]:
+        """The form's own values in the message without number and date of birth."""
+        return {}
+
     async def validate_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: dict) -> dict[str, Any]:
-        return self._parse_answer("id_number", value, dispatcher, find_number, "id_invalid_number")
+        result = self._parse_answer("id_number", value, dispatcher, find_number, "id_invalid_number")
+        if result.get("id_number") and tracker.get_slot("id_birth_date") is None:
+            kept = identity.take_birth_date(redis_client(), tracker.sender_id)
+            if kept:  # the date of birth came first: check it now instead of asking for it
+                tracker.slots["id_number"] = result["id_number"]
+                return {**result, **check_number_and_birth_date(dispatcher, tracker, kept)}
+        return result
 
     async def validate_id_birth_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: dict) -> dict[str, Any]:

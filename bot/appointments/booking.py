@@ -13,7 +13,7 @@ from bot.content import Content, say
 from bot.core.settings import EndpointSettings
 from bot.knowledge import answers as knowledge
 from bot.language import textparse
-from bot.language.dates import Wish, WishError, parse_wish
+from bot.language.dates import Wish, WishError, parse_wish, parse_wishes
 from bot.language.formatting import WEEKDAY_NAMES
 from bot.language.formatting import date as format_date
 
@@ -51,6 +51,12 @@ def yes_or_no(text: str) -> bool | None:
     if NO.search(norm):
         return False
     return None
+
+
+def has_cancel_reason(text: str) -> bool:
+    """Whether a message names one of the known reasons for cancelling."""
+    words = set(re.findall(r"[a-z]+", textparse.normalise(text)))
+    return any(words & set(keys) for keys in CANCEL_REASONS.values())
 
 
 def cancel_reason(text: str) -> str:
@@ -101,18 +107,20 @@ class Offer:
 
 
 def make_offer(content: Content, config: CalendarConfig, book: AppointmentBook, type_key: str,
-               offices: list[str], wish: Wish, now: dt.datetime) -> Offer:
+               offices: list[str], wish: Wish, now: dt.datetime, exclude: tuple[str, ...] = ()) -> Offer:
+    """Free slots for the wish (else the earliest free ones); `exclude`: slot ids never offered (the
+    appointment being moved)."""
     def holiday(day: dt.date) -> bool:
         return knowledge.holiday_name(content, day) is not None
 
     type_name = config.types[type_key].name
-    wanted = candidate_slots(config, offices, type_key, now, holiday, wish)
+    wanted = [s for s in candidate_slots(config, offices, type_key, now, holiday, wish) if s.id not in exclude]
     free = book.free_slots(wanted)
     if free and wish.exact and all(s.start.time() != wish.exact for s in free):
         return Offer(tuple(free), knowledge.template(content, "appt_offer_exact_missing", time=f"{wish.exact:%H:%M}"))
     if free:
         return Offer(tuple(free), knowledge.template(content, "appt_offer", type=type_name))
-    fallback = book.free_slots(candidate_slots(config, offices, type_key, now, holiday))
+    fallback = book.free_slots([s for s in candidate_slots(config, offices, type_key, now, holiday) if s.id not in exclude])
     if fallback:
         return Offer(tuple(fallback), knowledge.template(content, "appt_offer_other", wish=wish.describe(), type=type_name))
     return Offer((), knowledge.template(content, "appt_none", days=config.horizon_days, type=type_name))
@@ -170,6 +178,17 @@ def office_answer(content: Content, text: str) -> str | None:
     return found or ("egal" if is_any(text) else None)
 
 
+def office_named(content: Content, text: str) -> str | None:
+    """An office named anywhere in a message, or "egal" when the citizen says any office will do
+    ("egal welche geschäftsstelle"); unlike `office_answer`, a bare "egal" (about the time) is not one."""
+    found = textparse.find_office(text, {key: o.aliases for key, o in content.offices.items()})
+    if found:
+        return found
+    norm = textparse.normalise(text)
+    return "egal" if re.search(r"\b(egal|beliebig|irgendeine?|ganz gleich)\b[^,.]{0,20}\b(geschaeftsstelle|standort|"
+                               r"wo|ort|stelle|filiale)\b|\birgendwo\b|\bwo es am schnellsten geht\b", norm) else None
+
+
 def offices_for(content: Content, office: str | None) -> list[str]:
     """Where to look for offers: the chosen office, or all of them ("egal", nothing chosen)."""
     return list(content.offices) if office in (None, "egal") else [office]
@@ -189,7 +208,7 @@ def confirmation(text: str, now: dt.datetime) -> bool | Wish | None:
 
 def wish_or_asap(text: str | None, now: dt.datetime) -> Wish:
     """The citizen's wish again (after the chosen slot was taken), or the earliest slots."""
-    wish = parse_wish(text or "egal", now)
+    wish = parse_wishes(text or "egal", now)
     return wish if isinstance(wish, Wish) else Wish(asap=True)
 
 

@@ -201,6 +201,21 @@ def shield(client: redis.Redis, sender: str, text: str, *, never_hide: Callable[
     return PLACEHOLDER
 
 
+def keep_birth_date(client: redis.Redis, sender: str, text: str) -> None:
+    """A date of birth given before the number ("max mustermann, geb. 1.2.1979, wann ist mein termin"):
+    kept aside, out of the tracker, until the number comes."""
+    client.set(f"ident:given:{sender}", text[:200], ex=BIRTH_DATE_SECONDS)
+
+
+def take_birth_date(client: redis.Redis, sender: str) -> str | None:
+    """The date of birth kept by `keep_birth_date`, once."""
+    pipe = client.pipeline()
+    pipe.get(f"ident:given:{sender}")
+    pipe.delete(f"ident:given:{sender}")
+    value, _ = pipe.execute()
+    return value.decode() if value else None
+
+
 def reveal(client: redis.Redis, sender: str, text: str) -> str:
     """The citizen's real answer behind the placeholder, once; any other text as it is."""
     if text.strip() != PLACEHOLDER:

@@ -16,8 +16,8 @@ from typing import Protocol
 
 import yaml
 
-BG_NUMBER = re.compile(r"\b(\d{5})\s*-?\s*bg\s*-?\s*(\d{7})\b", re.IGNORECASE)
-CUSTOMER_NUMBER = re.compile(r"\b(\d{3})\s*-?\s*([a-z])\s*-?\s*(\d{6})\b", re.IGNORECASE)
+from bot.language import values
+
 BIRTH_DATE = re.compile(r"\b(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{2}|\d{4})\b"
                         r"|^\s*(\d{2})(\d{2})(\d{4})\s*$")  # or eight digits, e.g. typed on a phone keypad
 MAX_ATTEMPTS = 3
@@ -36,18 +36,12 @@ class Customer:
 
 
 def find_number(text: str) -> str | None:
-    """A BG-Nummer (12345BG0000001) or Kundennummer (123A456789) in free text, normalised."""
-    match = BG_NUMBER.search(text)
-    if match:
-        return f"{match.group(1)}BG{match.group(2)}"
-    match = CUSTOMER_NUMBER.search(text)
-    if match:
-        return f"{match.group(1)}{match.group(2).upper()}{match.group(3)}"
-    return None
+    """A BG-Nummer (12345BG0000001) or Kundennummer (123A456789) in free text, written or spoken, normalised."""
+    return values.find_number(text)
 
 
 def find_birth_date(text: str, today: dt.date) -> dt.date | None:
-    match = BIRTH_DATE.search(text)
+    match = BIRTH_DATE.search(values.spoken_to_written(text))
     if not match:
         return None
     groups = match.groups()[:3] if match.group(1) else match.groups()[3:]

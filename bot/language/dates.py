@@ -59,6 +59,19 @@ class Wish:
             parts.append(f"bis {self.latest:%H:%M} Uhr")
         return " ".join(parts) or "so früh wie möglich"
 
+    def has_time(self) -> bool:
+        return bool(self.earliest or self.latest or self.exact)
+
+    def refine(self, newer: Wish) -> Wish:
+        """A later wish refines this one: a new day keeps the time of day ("nachmittags" + "lieber Mittwoch" =
+        Wednesday afternoon), a new time keeps the days; what the newer one says wins."""
+        if newer.has_time():
+            earliest, latest, exact = newer.earliest, newer.latest, newer.exact
+        else:
+            earliest, latest, exact = self.earliest, self.latest, self.exact
+        return Wish(dates=newer.dates or self.dates, earliest=earliest, latest=latest, exact=exact,
+                    asap=newer.asap and not newer.dates and not newer.has_time())
+
 
 # Problem codes of a WishError; the citizen's text is appointments.wish_<code> in content/texts.yml.
 INVALID_TIME, DATE_IMPOSSIBLE, DATE_PAST, NOT_UNDERSTOOD, EMPTY_RANGE = (
@@ -189,3 +202,21 @@ def parse_wish(text: str, now: dt.datetime) -> Wish | WishError:
     if earliest and latest and earliest >= latest:
         return WishError(EMPTY_RANGE)
     return Wish(dates=dates or (), earliest=earliest, latest=latest, exact=times.get("exact"), asap=asap)
+
+
+WISH_SEPARATOR = " | "  # between the wishes of one booking, oldest first, as the form keeps them
+
+
+def parse_wishes(text: str, now: dt.datetime) -> Wish | WishError:
+    """The wishes of one booking in order (joined with WISH_SEPARATOR), each refining the one before; an
+    earlier wish that no longer parses (a day now past) is skipped, the last one decides about errors."""
+    pieces = [p for p in text.split(WISH_SEPARATOR) if p.strip()]
+    result: Wish | None = None
+    for index, piece in enumerate(pieces):
+        parsed = parse_wish(piece, now)
+        if isinstance(parsed, WishError):
+            if index == len(pieces) - 1:
+                return parsed
+            continue
+        result = parsed if result is None else result.refine(parsed)
+    return result if result is not None else parse_wish(text, now)

@@ -30,7 +30,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
+from bot.language.values import without_values
+
 logger = logging.getLogger(__name__)
+
+INFORM = "inform"  # the intent of a bare value given as an answer ("Nord", "12345BG0000001")
 
 _CHARS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "s", "é": "e", "è": "e"})
 _DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"), ("ss", "s"))
@@ -95,7 +99,9 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"C": 60.0, "class_weight": None, "max_iter": 3000, "random_state": 42, "ranking_length": 10,
-                "max_chars": 2000, "exclude_intents": []}
+                "max_chars": 2000, "exclude_intents": [],
+                # a message with values that looks like a bare answer is classified again without them
+                "min_request_words": 1, "request_confidence": 0.5, "request_words": {}}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  pipeline: Pipeline | None = None) -> None:
@@ -142,7 +148,7 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[
         if self.pipeline is None:
             return messages
         texts = [self._prepare(m.get(TEXT) or "") for m in messages]
-        probabilities = self.predict_proba(texts)
+        probabilities = self._about_more_than_values(messages, self.predict_proba(texts))
         classes = self.pipeline.classes_
         for message, row in zip(messages, probabilities):
             ranking: list[IntentScore] = sorted(
@@ -152,6 +158,40 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set("intent_ranking", ranking[: self.config["ranking_length"]], add_to_output=True)
         return messages
+
+    def _about_more_than_values(self, messages: list[Message], probabilities: npt.NDArray[np.float64]
+                                ) -> npt.NDArray[np.float64]:
+        """A message the model takes for a bare value ("inform") because of the numbers and dates in it is
+        classified again without them: "ich muss meinen termin absagen 12345BG0000002 01.02.1979" is a
+        cancellation that happens to carry its values, not an answer. When the rest still reads like an answer
+        ("beratungstermin nord nächste woche") but names a request (config `request_words`: a word stem and the
+        intents it can mean), the likeliest of those intents is taken."""
+        assert self.pipeline is not None  # process() asks only when there is one
+        classes = list(self.pipeline.classes_)
+        if INFORM not in classes:
+            return probabilities
+        inform = classes.index(INFORM)
+        cues = {stem: [classes.index(i) for i in intents if i in classes]
+                for stem, intents in self.config["request_words"].items()}
+        for index, message in enumerate(messages):
+            if int(np.argmax(probabilities[index])) != inform:
+                continue
+            text = message.get(TEXT) or ""
+            rest = without_values(text)
+            if rest == text.strip() or len(rest.split()) < self.config["min_request_words"]:
+                continue
+            again = self.predict_proba([self._prepare(rest)])[0]
+            best = int(np.argmax(again))
+            if best != inform and again[best] >= self.config["request_confidence"]:
+                probabilities[index] = again
+                continue
+            folded = normalise_spelling(rest)
+            candidates = [c for stem, intents in cues.items() if stem in folded for c in intents]
+            if candidates:
+                chosen = max(candidates, key=lambda c: again[c])
+                again[chosen], again[inform] = again[inform], again[chosen]
+                probabilities[index] = again
+        return probabilities
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)

@@ -1,0 +1,65 @@
+"""Values given without being asked: identification anywhere in a message, spoken digits, wishes that refine."""
+
+import datetime as dt
+
+import pytest
+
+from bot.appointments.booking import office_named
+from bot.content import get_content
+from bot.identity.registry import find_birth_date, find_number
+from bot.language.dates import Wish, parse_wishes
+from bot.language.values import identification, spoken_to_written, without_values
+
+TODAY = dt.date(2026, 12, 2)
+
+
+@pytest.mark.parametrize("text, number, born, rest", [
+    ("hallo ich brauch nen termin bei meiner arbeitsvermittlerin, nächste woche nachmittags. bin max mustermann "
+     "12345BG0000002 geboren 1.2.1979", "12345BG0000002", dt.date(1979, 2, 1),
+     "hallo ich brauch nen termin bei meiner arbeitsvermittlerin, nächste woche nachmittags. bin max mustermann"),
+    ("mein termin? BG-Nr.: 12345 BG 000 0002, geb 1.2.1979", "12345BG0000002", dt.date(1979, 2, 1), "mein termin?"),
+    ("ayse yilmaz, 30.11.90 - möchte termin am 7.12.", None, dt.date(1990, 11, 30), "ayse yilmaz, - möchte termin am 7.12."),
+    ("termin 123A456782 am 3.12.", "123A456782", None, "termin am 3.12."),
+    ("termin am 03.12.2026 bitte", None, None, "termin am 03.12.2026 bitte"),  # a future date is no birth date
+])
+def test_identification_is_found_anywhere_and_taken_out_of_the_rest(text, number, born, rest):
+    found = identification(text, TODAY)
+    assert (found.number, found.birth_date, found.rest) == (number, born, rest)
+
+
+def test_spoken_number_and_birth_date():
+    spoken = ("termin beratung nord meine nummer eins zwei drei vier fünf b g null null null null null null zwei "
+              "geburtsdatum erster zweiter neunzehnhundertneunundsiebzig")
+    assert spoken_to_written(spoken).endswith("meine nummer 12345bg0000002 geburtsdatum 1.2.1979")
+    found = identification(spoken, TODAY)
+    assert (found.number, found.birth_date, found.rest) == ("12345BG0000002", dt.date(1979, 2, 1), "termin beratung nord")
+    assert find_number("eins zwei drei a vier fünf sechs sieben acht neun") == "123A456789"  # a Kundennummer
+    assert find_number("eins zwei drei vier") is None
+    assert find_birth_date("dreißigster november neunzehnhundertneunzig", TODAY) == dt.date(1990, 11, 30)
+
+
+def test_single_number_words_stay_words():
+    assert spoken_to_written("ich brauche eine bescheinigung um neun") == "ich brauche eine bescheinigung um neun"
+
+
+def test_without_values_keeps_what_the_message_is_about():
+    assert without_values("termin absagen 12345BG0000001 12.08.1985") == "termin absagen"
+    assert without_values("neue iban DE89 3704 0044 0532 0130 00, ab 1.12.").startswith("neue iban ,")
+    assert not any(c.isdigit() for c in without_values("ruf mich an 0171 2345678 oder max@example.org, 12.3."))
+    assert without_values("termin beratung nord montag 9 uhr") == "termin beratung nord"
+
+
+def test_wishes_refine_each_other():
+    now = dt.datetime(2026, 12, 2, 10, 15)
+    wish = parse_wishes("nächste woche nachmittags | lieber mittwoch", now)
+    assert isinstance(wish, Wish)
+    assert wish.dates == (dt.date(2026, 12, 9),) and wish.earliest == dt.time(12, 0)
+    later = parse_wishes("donnerstag | ab 10 uhr", now)
+    assert isinstance(later, Wish) and later.dates == (dt.date(2026, 12, 3),) and later.earliest == dt.time(10, 0)
+
+
+def test_office_named_in_a_whole_message():
+    content = get_content()
+    assert office_named(content, "termin beratung in der mitte am freitag") == "mitte"
+    assert office_named(content, "egal welche geschäftsstelle hauptsache morgen") == "egal"
+    assert office_named(content, "termin egal wann") is None  # "egal" about the time is no office
