@@ -133,6 +133,7 @@ def send_booking_confirmation(dispatcher: CollectingDispatcher, ref: str, templa
                                                          directions=template_name == "appt_booked")
     say(dispatcher, template_name, **values)
     say(dispatcher, "appt_legal")
+    say(dispatcher, "anything_else")
 
 
 class ActionBookAppointment(Action):
@@ -174,6 +175,7 @@ class ActionCancelAppointment(Action):
                     case=case_id)
                 if booking.sick_note_hint(record, reason, now_local().date()):
                     say(dispatcher, "cancel_au_hint")
+                say(dispatcher, "anything_else")
         return reset_flow()
 
 

@@ -99,8 +99,14 @@ class OfferingFormValidation(AppointmentFormValidation, ABC):
         wish = parse_wishes(wishes, now_local())
         if isinstance(wish, WishError):
             return {}
-        return {"appointment_choice": None,
-                **self._offer_for(wish, self._type(tracker), self._offices(tracker), dispatcher, tracker)}
+        offer = self._offer_for(wish, self._type(tracker), self._offices(tracker), dispatcher, tracker)
+        slots = (offer.get("appointment_offer") or {}).get("slots") or []
+        config = get_calendar()
+        exact = [s for s in slots if wish.exact and len(wish.dates) == 1
+                 and booking.slot_from_id(s, config).start.date() == wish.dates[0]
+                 and booking.slot_from_id(s, config).start.time() == wish.exact]
+        # a day and a time that are free: straight to the confirmation of that slot
+        return {"appointment_choice": exact[0] if exact else None, **offer}
 
     def _offices(self, tracker: Tracker) -> list[str]:
         return booking.offices_for(get_content(), tracker.get_slot("appointment_office"))
@@ -175,12 +181,24 @@ class ValidateBookingForm(OfferingFormValidation):
         return "validate_booking_form"
 
     def volunteered_in_rest(self, tracker: Tracker, rest: str) -> dict[str, Any]:
+        rest = re.sub(r"(\w{4,})termin", r"\1 termin", rest, flags=re.IGNORECASE)  # "Beratungstermin"
         return {"appointment_type": find_type(rest, get_calendar()),
                 "appointment_office": booking.office_named(get_content(), rest),
                 "appointment_wish": self.volunteered_wish(rest)}
 
     def _ready(self, tracker: Tracker) -> bool:
         return bool(tracker.get_slot("appointment_type") and tracker.get_slot("appointment_office"))
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: dict) -> list[dict[str, Any]]:
+        """An identified citizen who names no office gets offers in their own office (their team is there)."""
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        own = tracker.get_slot("customer_office")
+        if own and not tracker.get_slot("appointment_office") and not tracker.get_slot("flow_aborted"):
+            tracker.slots["appointment_office"] = own
+            events += [SlotSet("appointment_office", own),
+                       *(SlotSet(k, v) for k, v in self._offer_now(tracker, dispatcher).items())]
+        return events
 
     async def validate_appointment_type(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: dict) -> dict[str, Any]:

@@ -25,6 +25,9 @@ from bot.content import Button
 # intents whose message is about the flow itself, not a source of values
 UNVOLUNTEERED = {"affirm", "deny", "goodbye", "request_human", "crisis", "threat", "threat_possible", "urgent_need"}
 
+# volunteered values whose check is heard all the same: a wrong date of birth is an identification attempt
+ALWAYS_HEARD = {"id_birth_date"}
+
 FLOW_SLOTS = ["id_number", "id_birth_date", "appointment_type", "appointment_office", "appointment_wish",
               "appointment_choice", "appointment_confirm", "appointment_ref", "cancel_reason", "appointment_offer",
               "appointment_result", "flow_aborted", "id_failed", "id_attempts", "outbound_pending"]
@@ -78,7 +81,8 @@ class FlowFormValidation(FormValidationAction, ABC):
                 continue
             said = len(dispatcher.messages)
             output = await method(slot_value, dispatcher, tracker, domain)
-            if slot_name in quiet and (output.get(slot_name) is None or output.get("flow_aborted")):
+            if slot_name in quiet and slot_name not in ALWAYS_HEARD and (output.get(slot_name) is None
+                                                                        or output.get("flow_aborted")):
                 del dispatcher.messages[said:]
                 output = {slot_name: None}
             slots.update(output)

@@ -27,6 +27,7 @@ import redis
 from bot.appointments.calendar import CalendarConfig, Slot
 from bot.core.redis_server import redis_client
 from bot.core.subject import DataSubject, decoded
+from bot.language.dates import Wish
 
 if TYPE_CHECKING:
     from bot.identity.registry import Customer
@@ -243,6 +244,12 @@ class AppointmentBook:
         return Outcome(False, result)
 
 
+def demo_wish(now: dt.datetime) -> Wish:
+    """When the demo appointment is: from the next day on, as close to 10:00 as possible."""
+    days = tuple(now.date() + dt.timedelta(days=i) for i in range(1, 30))
+    return Wish(dates=days, exact=dt.time(10, 0))
+
+
 def seed_demo_appointments(book: AppointmentBook, customers: Iterable[Customer],
                            candidates_for: Callable[[str, str], list[Slot]], now: dt.datetime) -> list[str]:
     """Give demo customers marked `demo_appointment` one upcoming appointment, once per Redis."""
@@ -265,7 +272,6 @@ def get_book() -> AppointmentBook:
     from bot.core.clock import now_local
     from bot.identity.registry import YamlRegistry, get_registry
     from bot.knowledge.answers import holiday_name
-    from bot.language.dates import Wish
 
     config, content = get_calendar(), get_content()
     book = AppointmentBook(redis_client(), config)
@@ -276,7 +282,7 @@ def get_book() -> AppointmentBook:
             book, registry.customers,
             lambda office, type_key: candidate_slots(config, [office], type_key, now,
                                                      lambda d: holiday_name(content, d) is not None,
-                                                     Wish(exact=dt.time(10, 0))),
+                                                     demo_wish(now)),
             now,
         )
     return book

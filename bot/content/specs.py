@@ -88,6 +88,7 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "appt_taken": set(),
     "appt_duplicate": {"slot"},
     "appt_aborted": set(),
+    "anything_else": set(),
     "appt_list": {"appointments"},
     "appt_list_none": set(),
     "appt_which": set(),

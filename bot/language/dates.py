@@ -94,6 +94,8 @@ def _time(hour: int, minute: int = 0) -> dt.time | WishError:
 def _parse_times(text: str) -> dict[str, dt.time] | WishError:
     result: dict[str, dt.time] = {}
     hour = r"(\d{1,2})(?:[:.](\d{2}))?"
+    # "nicht vor 10" is "ab 10", "nicht nach 14 uhr" is "bis 14"
+    text = re.sub(r"\bnicht (?:vor|frueher als)\b", "ab", re.sub(r"\bnicht (?:nach|spaeter als)\b", "bis", text))
     for kind, pattern in (
         ("earliest", rf"\b(?:nach|ab|spaeter als|fruehestens) {hour}(?: ?uhr)?\b"),
         ("latest", rf"\b(?:vor|bis|spaetestens|frueher als) {hour}(?: ?uhr)?\b"),
@@ -158,6 +160,13 @@ def _explicit_date(text: str, today: dt.date) -> dt.date | WishError | None:
 
 def _relative_dates(text: str, today: dt.date) -> tuple[dt.date, ...] | None:
     words = text.split()
+    weeks = re.search(r"\b(?:in|so|ca|etwa|ungefaehr)\s+(?:(?:so|ca\.?|etwa|ungefaehr)\s+)?(\d|eine?r?|zwei|drei|vier)\s+wochen?\b",
+                      text)
+    if weeks:  # "so in 2 wochen": the working days around that day
+        count = {"ein": 1, "eine": 1, "einer": 1, "zwei": 2, "drei": 3, "vier": 4}.get(weeks.group(1))
+        target = today + dt.timedelta(weeks=count or int(weeks.group(1)))
+        around = (target + dt.timedelta(days=d) for d in range(-2, 3))
+        return tuple(d for d in around if d.weekday() < 5)
     if "naechste woche" in text or "kommende woche" in text:
         monday = today + dt.timedelta(days=7 - today.weekday())
         return tuple(monday + dt.timedelta(days=i) for i in range(5))

@@ -120,11 +120,10 @@ class World:
     def prepare(self, conversation: dict, sender: str, now: dt.datetime) -> list[str]:
         """Demo appointment for `now`, the frozen clock and `given`; returns notes about the set-up."""
         from bot.appointments.calendar import Slot, candidate_slots, day_slots, get_calendar
-        from bot.appointments.store import AppointmentBook, seed_demo_appointments
+        from bot.appointments.store import AppointmentBook, demo_wish, seed_demo_appointments
         from bot.content import get_content
         from bot.identity.registry import get_registry
         from bot.knowledge.answers import holiday_name
-        from bot.language.dates import Wish
         from bot.outbound.consent import ConsentStore
 
         notes: list[str] = []
@@ -136,8 +135,8 @@ class World:
 
         seed_demo_appointments(  # as bot/appointments/store.py get_book() does on first use, for `now`
             book, get_registry().customers,
-            lambda office, type_key: candidate_slots(config, [office], type_key, now, is_holiday,
-                                                     Wish(exact=dt.time(10, 0))), now)
+            lambda office, type_key: candidate_slots(config, [office], type_key, now, is_holiday, demo_wish(now)),
+            now)
         if conversation.get("now"):
             self.redis.set(NOW_KEY.format(sender), _aware(now).isoformat(), ex=3600)
         given = conversation.get("given") or {}
