@@ -25,6 +25,7 @@ from bot.appointments.store import get_book
 from bot.cases.store import CaseStore
 from bot.content import Button, get_content
 from bot.language.dates import WISH_SEPARATOR, Wish, WishError, parse_wish, parse_wishes
+from bot.language.textparse import normalise
 
 
 class AppointmentFormValidation(IdentifyingFormValidation, ABC):
@@ -96,7 +97,7 @@ class OfferingFormValidation(AppointmentFormValidation, ABC):
         wishes = tracker.get_slot("appointment_wish")
         if not wishes or not self._ready(tracker):
             return {}
-        wish = parse_wishes(wishes, now_local())
+        wish = self._wish_from(tracker, wishes)
         if isinstance(wish, WishError):
             return {}
         offer = self._offer_for(wish, self._type(tracker), self._offices(tracker), dispatcher, tracker)
@@ -107,6 +108,28 @@ class OfferingFormValidation(AppointmentFormValidation, ABC):
                  and booking.slot_from_id(s, config).start.time() == wish.exact]
         # a day and a time that are free: straight to the confirmation of that slot
         return {"appointment_choice": exact[0] if exact else None, **offer}
+
+    def _wish_from(self, tracker: Tracker, wishes: str) -> Wish | WishError:
+        return parse_wishes(wishes, now_local())
+
+    def _corrections(self, tracker: Tracker, text: str) -> dict[str, Any]:
+        """What a message changes of the booking besides the time: another type or office ("nein, doch
+        antragsannahme", "lieber in mitte")."""
+        found = self.volunteered_in_rest(tracker, text)
+        return {slot: value for slot, value in found.items()
+                if slot in ("appointment_type", "appointment_office") and value and value != tracker.get_slot(slot)}
+
+    def _corrected(self, tracker: Tracker, text: str, dispatcher: CollectingDispatcher,
+                   extra: dict[str, Any]) -> dict[str, Any] | None:
+        """Slot updates for a correction of type or office (with a new wish if the message has one), else None."""
+        changes = self._corrections(tracker, text)
+        if not changes:
+            return None
+        tracker.slots.update(changes)
+        wish = self.volunteered_wish(text)
+        if wish:
+            return {**changes, **self._rewish(wish, tracker, dispatcher, extra)}
+        return {**extra, **changes, **self._offer_now(tracker, dispatcher)}
 
     def _offices(self, tracker: Tracker) -> list[str]:
         return booking.offices_for(get_content(), tracker.get_slot("appointment_office"))
@@ -136,7 +159,7 @@ class OfferingFormValidation(AppointmentFormValidation, ABC):
                                         domain: dict) -> dict[str, Any]:
         if aborted := self._aborted(value, dispatcher):
             return {"appointment_wish": None, **aborted}
-        wish = parse_wish(str(value), now_local())
+        wish = self._wish_from(tracker, str(value))
         if isinstance(wish, WishError):
             dispatcher.utter_message(text=booking.wish_error_text(wish))
             return {"appointment_wish": None}
@@ -150,6 +173,9 @@ class OfferingFormValidation(AppointmentFormValidation, ABC):
         offered_ids = (tracker.get_slot("appointment_offer") or {}).get("slots", [])
         config = get_calendar()
         offered = [booking.slot_from_id(s, config) for s in offered_ids]
+        corrected = self._corrected(tracker, str(value), dispatcher, {"appointment_choice": None})
+        if corrected is not None:
+            return corrected
         picked = booking.choose(str(value), offered, now_local())
         if isinstance(picked, int):
             return {"appointment_choice": offered_ids[picked]}
@@ -168,10 +194,14 @@ class OfferingFormValidation(AppointmentFormValidation, ABC):
         answer = booking.confirmation(str(value), now_local())
         if answer is True:
             return True
+        corrected = self._corrected(tracker, str(value), dispatcher, {"appointment_confirm": None})
+        if corrected is not None:
+            return corrected
         if isinstance(answer, Wish):
             return self._rewish(str(value), tracker, dispatcher, {"appointment_confirm": None})
-        if answer is False:
-            return {"appointment_confirm": None, "appointment_choice": None, "appointment_wish": None}
+        if answer is False:  # "nein": what should be different? The offers stay open for another choice.
+            say(dispatcher, "appt_what_to_change")
+            return {"appointment_confirm": None, "appointment_choice": None}
         say(dispatcher, "confirm_unclear")
         return {"appointment_confirm": None}
 
@@ -181,7 +211,7 @@ class ValidateBookingForm(OfferingFormValidation):
         return "validate_booking_form"
 
     def volunteered_in_rest(self, tracker: Tracker, rest: str) -> dict[str, Any]:
-        rest = re.sub(r"(\w{4,})termin", r"\1 termin", rest, flags=re.IGNORECASE)  # "Beratungstermin"
+        rest = re.sub(r"(\w{4,}?)s?termin", r"\1 termin", rest, flags=re.IGNORECASE)  # "Beratungstermin"
         return {"appointment_type": find_type(rest, get_calendar()),
                 "appointment_office": booking.office_named(get_content(), rest),
                 "appointment_wish": self.volunteered_wish(rest)}
@@ -191,10 +221,12 @@ class ValidateBookingForm(OfferingFormValidation):
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: dict) -> list[dict[str, Any]]:
-        """An identified citizen who names no office gets offers in their own office (their team is there)."""
+        """An identified citizen who said when but named no office gets offers in their own office (their team
+        is there); without a wish the office is asked."""
         events = await super().get_validation_events(dispatcher, tracker, domain)
         own = tracker.get_slot("customer_office")
-        if own and not tracker.get_slot("appointment_office") and not tracker.get_slot("flow_aborted"):
+        if (own and tracker.get_slot("appointment_wish") and not tracker.get_slot("appointment_office")
+                and not tracker.get_slot("flow_aborted")):
             tracker.slots["appointment_office"] = own
             events += [SlotSet("appointment_office", own),
                        *(SlotSet(k, v) for k, v in self._offer_now(tracker, dispatcher).items())]
@@ -260,10 +292,19 @@ class ValidateRescheduleForm(OfferingFormValidation):
     def _after_ref(self, tracker: Tracker) -> dict[str, Any]:
         return self._offer_now(tracker, CollectingDispatcher())
 
+    def _wish_from(self, tracker: Tracker, wishes: str) -> Wish | WishError:
+        """Wishes relative to the appointment being moved ("gleiche uhrzeit, einen tag später") included."""
+        old = get_book().get(tracker.get_slot("appointment_ref") or "")
+        if old is not None:
+            wishes = WISH_SEPARATOR.join(booking.relative_to(w, old.start) for w in wishes.split(WISH_SEPARATOR))
+        return parse_wishes(wishes, now_local())
+
     def volunteered_in_rest(self, tracker: Tracker, rest: str) -> dict[str, Any]:
         """The new time ("bitte auf mittwoch nachmittag legen"); the old one is named before "auf"/"lieber"."""
         marker = re.search(r"\b(auf|lieber|stattdessen|dafuer|dafür|neu|neuer|neuen|besser)\b", rest, re.IGNORECASE)
-        return {"appointment_wish": self.volunteered_wish(rest[marker.end():] if marker else rest)}
+        wanted = rest[marker.end():] if marker else rest
+        relative = booking.RELATIVE_DAYS.search(normalise(wanted)) or booking.SAME_TIME.search(normalise(wanted))
+        return {"appointment_wish": wanted if relative else self.volunteered_wish(wanted)}
 
     async def validate_appointment_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                            domain: dict) -> dict[str, Any]:
@@ -299,12 +340,19 @@ class ValidateCancelForm(AppointmentFormValidation):
                                            domain: dict) -> dict[str, Any]:
         if aborted := self._aborted(value, dispatcher):
             return {"appointment_confirm": None, **aborted}
-        answer = booking.yes_or_no(str(value))
+        text = str(value)
+        answer = booking.yes_or_no(text)
+        if re.search(r"\bgrund\b", normalise(text)) or (answer is None and booking.has_cancel_reason(text)):
+            reason = booking.cancel_reason(re.sub(r"^\s*(nein|ne|nee)\b[\s,]*", "", text, flags=re.IGNORECASE))
+            return {"appointment_confirm": None, "cancel_reason": reason} if reason else {"appointment_confirm": None}
+        if re.search(r"\b(behalten|nicht absagen|doch hin|komme doch)\b", normalise(text)):
+            return {"appointment_confirm": None, "flow_aborted": True}
         if answer is None:
             say(dispatcher, "confirm_unclear")
             return {"appointment_confirm": None}
-        if answer is False:
-            return {"appointment_confirm": None, "flow_aborted": True}
+        if answer is False:  # "nein": what should be different? A new reason, or keep the appointment
+            say(dispatcher, "cancel_what_to_change", (Button("Termin behalten", "Termin behalten"),))
+            return {"appointment_confirm": None}
         customer, ref, reason = tracker.get_slot("customer_id"), tracker.get_slot("appointment_ref"), tracker.get_slot("cancel_reason")
         outcome = get_book().cancel(customer, ref, reason, now_local())
         if not outcome.ok:

@@ -60,11 +60,30 @@ def has_cancel_reason(text: str) -> bool:
 
 
 def cancel_reason(text: str) -> str:
-    words = set(re.findall(r"[a-z]+", textparse.normalise(text)))
-    for label, keys in CANCEL_REASONS.items():
-        if words & set(keys):
-            return label
-    return text.strip()[:200]
+    """The reason as recorded: a category for a bare category ("krank", a clicked button), otherwise the
+    citizen's own words ("mein sohn hat eine op, ich muss mit ins krankenhaus" is not "krank")."""
+    cleaned = re.sub(r"^\s*(?:der |den |mein )?grund(?: ist)?\s*[:,-]?\s*", "", text.strip(), flags=re.IGNORECASE)
+    words = re.findall(r"[a-z]+", textparse.normalise(cleaned))
+    if len(words) <= 2:
+        for label, keys in CANCEL_REASONS.items():
+            if set(words) & set(keys) or textparse.normalise(label) in " ".join(words):
+                return label
+    return cleaned[:200]
+
+
+OWN_ILLNESS = re.compile(r"\b(ich bin|bin) (?:\w+ )?(krank|erkaeltet|krankgeschrieben)|\b(krankgeschrieben|fieber|grippe|"
+                         r"erkaeltet|arbeitsunfaehig|au)\b")
+SOMEONE_ELSE = re.compile(r"\b(sohn|tochter|kind|kinder|mutter|vater|mann|frau|partner|partnerin|oma|opa|baby)\b")
+
+
+def own_illness(reason: str | None) -> bool:
+    """Whether a cancellation reason is the citizen's own illness (then a sick note is needed)."""
+    if not reason:
+        return False
+    if reason == "krank":
+        return True
+    norm = textparse.normalise(reason)
+    return bool(OWN_ILLNESS.search(norm)) and not SOMEONE_ELSE.search(norm)
 
 
 def ics_url(token: str) -> str:
@@ -206,6 +225,29 @@ def confirmation(text: str, now: dt.datetime) -> bool | Wish | None:
     return answer
 
 
+RELATIVE_DAYS = re.compile(r"\b(einen|1|zwei|2|drei|3) tage? (spaeter|danach|frueher|vorher|eher)\b")
+SAME_TIME = re.compile(r"\b(gleiche|gleichen|selbe|selben|dieselbe) (uhrzeit|zeit)\b|\bzur gleichen zeit\b")
+RELATIVE_WEEK = re.compile(r"\b(eine|1) woche (spaeter|danach|frueher|vorher|eher)\b")
+
+
+def relative_to(text: str, start: dt.datetime) -> str:
+    """A wish said relative to the appointment being moved ("gleiche uhrzeit, einen tag später"), written out
+    with the date and time it means ("am 08.12. um 09:00"); other wishes stay as they are."""
+    norm = textparse.normalise(text)
+    days = RELATIVE_DAYS.search(norm)
+    week = RELATIVE_WEEK.search(norm)
+    parts = []
+    if days or week:
+        count = 7 if week else {"einen": 1, "zwei": 2, "drei": 3}.get(days.group(1), 0) if days else 0
+        if days and days.group(1).isdigit():
+            count = int(days.group(1))
+        sign = -1 if (week or days).group(2) in ("frueher", "vorher", "eher") else 1  # type: ignore[union-attr]
+        parts.append(f"am {(start.date() + dt.timedelta(days=sign * count)):%d.%m.}")
+    if SAME_TIME.search(norm):
+        parts.append(f"um {start:%H:%M}")
+    return " ".join(parts) if parts else text
+
+
 def wish_or_asap(text: str | None, now: dt.datetime) -> Wish:
     """The citizen's wish again (after the chosen slot was taken), or the earliest slots."""
     wish = parse_wishes(text or "egal", now)
@@ -239,7 +281,7 @@ def cancellation_case(record: Booking, reason: str, today: dt.date) -> tuple[dic
 
 def sick_note_hint(record: Booking, reason: str | None, today: dt.date) -> bool:
     """After a cancellation: remind of the Arbeitsunfähigkeitsbescheinigung (ill, or at short notice)."""
-    return reason == "krank" or short_notice(record, today)
+    return own_illness(reason) or short_notice(record, today)
 
 
 def confirmation_values(content: Content, config: CalendarConfig, record: Booking, directions: bool) -> dict[str, str]:

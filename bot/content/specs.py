@@ -89,6 +89,8 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "appt_duplicate": {"slot"},
     "appt_aborted": set(),
     "anything_else": set(),
+    "appt_what_to_change": set(),
+    "cancel_what_to_change": set(),
     "appt_list": {"appointments"},
     "appt_list_none": set(),
     "appt_which": set(),
