@@ -23,7 +23,7 @@ from bot.appointments import booking
 from bot.content import Button
 
 # intents whose message is about the flow itself, not a source of values
-UNVOLUNTEERED = {"affirm", "deny", "goodbye", "request_human", "crisis", "threat", "threat_possible", "urgent_need"}
+UNVOLUNTEERED = {"goodbye", "request_human", "crisis", "threat", "threat_possible", "urgent_need"}
 
 # volunteered values whose check is heard all the same: a wrong date of birth is an identification attempt
 ALWAYS_HEARD = {"id_birth_date"}
@@ -51,17 +51,29 @@ class FlowFormValidation(FormValidationAction, ABC):
         """Slot values found in `text` that the citizen gave without being asked (form slot -> raw value)."""
         return {}
 
+    def replaced(self, tracker: Tracker, found: dict[str, Any]) -> set[str]:
+        """Slots whose value a message replaces although they are filled (a corrected number)."""
+        return set()
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = message_text(tracker)
         if text and tracker.latest_message.get("intent", {}).get("name") not in UNVOLUNTEERED:
             wanted = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
             candidates = tracker.slots_to_validate()
             found = self.volunteered(tracker, text)
+            for slot in self.replaced(tracker, found):
+                tracker.slots[slot] = None
             extra = {slot: found[slot] for slot in wanted
                      if found.get(slot) is not None and slot not in candidates and tracker.get_slot(slot) is None}
-            for slot, value in extra.items():  # after the answer's own candidate, in the form's slot order
-                tracker.events.append({"event": "slot", "name": slot, "value": value, "timestamp": None})
-                tracker.slots[slot] = value
+            if extra:
+                # the answer's own candidate and the volunteered values, validated in the form's slot order
+                del tracker.events[len(tracker.events) - len(candidates):]
+                merged = {**{s: v for s, v in candidates.items() if s not in wanted},
+                          **{s: candidates[s] if s in candidates else extra[s] for s in wanted
+                             if s in candidates or s in extra}}
+                for slot, value in merged.items():
+                    tracker.events.append({"event": "slot", "name": slot, "value": value, "timestamp": None})
+                    tracker.slots[slot] = value
             setattr(tracker, VOLUNTEERED, set(extra))
         return list(await super().run(dispatcher, tracker, domain))
 

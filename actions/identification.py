@@ -23,7 +23,7 @@ from bot.core.redis_server import redis_client
 from bot.identity import check
 from bot.identity import guard as identity
 from bot.identity.guard import link_conversation
-from bot.identity.registry import MAX_ATTEMPTS, Customer, find_number, get_registry
+from bot.identity.registry import MAX_ATTEMPTS, Customer, find_birth_date, find_number, get_registry
 from bot.language import values
 
 ID_SLOTS = ("id_number", "id_birth_date")
@@ -91,9 +91,9 @@ def check_number_and_birth_date(dispatcher: CollectingDispatcher, tracker: Track
         return {**refused(dispatcher, result.refusal), **attempts}
     if result.outcome == "failed":
         return {"id_number": None, "id_birth_date": None, "id_attempts": result.attempts, "id_failed": True}
-    if result.outcome == "mismatch":
+    if result.outcome == "mismatch":  # the number stays: a new date, or a corrected number, may follow
         say(dispatcher, "id_mismatch", attempt=result.attempts, max=MAX_ATTEMPTS)
-        return {"id_number": None, "id_birth_date": None, "id_attempts": result.attempts}
+        return {"id_birth_date": None, "id_attempts": result.attempts}
     assert result.customer is not None
     say(dispatcher, "id_ok", name=result.customer.name)
     return identified(result.customer, tracker)
@@ -150,6 +150,12 @@ class IdentifyingFormValidation(FlowFormValidation, ABC):
                 identity.keep_birth_date(redis_client(), tracker.sender_id, found.birth_date_text)
         return {**given, **self.volunteered_in_rest(tracker, found.rest)}
 
+    def replaced(self, tracker: Tracker, found: dict[str, Any]) -> set[str]:
+        """Another number than the one given before corrects it ("nein, richtig ist 12345BG0000003")."""
+        if found.get("id_number") and tracker.get_slot("id_number") not in (None, found["id_number"]):
+            return {"id_number"}
+        return set()
+
     def volunteered_in_rest(self, tracker: Tracker, rest: str) -> dict[str, Any]:
         """The form's own values in the message without number and date of birth."""
         return {}
@@ -169,6 +175,12 @@ class IdentifyingFormValidation(FlowFormValidation, ABC):
         answer = identity.reveal(redis_client(), tracker.sender_id, str(value))  # the real answer behind [Geburtsdatum]
         if aborted := self._aborted(answer, dispatcher):
             return {"id_birth_date": None, **aborted}
+        number = find_number(answer)
+        if number and find_birth_date(answer, now_local().date()) is None:
+            return {"id_birth_date": None}  # a (corrected) number instead of the date: taken as the number
+        if number and number != tracker.get_slot("id_number"):  # a corrected number with the date
+            tracker.slots["id_number"] = number
+            return {"id_number": number, **check_number_and_birth_date(dispatcher, tracker, answer)}
         return check_number_and_birth_date(dispatcher, tracker, answer)
 
 

@@ -18,8 +18,7 @@ import yaml
 
 from bot.language import values
 
-BIRTH_DATE = re.compile(r"\b(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{2}|\d{4})\b"
-                        r"|^\s*(\d{2})(\d{2})(\d{4})\s*$")  # or eight digits, e.g. typed on a phone keypad
+KEYPAD_DATE = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")  # eight digits, e.g. typed on a phone keypad
 MAX_ATTEMPTS = 3
 
 
@@ -41,18 +40,17 @@ def find_number(text: str) -> str | None:
 
 
 def find_birth_date(text: str, today: dt.date) -> dt.date | None:
-    match = BIRTH_DATE.search(values.spoken_to_written(text))
-    if not match:
-        return None
-    groups = match.groups()[:3] if match.group(1) else match.groups()[3:]
-    day, month, year = (int(g) for g in groups)
-    if year < 100:
-        year += 1900 if year > today.year % 100 else 2000
-    try:
-        value = dt.date(year, month, day)
-    except ValueError:
-        return None
-    return value if dt.date(1900, 1, 1) <= value <= today else None
+    """A date of birth as citizens write or say it ("1.2.1979", "01.02.79", "1. februar 1979", eight digits
+    from a keypad, "erster zweiter neunzehnhundertneunundsiebzig"); only a date between 1900 and today."""
+    keypad = KEYPAD_DATE.match(text)
+    if keypad:
+        try:
+            value: dt.date | None = dt.date(int(keypad.group(3)), int(keypad.group(2)), int(keypad.group(1)))
+        except ValueError:
+            return None
+    else:
+        value = values.find_date(text, today)
+    return value if value is not None and dt.date(1900, 1, 1) <= value <= today else None
 
 
 class CustomerRegistry(Protocol):

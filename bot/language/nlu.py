@@ -12,6 +12,7 @@ at the end, and the cost of classification stays bounded whatever is sent.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any, TypedDict
 
@@ -30,7 +31,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
-from bot.language.values import without_values
+from bot.language.values import identification, spoken_to_written, without_values
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[
     def process(self, messages: list[Message]) -> list[Message]:
         if self.pipeline is None:
             return messages
-        texts = [self._prepare(m.get(TEXT) or "") for m in messages]
+        texts = [self._prepare(self._about(m.get(TEXT) or "")) for m in messages]
         probabilities = self._about_more_than_values(messages, self.predict_proba(texts))
         classes = self.pipeline.classes_
         for message, row in zip(messages, probabilities):
@@ -158,6 +159,21 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set("intent_ranking", ranking[: self.config["ranking_length"]], add_to_output=True)
         return messages
+
+    @staticmethod
+    def _about(text: str) -> str:
+        """What is classified: a BG-Nummer and a date of birth, written or spoken ("meine nummer ist eins zwei
+        drei …" as speech recognition writes it), are left out of a request that carries them; they would
+        drown it ("meine bg nummer ist 12345BG0000002, ich will einen termin absagen"). A message that is
+        nothing but those values stays as it is (an answer)."""
+        if len(text) > 1000:
+            return text
+        found = identification(text, dt.date.today())
+        if found.number or found.birth_date:
+            return found.rest if len(found.rest.split()) >= 2 else text
+        if spoken_to_written(text) != " ".join(text.split()):
+            return without_values(text) or text
+        return text
 
     def _about_more_than_values(self, messages: list[Message], probabilities: npt.NDArray[np.float64]
                                 ) -> npt.NDArray[np.float64]:

@@ -103,6 +103,7 @@ def spoken_to_written(text: str) -> str:
     """Spoken numbers as a recogniser writes them, in digits: runs of digit words become one number
     ("eins zwei drei vier fünf b g null null …" -> "12345bg00…"), ordinals and years become dates
     ("erster zweiter neunzehnhundertneunundsiebzig" -> "1.2.1979"). Other words stay as they are."""
+    text = re.sub(r"\b([a-zA-Z]) wie \w+", r"\1", text)  # "b wie berta g wie gustav"
     words = text.split()
     out: list[str] = []
     i = 0
@@ -110,12 +111,16 @@ def spoken_to_written(text: str) -> str:
         raw = words[i]
         word = raw.lower().strip(",;!?")
         # a run of single digits and the letters b, g (a spoken BG-Nummer or phone number)
-        if word in DIGIT_WORDS or (word in ("b", "g", "be", "ge") and out and out[-1][-1:].isdigit()):
+        starts_run = word in DIGIT_WORDS or (word in _TEENS and i + 1 < len(words)
+                                             and words[i + 1].lower().strip(",;!?.") in DIGIT_WORDS)
+        if starts_run or (word in ("b", "g", "be", "ge") and out and out[-1][-1:].isdigit()):
             run = []
             while i < len(words):
                 token = words[i].lower().strip(",;!?.")
                 if token in DIGIT_WORDS:
                     run.append(DIGIT_WORDS[token])
+                elif token in _TEENS and (not run or run[-1][-1:].isdigit()):
+                    run.append(str(_TEENS[token]))
                 elif token in ("b", "be"):
                     run.append("b")
                 elif token in ("g", "ge") and run and run[-1] == "b":
@@ -145,7 +150,12 @@ def spoken_to_written(text: str) -> str:
     return " ".join(out)
 
 
+def _letter_o_as_zero(match: re.Match[str]) -> str:
+    return match.group(0).replace("o", "0").replace("O", "0")
+
+
 def _number_in(text: str) -> tuple[str, tuple[int, int]] | None:
+    text = re.sub(r"(?<=bg)[0-9oO ]{7,9}", _letter_o_as_zero, text, flags=re.IGNORECASE)  # "12345BGOOOOOO1"
     match = BG_NUMBER.search(text)
     if match:
         return match.group(1) + "BG" + re.sub(r"\s", "", match.group(2)), match.span()
@@ -168,6 +178,21 @@ def _date_value(day: int, month: int, year: int, today: dt.date) -> dt.date | No
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def find_date(text: str, today: dt.date) -> dt.date | None:
+    """The first complete date in a message: "1.2.1979", "01-02-79", "1. februar 1979", spoken dates too."""
+    written = spoken_to_written(text)
+    found = []
+    for pattern in (_DATE, _DATE_MONTH_NAME):
+        match = pattern.search(written)
+        if match:
+            month_group = match.group(2)
+            month = int(month_group) if month_group.isdigit() else MONTH_NAMES[month_group.lower()]
+            value = _date_value(int(match.group(1)), month, int(match.group(3)), today)
+            if value is not None:
+                found.append((match.start(), value))
+    return min(found)[1] if found else None
 
 
 def _birth_date_in(text: str, today: dt.date) -> tuple[dt.date, str, tuple[int, int]] | None:
