@@ -64,7 +64,7 @@ def cancel_reason(text: str) -> str:
     citizen's own words ("mein sohn hat eine op, ich muss mit ins krankenhaus" is not "krank")."""
     cleaned = re.sub(r"^\s*(?:der |den |mein )?grund(?: ist)?\s*[:,-]?\s*", "", text.strip(), flags=re.IGNORECASE)
     words = re.findall(r"[a-z]+", textparse.normalise(cleaned))
-    if len(words) <= 2:
+    if len(words) <= 3:
         for label, keys in CANCEL_REASONS.items():
             if set(words) & set(keys) or textparse.normalise(label) in " ".join(words):
                 return label

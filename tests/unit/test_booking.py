@@ -50,10 +50,21 @@ def test_abort_phrases(text):
 
 @pytest.mark.parametrize("text, reason", [("ich bin krank", "krank"), ("muss arbeiten", "Arbeit"),
                                           ("hab ein vorstellungsgespraech", "Vorstellungsgespräch"),
-                                          ("keine betreuung fuer mein kind", "Kinderbetreuung"),
+                                          ("Kinderbetreuung", "Kinderbetreuung"),
+                                          # a described reason is kept in the citizen's words
+                                          ("keine betreuung fuer mein kind", "keine betreuung fuer mein kind"),
+                                          ("mein sohn hat eine op, ich muss mit", "mein sohn hat eine op, ich muss mit"),
+                                          ("der grund: die kita hat streik", "die kita hat streik"),
                                           ("mein auto ist kaputt", "mein auto ist kaputt")])
 def test_cancel_reasons(text, reason):
     assert booking.cancel_reason(text) == reason
+
+
+@pytest.mark.parametrize("reason, own", [("krank", True), ("bin seit gestern erkältet", True),
+                                         ("mein sohn hat eine op, ich muss mit ins krankenhaus", False),
+                                         ("Kinderbetreuung", False)])
+def test_sick_note_only_for_own_illness(reason, own):
+    assert booking.own_illness(reason) is own
 
 
 def test_offer_falls_back_to_next_free_slots_when_the_wish_is_full(redis_client):
