@@ -16,6 +16,7 @@ from actions.identification import IdentifyingFormValidation, say_id_failed
 from bot.appointments import booking
 from bot.content import Button
 from bot.core.redis_server import redis_client
+from bot.language import values
 from bot.outbound.call import consent_wording
 from bot.outbound.config import get_outbound
 from bot.outbound.consent import (
@@ -62,6 +63,12 @@ class ValidateConsentForm(IdentifyingFormValidation):
         slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
         return consent_questions(slots, tracker.get_slot("consent_action"), _chosen(tracker))
 
+    def volunteered_in_rest(self, tracker: Tracker, rest: str) -> dict[str, Any]:
+        """The channel, the phone number and the e-mail address, whenever they are said."""
+        phone, email = values.find_phone(rest), values.find_email(rest)
+        channels = channels_in(rest) or tuple(c for c, v in (("phone", phone), ("email", email)) if v)
+        return {"consent_channel": ",".join(channels) or None, "consent_phone": phone, "consent_email": email}
+
     async def validate_consent_channel(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                        domain: dict) -> dict[str, Any]:
         if value is None:
@@ -75,7 +82,8 @@ class ValidateConsentForm(IdentifyingFormValidation):
 
     async def validate_consent_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: dict) -> dict[str, Any]:
-        return self._parse_answer("consent_phone", value, dispatcher, normalise_phone, "consent_invalid_phone")
+        return self._parse_answer("consent_phone", value, dispatcher,
+                                  lambda text: normalise_phone(values.spoken_to_written(text)), "consent_invalid_phone")
 
     async def validate_consent_email(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: dict) -> dict[str, Any]:

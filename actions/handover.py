@@ -4,13 +4,15 @@ otherwise a callback request that becomes a case. Threats go to the top and aler
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import now_local, say, send
+from actions.forms import FlowFormValidation
 from bot.appointments.booking import is_abort
 from bot.cases.store import CaseStore
 from bot.content import Button, get_content
@@ -20,6 +22,9 @@ from bot.handover import conversation
 from bot.handover.routing import LIVE_CHANNELS, live_queue_available, wait_estimate_minutes
 from bot.handover.state import Handover
 from bot.knowledge import answers as knowledge
+from bot.language import values
+from bot.language.dates import Wish, parse_wish
+from bot.language.textparse import normalise
 
 logger = logging.getLogger(__name__)
 
@@ -105,16 +110,27 @@ class ActionThreat(Action):
         return close_open_form(tracker)
 
 
-class ValidateCallbackForm(FormValidationAction):
+class ValidateCallbackForm(FlowFormValidation):
     def name(self) -> str:
         return "validate_callback_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain):
         return [] if tracker.get_slot("flow_aborted") else domain_slots
 
+    def volunteered(self, tracker: Tracker, text: str) -> dict[str, Any]:
+        """Phone number or e-mail address and the time for the call, whenever they are said
+        ("rückruf bitte 0171 2345678 montag nachmittag")."""
+        contact = values.find_email(text) or values.find_phone(text)
+        wish = parse_wish(text, now_local())
+        when = None
+        if isinstance(wish, Wish) and (wish.dates or wish.has_time() or wish.asap) or re.search(
+                r"\b(vormittags?|nachmittags?|morgens|abends|egal wann|jederzeit|immer)\b", normalise(text)):
+            when = callback_time_words(text, contact)
+        return {"callback_contact": contact, "callback_time": when}
+
     async def validate_callback_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: dict) -> dict[str, Any]:
-        text = str(value)
+        text = values.spoken_to_written(str(value))
         if is_abort(text):
             return {"callback_contact": None, "flow_aborted": True}
         if found := EMAIL.search(text) or PHONE.search(text):
@@ -127,6 +143,14 @@ class ValidateCallbackForm(FormValidationAction):
         if is_abort(str(value)):
             return {"callback_time": None, "flow_aborted": True}
         return {"callback_time": str(value).strip()[:200] or None}
+
+
+def callback_time_words(text: str, contact: str | None) -> str:
+    """The part of a message that says when to call: the message without the contact and the request words."""
+    rest = text.replace(contact, " ") if contact else text
+    rest = re.sub(r"(?i)\b(bitte|rückruf|rueckruf|ruft?|rufen sie|mich|an|unter|meine|nummer|ist|handy|tel\.?|telefon|"
+                  r"e-?mail|mail|per|es geht um|wegen)\b", " ", rest)
+    return re.sub(r"\s+", " ", rest).strip(" ,.;:-")[:200]
 
 
 class ActionAskCallbackContact(Action):

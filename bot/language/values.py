@@ -241,3 +241,15 @@ def without_values(text: str) -> str:
         text = pattern.sub(" ", text)
     text = _NUMBER_CUE.sub(" ", _BIRTH_CUE.sub(" ", text))
     return re.sub(r"\s+", " ", text).strip(" ,.;:-")
+
+
+def find_phone(text: str) -> str | None:
+    """A phone number written or spoken in a message ("0171 2345678", "null eins sieben eins …"), as written."""
+    match = _PHONE.search(spoken_to_written(text))
+    return match.group(0).strip() if match else None
+
+
+def find_email(text: str) -> str | None:
+    """An e-mail address in a message."""
+    match = _EMAIL.search(text)
+    return match.group(0).rstrip(".") if match else None
