@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import message_text, now_local, say
 from actions.forms import AskFromContent
-from actions.identification import IdentifyingFormValidation, say_id_failed
+from actions.identification import NO_NUMBER, IdentifyingFormValidation, say_id_failed
 from bot.appointments import booking
 from bot.content import Button
 from bot.core.redis_server import redis_client
@@ -143,8 +143,9 @@ class ActionSubmitConsent(Action):
             say_id_failed(dispatcher)
             return events + [SlotSet("id_failed", None)]
         if tracker.get_slot("flow_aborted") or not customer:
-            say(dispatcher, "consent_aborted")
-            return events
+            if tracker.get_slot("appointment_result") != NO_NUMBER:  # that ending was explained already
+                say(dispatcher, "consent_aborted")
+            return events + [SlotSet("appointment_result", None)]
         store, now, chosen = ConsentStore(redis_client()), now_local(), _chosen(tracker)
         via = given_via(tracker.get_latest_input_channel())
         if tracker.get_slot("consent_action") == "withdraw":

@@ -27,6 +27,7 @@ from bot.identity.registry import MAX_ATTEMPTS, Customer, find_birth_date, find_
 from bot.language import values
 
 ID_SLOTS = ("id_number", "id_birth_date")
+NO_NUMBER = "no_number"  # `appointment_result` of a flow that ended because the citizen has no number at hand
 CUSTOMER_SLOTS = ("customer_id", "customer_name", "customer_office")
 
 
@@ -150,6 +151,13 @@ class IdentifyingFormValidation(FlowFormValidation, ABC):
                 identity.keep_birth_date(redis_client(), tracker.sender_id, found.birth_date_text)
         return {**given, **self.volunteered_in_rest(tracker, found.rest)}
 
+    def without_number(self, reason: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        """No BG-Nummer ("hab ich nicht zur hand", a first application): no loop of questions. Where the number
+        is, what to do instead, and a callback offered; the flow ends without the "abgebrochen" line.
+        A form that can go on without a number (a declaration marked "nicht identifiziert") overrides this."""
+        say(dispatcher, f"id_no_number_{reason}", (Button("Rückruf vereinbaren", "/request_human"),))
+        return {"id_number": None, "flow_aborted": True, "appointment_result": NO_NUMBER}
+
     def replaced(self, tracker: Tracker, found: dict[str, Any]) -> set[str]:
         """Another number than the one given before corrects it ("nein, richtig ist 12345BG0000003")."""
         if found.get("id_number") and tracker.get_slot("id_number") not in (None, found["id_number"]):
@@ -162,6 +170,8 @@ class IdentifyingFormValidation(FlowFormValidation, ABC):
 
     async def validate_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: dict) -> dict[str, Any]:
+        if not find_number(str(value)) and (missing := values.says_no_number(str(value))):
+            return self.without_number(missing, dispatcher, tracker)
         result = self._parse_answer("id_number", value, dispatcher, find_number, "id_invalid_number")
         if result.get("id_number") and tracker.get_slot("id_birth_date") is None:
             kept = identity.take_birth_date(redis_client(), tracker.sender_id)

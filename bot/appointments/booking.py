@@ -301,4 +301,4 @@ def appointment_list(content: Content, upcoming: list[Booking]) -> str:
 def tell_aborted(result: str | None, offer: object, wish: str | None) -> bool:
     """Whether an ended booking flow says so: not after a duplicate (already explained), and not when the
     search found nothing (the offer's text said it)."""
-    return result != "duplicate" and (offer is not None or wish is None)
+    return result not in ("duplicate", "no_number") and (offer is not None or wish is None)

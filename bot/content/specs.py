@@ -89,6 +89,8 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "appt_duplicate": {"slot"},
     "appt_aborted": set(),
     "anything_else": set(),
+    "id_no_number_unknown": set(),
+    "id_no_number_first_application": set(),
     "appt_what_to_change": set(),
     "cancel_what_to_change": set(),
     "appt_list": {"appointments"},

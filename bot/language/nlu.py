@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import Any, TypedDict
 
 import joblib
@@ -31,10 +32,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
-from bot.language.values import identification, spoken_to_written, without_values
+from bot.language.values import identification, request_words, spoken_to_written, without_values
 
 logger = logging.getLogger(__name__)
 
+CLEAR_REQUEST = 0.8  # a rest classified this surely is a request even when it is one word ("terminerinnerungen")
+MIN_REQUEST_WORDS = 2  # words beyond values and filler that make a message a request (values.request_words)
 INFORM = "inform"  # the intent of a bare value given as an answer ("Nord", "12345BG0000001")
 
 _CHARS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "s", "é": "e", "è": "e"})
@@ -102,7 +105,7 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[
         return {"C": 60.0, "class_weight": None, "max_iter": 3000, "random_state": 42, "ranking_length": 10,
                 "max_chars": 2000, "exclude_intents": [],
                 # a message with values that looks like a bare answer is classified again without them
-                "min_request_words": 1, "request_confidence": 0.5, "request_words": {}}
+                "min_request_words": MIN_REQUEST_WORDS, "request_confidence": 0.5, "request_words": {}}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  pipeline: Pipeline | None = None) -> None:
@@ -170,7 +173,7 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[
             return text
         found = identification(text, dt.date.today())
         if found.number or found.birth_date:
-            return found.rest if len(found.rest.split()) >= 2 else text
+            return found.rest if request_words(found.rest) >= MIN_REQUEST_WORDS else text
         if spoken_to_written(text) != " ".join(text.split()):
             return without_values(text) or text
         return text
@@ -194,19 +197,24 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[
                 continue
             text = message.get(TEXT) or ""
             rest = without_values(text)
-            if rest == text.strip() or len(rest.split()) < self.config["min_request_words"]:
+            words = request_words(rest)
+            if rest == text.strip() or words == 0:
                 continue
             again = self.predict_proba([self._prepare(rest)])[0]
             best = int(np.argmax(again))
-            if best != inform and again[best] >= self.config["request_confidence"]:
+            if best != inform and (again[best] >= self.config["request_confidence"] and words >= self.config[
+                    "min_request_words"] or again[best] >= CLEAR_REQUEST):
                 probabilities[index] = again
                 continue
             folded = normalise_spelling(rest)
-            candidates = [c for stem, intents in cues.items() if stem in folded for c in intents]
+            candidates = [c for stem, intents in cues.items() if re.search(rf"\b{stem}\w{{0,2}}\b", folded)
+                          for c in intents]
             if candidates:
                 chosen = max(candidates, key=lambda c: again[c])
-                again[chosen], again[inform] = again[inform], again[chosen]
-                probabilities[index] = again
+                if again[inform] > again[chosen]:
+                    again[chosen], again[inform] = again[inform], again[chosen]
+                if int(np.argmax(again)) == chosen:
+                    probabilities[index] = again
         return probabilities
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

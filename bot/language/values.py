@@ -253,3 +253,35 @@ def find_email(text: str) -> str | None:
     """An e-mail address in a message."""
     match = _EMAIL.search(text)
     return match.group(0).rstrip(".") if match else None
+
+
+_FIRST_APPLICATION = re.compile(r"\b(noch nie|nie) (buergergeld|geld|leistungen)|\berst(mal)? (beantragen|antrag)|"
+                                r"\berstantrag|\bneu(en)? antrag|\bnoch keine?n? (antrag|bescheid|leistungen)|"
+                                r"\bnoch nicht (angemeldet|im bezug|beantragt)")
+_NO_NUMBER = re.compile(r"\b(keine|kein|ohne) (bg|bg-?nummer|nummer|kundennummer|kunden-?nr)|\b(nummer|die|sie|das)\b.{0,20}"
+                        r"\b(nicht (mehr )?(zur hand|parat|da|dabei|griffbereit)|vergessen|verloren|weiss ich nicht|"
+                        r"finde ich nicht)|\b(weiss|kenne|finde) (meine|die) (bg-?)?nummer nicht|\bhab(e)? ich (grad |gerade |"
+                        r"jetzt )?(nicht|keine)\b|\bweiss (ich )?nicht\b")
+
+
+def says_no_number(text: str) -> str | None:
+    """Whether an answer to "Wie lautet Ihre BG-Nummer?" says there is none: "first_application" (never had
+    Bürgergeld, applying now), "unknown" (forgotten, not at hand), or None."""
+    norm = text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    if _FIRST_APPLICATION.search(norm):
+        return "first_application"
+    if _NO_NUMBER.search(norm):
+        return "unknown"
+    return None
+
+
+_FILLER = set("""ich bin ist sind war mein meine meinen meiner meines der die das den dem des am um im in an auf bitte
+und oder mit von vom zu zur zum es er sie wir ihr ja nein ne nee nr nummer tel telefon handy mail email e-mail iban
+geboren geb geburtsdatum geburtstag seit ab bis hier so noch auch hallo hi danke gerne gern kontoinhaber inhaber
+lautet heisse heiße name mir mich uns euch ist's""".split())
+
+
+def request_words(text: str) -> int:
+    """How many words of a message say something beyond values and filler ("meine iban ist" says nothing,
+    "ich will einen termin absagen" says three things)."""
+    return sum(1 for w in re.findall(r"[a-zäöüß]+", text.lower()) if w not in _FILLER and len(w) > 1)

@@ -36,7 +36,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language.nlu import LinearModel, build_pipeline, normalise_spelling
-from bot.safety.detect import CRISIS, NONE, THREAT, THREAT_POSSIBLE, URGENT_NEED, Verdict, assess
+from bot.safety.detect import CRISIS, NONE, THREAT, THREAT_POSSIBLE, URGENT_NEED, Verdict, assess, everyday_loss
 
 SAFETY_INTENTS = (CRISIS, THREAT, THREAT_POSSIBLE, URGENT_NEED)
 MODEL_CLASSES = (CRISIS, URGENT_NEED)  # what the model may decide on its own; threats: rules only
@@ -53,7 +53,7 @@ def decide(text: str, ranking: list[dict[str, Any]], keep_confidence: dict[str, 
     `verdict`: the rules' decision, if already made."""
     verdict = verdict or assess(text)
     kind, confidence = verdict.kind, 1.0
-    if kind == NONE and model_scores and len(text.split()) >= min_words:
+    if kind == NONE and model_scores and len(text.split()) >= min_words and not everyday_loss(text):
         for name in MODEL_CLASSES:
             score = float(model_scores.get(name, 0.0))
             if score >= keep_confidence.get(name, 1.0):

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from bot.safety.rules import (
     CRISIS_IDIOMS,
     CRISIS_PHRASES,
+    EVERYDAY_LOSS,
     LEGAL_STEPS,
     THREAT_IDIOMS,
     THREAT_PHRASES,
@@ -92,6 +93,15 @@ def assess(text: str) -> Verdict:
     if URGENT_NEED_PHRASES.search(WAIVER.sub(" ", folded)):
         return Verdict(URGENT_NEED, "urgent_need")
     return Verdict(NONE)
+
+
+def everyday_loss(text: str) -> bool:
+    """A forgotten number or a lost letter ("ich weiß meine Nummer nicht mehr") and little else: never a crisis
+    by the model (a message that says more is still scored)."""
+    folded = f" {fold(text)} "
+    if not EVERYDAY_LOSS.search(folded):
+        return False
+    return len(re.findall(r"[a-z]+", EVERYDAY_LOSS.sub(" ", folded))) <= 4
 
 
 def must_be_seen(text: str) -> bool:

@@ -243,6 +243,12 @@ THREAT_PHRASES = _rx(
     r" armbrust| zerstör\w*(?: \w+){0,3} " + _PLACE + r"| fahr\w* (?:den|die|dich|euch|ihn|sie)(?: \w+){0,4} um\b| überfahr\w* (?:den|die|dich|euch|ihn|sie)\b",
 )
 
+# Everyday things lost or forgotten ("ich weiß meine Nummer nicht mehr", "finde den Bescheid nicht mehr"): the
+# safety model must not read "nicht mehr" in them as a crisis (the rules never do).
+EVERYDAY_LOSS = _rx(r" (?:weis|kene|ken|finde|find|hab|habe|wei) (?:meine|mein|meinen|die|den|das|dis|des|ihre|unsere)"
+                    r" (?:\w+ )?(?:nummer|kundennummer|bg ?nummer|bg|passwort|pin|zugang\w*|login|brief|bescheid|termin|"
+                    r"adrese|email|mail|unterlagen|papiere|vertrag|daten|konto|iban|karte|ausweis)\w*"
+                    r"(?: \w+){0,3} nicht mehr\b")
 THREAT_IDIOMS = _rx(r" (?:eingeschlagen )?wie (?:ne |eine )?bombe| bombenjob| bombig")
 
 # Vague menace: not an explicit act, but worth a supervisor's look.

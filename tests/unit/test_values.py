@@ -63,3 +63,40 @@ def test_office_named_in_a_whole_message():
     assert office_named(content, "termin beratung in der mitte am freitag") == "mitte"
     assert office_named(content, "egal welche geschäftsstelle hauptsache morgen") == "egal"
     assert office_named(content, "termin egal wann") is None  # "egal" about the time is no office
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("hab ich grad nicht", "unknown"), ("ich weiss meine nummer nicht mehr", "unknown"),
+    ("die nummer hab ich nicht zur hand", "unknown"), ("ich hab keine bg nummer", "unknown"),
+    ("ich hab keine bg nummer, ich hab noch nie bürgergeld bekommen und will erst beantragen", "first_application"),
+    ("12345BG0000002", None), ("nord bitte", None),
+])
+def test_says_no_number(text, kind):
+    from bot.language.values import says_no_number
+
+    assert says_no_number(text) == kind
+
+
+def test_a_question_inside_a_form_is_answered_and_the_form_goes_on():
+    from bot.language.form_questions import next_action
+
+    answers = {"ask_opening_hours": "action_opening_hours"}
+    ask = dict(answers=answers, min_confidence=0.8, answered_before=None)
+    assert next_action("action_listen", "ask_housing_costs", 0.95, "booking_form", **ask) == "action_answer"
+    assert next_action("action_listen", "ask_opening_hours", 0.95, "booking_form", **ask) == "action_opening_hours"
+    assert next_action("action_listen", "ask_opening_hours", 0.6, "booking_form", **ask) is None  # not sure: the form
+    assert next_action("action_listen", "inform", 0.99, "booking_form", **ask) is None
+    assert next_action("action_listen", "ask_opening_hours", 0.95, None, **ask) is None  # no form: the rules answer
+    after = dict(answers=answers, min_confidence=0.8, answered_before="action_answer")
+    assert next_action("action_answer", None, 0.0, "booking_form", **after) == "booking_form"
+
+
+@pytest.mark.parametrize("text, everyday", [
+    ("ich weiss meine nummer nicht mehr", True), ("ich finde den bescheid nicht mehr, was nun", True),
+    ("ich weiß nicht mehr weiter", False),
+    ("ich weiss meine nummer nicht mehr und sehe keinen sinn mehr in allem hier", False),
+])
+def test_a_forgotten_number_is_no_crisis_for_the_model(text, everyday):
+    from bot.safety.detect import everyday_loss
+
+    assert everyday_loss(text) is everyday
