@@ -30,6 +30,7 @@ from actions.appointment_replies import (  # noqa: E402
     AskAppointmentType,
     AskAppointmentWish,
     AskCancelReason,
+    AskGuestContact,
 )
 from actions.appointments import (  # noqa: E402
     ValidateBookingForm,
@@ -108,6 +109,7 @@ __all__ = [
     "AskAppointmentType",
     "AskAppointmentWish",
     "AskCancelReason",
+    "AskGuestContact",
     "AskIdBirthDate",
     "AskIdNumber",
     "ValidateBookingForm",

@@ -40,6 +40,11 @@ class AskAppointmentType(AskFromContent):
                      for key, t in get_calendar().types.items())
 
 
+class AskGuestContact(AskFromContent):
+    def name(self) -> str:
+        return "action_ask_guest_contact"
+
+
 class AskAppointmentOffice(AskFromContent):
     def name(self) -> str:
         return "action_ask_appointment_office"
@@ -126,12 +131,15 @@ def _ended_early(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     return False
 
 
-def send_booking_confirmation(dispatcher: CollectingDispatcher, ref: str, template_name: str) -> None:
+def send_booking_confirmation(dispatcher: CollectingDispatcher, ref: str, template_name: str,
+                              guest_phone: str | None = None) -> None:
     record = get_book().get(ref)
     assert record is not None  # `ref` is the booking just made or moved
     values: dict[str, Any] = booking.confirmation_values(get_content(), get_calendar(), record,
                                                          directions=template_name == "appt_booked")
     say(dispatcher, template_name, **values)
+    if guest_phone:
+        say(dispatcher, "appt_booked_guest", phone=guest_phone)
     say(dispatcher, "appt_legal")
     say(dispatcher, "anything_else")
 
@@ -142,7 +150,9 @@ class ActionBookAppointment(Action):
 
     async def run(self, dispatcher, tracker, domain):
         if not _ended_early(dispatcher, tracker):
-            send_booking_confirmation(dispatcher, tracker.get_slot("appointment_result"), "appt_booked")
+            guest = tracker.get_slot("guest_contact") if tracker.get_slot("id_guest") else None
+            send_booking_confirmation(dispatcher, tracker.get_slot("appointment_result"), "appt_booked",
+                                      guest_phone=guest.rsplit("Telefon ", 1)[-1] if guest else None)
         return reset_flow()
 
 

@@ -18,14 +18,26 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import now_local, say
-from actions.identification import IdentifyingFormValidation
+from actions.identification import ID_SLOTS, IdentifyingFormValidation
 from bot.appointments import booking
 from bot.appointments.calendar import find_type, get_calendar
 from bot.appointments.store import get_book
 from bot.cases.store import CaseStore
 from bot.content import Button, get_content
+from bot.core.redis_server import redis_client
+from bot.identity import guard as identity
+from bot.language import values
 from bot.language.dates import WISH_SEPARATOR, Wish, WishError, parse_wish, parse_wishes
 from bot.language.textparse import normalise
+
+
+def guest_contact(text: str) -> tuple[str, str, str | None] | None:
+    """Name, phone number and (if given) date of birth of a first applicant, or None without name and phone."""
+    name, phone = values.find_name(text), values.find_phone(text)
+    if not name or not phone:
+        return None
+    found = values.identification(text, now_local().date())
+    return name, phone, found.birth_date.strftime("%d.%m.%Y") if found.birth_date else None
 
 
 class AppointmentFormValidation(IdentifyingFormValidation, ABC):
@@ -207,14 +219,51 @@ class OfferingFormValidation(AppointmentFormValidation, ABC):
 
 
 class ValidateBookingForm(OfferingFormValidation):
+    """Booking; a first applicant without a BG-Nummer books an Antragsannahme as a guest (name, date of birth,
+    phone), marked "nicht identifiziert" for the team."""
+
     def name(self) -> str:
         return "validate_booking_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: dict) -> list[str]:
+        if tracker.get_slot("id_guest") and not tracker.get_slot("flow_aborted"):
+            return [s for s in domain_slots if s not in ID_SLOTS]
+        slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
+        return [s for s in slots if s != "guest_contact"]
+
+    def without_number(self, reason: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        if reason != "first_application":
+            return super().without_number(reason, dispatcher, tracker)
+        say(dispatcher, "id_no_number_guest_booking")
+        return {"id_number": None, "id_guest": True, "appointment_type": "antrag"}
 
     def volunteered_in_rest(self, tracker: Tracker, rest: str) -> dict[str, Any]:
         rest = re.sub(r"(\w{4,}?)s?termin", r"\1 termin", rest, flags=re.IGNORECASE)  # "Beratungstermin"
         return {"appointment_type": find_type(rest, get_calendar()),
                 "appointment_office": booking.office_named(get_content(), rest),
                 "appointment_wish": self.volunteered_wish(rest)}
+
+    def volunteered(self, tracker: Tracker, text: str) -> dict[str, Any]:
+        found = super().volunteered(tracker, text)
+        if tracker.get_slot("id_guest") and tracker.get_slot("requested_slot") != "guest_contact":
+            found = {k: v for k, v in found.items() if k not in ID_SLOTS}
+            if guest_contact(text) is not None:
+                found["guest_contact"] = text
+        return found
+
+    async def validate_guest_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: dict) -> dict[str, Any]:
+        if aborted := self._aborted(value, dispatcher):
+            return {"guest_contact": None, **aborted}
+        contact = guest_contact(str(value))
+        if contact is None:
+            say(dispatcher, "guest_contact_invalid")
+            return {"guest_contact": None}
+        name, phone, born = contact
+        if born:  # for the team's case only, kept out of the tracker
+            identity.keep_birth_date(redis_client(), tracker.sender_id, born)
+        return {"guest_contact": f"{name}, Telefon {phone}"}
 
     def _ready(self, tracker: Tracker) -> bool:
         return bool(tracker.get_slot("appointment_type") and tracker.get_slot("appointment_office"))
@@ -252,9 +301,13 @@ class ValidateBookingForm(OfferingFormValidation):
         if decision is not True:
             return decision
         slot = booking.slot_from_id(tracker.get_slot("appointment_choice"), get_calendar())
-        outcome = get_book().book(tracker.get_slot("customer_id"), slot, now_local())
+        guest = tracker.get_slot("guest_contact") if tracker.get_slot("id_guest") else None
+        customer = booking.guest_key(guest) if guest else tracker.get_slot("customer_id")
+        outcome = get_book().book(customer, slot, now_local())
         if outcome.ok:
             assert outcome.booking is not None  # a successful booking is read back
+            if guest:
+                self._guest_case(tracker, outcome.booking.ref, slot, guest)
             return {"appointment_confirm": "ja", "appointment_result": outcome.booking.ref}
         if outcome.reason == "duplicate":
             assert outcome.conflicting_ref is not None  # always set with "duplicate"
@@ -268,6 +321,18 @@ class ValidateBookingForm(OfferingFormValidation):
         wish = booking.wish_or_asap(tracker.get_slot("appointment_wish"), now_local())
         return {"appointment_confirm": None, "appointment_choice": None,
                 **self._offer_for(wish, slot.type, self._offices(tracker), dispatcher, tracker)}
+
+
+    @staticmethod
+    def _guest_case(tracker: Tracker, ref: str, slot: Any, guest: str) -> None:
+        """The team's case for a booking without BG-Nummer: who, when, and "nicht identifiziert"."""
+        born = identity.take_birth_date(redis_client(), tracker.sender_id)
+        content = get_content()
+        fields = {"person": guest + (f", geb. {born}" if born else ""), "buchung": ref,
+                  "termin": booking.slot_text(content, slot.office, slot.start), "identifiziert": "nicht identifiziert"}
+        CaseStore(get_book().redis).create("termin_ohne_nummer", fields, now_local(), office=slot.office,
+                                           idempotency_key=f"guest:{ref}",
+                                           summary=f"Antragsannahme ohne BG-Nummer (nicht identifiziert): {guest}")
 
 
 class ValidateRescheduleForm(OfferingFormValidation):

@@ -30,7 +30,7 @@ ALWAYS_HEARD = {"id_birth_date"}
 
 FLOW_SLOTS = ["id_number", "id_birth_date", "appointment_type", "appointment_office", "appointment_wish",
               "appointment_choice", "appointment_confirm", "appointment_ref", "cancel_reason", "appointment_offer",
-              "appointment_result", "flow_aborted", "id_failed", "id_attempts", "outbound_pending"]
+              "appointment_result", "flow_aborted", "id_failed", "id_attempts", "outbound_pending", "id_guest", "guest_contact"]
 
 
 def reset_flow() -> list[dict[str, Any]]:

@@ -53,6 +53,13 @@ def yes_or_no(text: str) -> bool | None:
     return None
 
 
+def guest_key(contact: str) -> str:
+    """The booking book's key for a guest without BG-Nummer (one per name and phone)."""
+    import hashlib
+
+    return "GAST-" + hashlib.sha256(contact.lower().encode()).hexdigest()[:12].upper()
+
+
 def has_cancel_reason(text: str) -> bool:
     """Whether a message names one of the known reasons for cancelling."""
     words = set(re.findall(r"[a-z]+", textparse.normalise(text)))

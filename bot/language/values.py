@@ -285,3 +285,26 @@ def request_words(text: str) -> int:
     """How many words of a message say something beyond values and filler ("meine iban ist" says nothing,
     "ich will einen termin absagen" says three things)."""
     return sum(1 for w in re.findall(r"[a-zäöüß]+", text.lower()) if w not in _FILLER and len(w) > 1)
+
+
+_NAME_CUE = re.compile(r"\b(?:ich bin|bin|ich hei(?:ß|ss)e|hei(?:ß|ss)e|mein name ist|name ist|name:?)\s+"
+                       r"([a-zäöüß]+(?:[ -][a-zäöüß]+){0,2})", re.IGNORECASE)
+_LEADING_NAME = re.compile(r"^\s*([a-zäöüß]+[ -][a-zäöüß]+)\s*(?:,|\d|geb)", re.IGNORECASE)
+_NOT_NAME = set("""geboren geb geburtsdatum handy tel telefon und mit am im in der die das ein eine erst neu noch nicht
+gerade grad hier ja nein termin kunde kundin arbeitslos krank schwanger umgezogen alleinerziehend""".split())
+
+
+def find_name(text: str) -> str | None:
+    """A person's name said in a message ("bin lisa mustermann geboren …", "Lisa Muster, 14.03.1995"),
+    capitalised, or None. Only two or three words that are no ordinary words of a sentence."""
+    match = _NAME_CUE.search(text) or _LEADING_NAME.search(text)
+    if not match:
+        return None
+    words = []
+    for word in re.split(r"\s+", match.group(1)):
+        if word.lower() in _NOT_NAME:
+            break
+        words.append(word)
+    if len(words) < 2:
+        return None
+    return " ".join("-".join(p[:1].upper() + p[1:] for p in w.split("-")) for w in words)
