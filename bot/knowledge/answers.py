@@ -126,8 +126,12 @@ def holiday_name(content: Content, day: dt.date) -> str | None:
     return _holidays(content.state, day.year).get(day)
 
 
-def _office_aliases(content: Content) -> dict[str, tuple[str, ...]]:
+def office_aliases(content: Content) -> dict[str, tuple[str, ...]]:
+    """Office key -> the names citizens use for it (aliases and the full name)."""
     return {key: office.aliases + (office.name,) for key, office in content.offices.items()}
+
+
+_office_aliases = office_aliases
 
 
 def opening_hours(content: Content, message: str, now: dt.datetime, office_key: str | None = None) -> Reply:
@@ -213,12 +217,18 @@ MAX_RENT = 10_000.0
 
 
 def housing_costs(
-    content: Content, message: str, persons: int | None = None, rent: float | None = None
+    content: Content, message: str, persons: int | None = None, rent: float | None = None,
+    expecting_persons: bool = False,
 ) -> KduOutcome:
     """Compare a Bruttokaltmiete with the KdU table. Values missing from the message may come
-    from earlier turns (`persons`, `rent`)."""
+    from earlier turns (`persons`, `rent`). `expecting_persons`: the assistant asked for the household
+    size (or showed the table), so a bare count ("drei", "wir sind 4") is the number of persons."""
     kdu = content.kdu
     found_persons = textparse.find_persons(message)
+    if found_persons is None and expecting_persons:
+        count = textparse.find_count(message)
+        found_persons = count if count is not None and 1 <= count <= MAX_PERSONS else None
+    new_persons = found_persons is not None
     persons = found_persons if found_persons is not None else persons
     new_rent = textparse.find_rent(message, persons)
     rent = new_rent if new_rent is not None else rent
@@ -228,6 +238,11 @@ def housing_costs(
         return KduOutcome(Reply(template(content, "kdu_invalid_persons")), None, rent, waiting_for_input=True)
     if rent is not None and not 0 < rent <= MAX_RENT:
         return KduOutcome(Reply(template(content, "kdu_invalid_amount")), persons, None, waiting_for_input=True)
+    if rent is None and new_persons and persons is not None and 1 <= persons <= MAX_PERSONS:
+        limit = kdu.limit_for(persons)
+        text = template(content, "kdu_limit_for_persons", persons=persons_text(persons), limit=euro(limit.rent),
+                        size=f"{limit.size_m2:g}")
+        return KduOutcome(Reply(text), persons, None, waiting_for_input=True)
     if rent is None:
         rows = "\n".join(
             f"• {persons_text(size)}: bis {euro(limit.rent)} (etwa {limit.size_m2:g} m²)"
