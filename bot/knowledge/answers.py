@@ -231,6 +231,8 @@ def housing_costs(
     new_persons = found_persons is not None
     persons = found_persons if found_persons is not None else persons
     new_rent = textparse.find_rent(message, persons)
+    if new_rent is None:
+        new_rent = textparse.find_spoken_amount(message)
     rent = new_rent if new_rent is not None else rent
     warm = textparse.mentions_warm_rent(message)
 

@@ -22,6 +22,7 @@ class Context:
     weekday: int | None = None  # a weekday asked about without a date ("samstags")
     daypart: str | None = None  # a daypart word of textparse.DAYPARTS ("nachmittags")
     now: bool = False  # the question was about this very moment ("jetzt", "gerade")
+    offer: str | None = None  # intent whose answer was offered ("Möchten Sie jetzt die Antwort darauf?")
 
     def to_slot(self) -> dict[str, Any] | None:
         if self.topic is None:
@@ -37,6 +38,8 @@ class Context:
             value["daypart"] = self.daypart
         if self.now:
             value["now"] = True
+        if self.offer:
+            value["offer"] = self.offer
         return value
 
     @classmethod
@@ -56,11 +59,15 @@ class Context:
             weekday=weekday if isinstance(weekday, int) and 0 <= weekday <= 6 else None,
             daypart=value.get("daypart") if isinstance(value.get("daypart"), str) else None,
             now=value.get("now") is True,
+            offer=value.get("offer") if isinstance(value.get("offer"), str) else None,
         )
 
     def about(self, topic: str | None) -> Context:
         """The same details under another topic (e.g. contact after opening hours keeps the office)."""
         return replace(self, topic=topic)
+
+    def offering(self, intent: str | None) -> Context:
+        return replace(self, offer=intent)
 
     @property
     def is_location(self) -> bool:

@@ -266,7 +266,7 @@ def _second_questions(content: Content, message: str, intent: str) -> tuple[list
     if intent != "ask_education_participation" and re.search(r"\b(klassenfahrt\w*|schulausflug\w*|ausflug)\b", norm):
         extra.append(template(content, "class_trip_extra"))
     if intent != "ask_payment" and PAYMENT_QUESTION.search(norm):
-        offers.append(template(content, "second_question_offer", question="Wann kommt das Geld?"))
+        offers.append(template(content, "second_question_offer", question="Wann kommt das Geld (Zahltermin)?"))
         buttons.append(Button("Zahltermine", "ask_payment"))
     return extra, offers, buttons
 
@@ -298,6 +298,10 @@ def respond(content: Content, message: str, intent: str, ctx: Context, now: dt.d
         goodbye = answer_for_intent(content, "goodbye")
         if goodbye:
             return Turn(goodbye, Context(), offer_help=False)
+    if intent == "affirm" and ctx.offer and ctx.offer in content.answers and not hours.asks_hours(message):
+        accepted = answer_for_intent(content, ctx.offer)  # "ja" to "Möchten Sie jetzt die Antwort darauf?"
+        if accepted:
+            return Turn(accepted, Context(ctx.offer.removeprefix("ask_")))
     special = _special(content, message, intent)
     if special:
         return special
@@ -326,5 +330,6 @@ def respond(content: Content, message: str, intent: str, ctx: Context, now: dt.d
         if answer is None:
             return None
         extra, offers, buttons = _second_questions(content, message, intent)
-        return Turn(_merge(content, answer, extra, offers, buttons), Context(topic))
+        offered = next((b.intent for b in buttons), None) if offers else None
+        return Turn(_merge(content, answer, extra, offers, buttons), Context(topic, offer=offered))
     return None

@@ -308,3 +308,53 @@ def find_ages(text: str) -> list[int]:
         if match.group(1) not in ("ein", "einem", "einen"):
             return [_age_value(match.group(1))]
     return []
+
+
+_UNIT_WORDS = {"ein": 1, "eins": 1, "eine": 1, "zwei": 2, "drei": 3, "vier": 4, "fuenf": 5, "sechs": 6, "sieben": 7,
+               "acht": 8, "neun": 9}
+_TEEN_WORDS = {"zehn": 10, "elf": 11, "zwoelf": 12, "dreizehn": 13, "vierzehn": 14, "fuenfzehn": 15, "sechzehn": 16,
+               "siebzehn": 17, "achtzehn": 18, "neunzehn": 19}
+_TEN_WORDS = {"zwanzig": 20, "dreissig": 30, "vierzig": 40, "fuenfzig": 50, "sechzig": 60, "siebzig": 70,
+              "achtzig": 80, "neunzig": 90}
+
+
+def _below_hundred(word: str) -> int | None:
+    if word == "":
+        return 0
+    for table in (_UNIT_WORDS, _TEEN_WORDS, _TEN_WORDS):
+        if word in table:
+            return table[word]
+    unit, sep, ten = word.partition("und")
+    if sep and unit in _UNIT_WORDS and ten in _TEN_WORDS:
+        return _UNIT_WORDS[unit] + _TEN_WORDS[ten]
+    return None
+
+
+def number_from_words(word: str) -> int | None:
+    """A German number written as one word, as speech recognition writes it: "dreihundertachtzig" -> 380,
+    "tausendzweihundert" -> 1200, "achtundzwanzig" -> 28; None if it is no number word."""
+    word = normalise(word).replace(" ", "")
+    if not word or not word.isalpha():
+        return None
+    if "tausend" in word:
+        left, _, right = word.partition("tausend")
+        thousands = 1 if left in ("", "ein", "eins") else number_from_words(left)
+        rest = number_from_words(right) if right else 0
+        return None if thousands is None or rest is None or thousands >= 1000 else thousands * 1000 + rest
+    if "hundert" in word:
+        left, _, right = word.partition("hundert")
+        hundreds = 1 if left in ("", "ein", "eins") else _UNIT_WORDS.get(left)
+        rest = _below_hundred(right)
+        return None if hundreds is None or rest is None else hundreds * 100 + rest
+    return _below_hundred(word)
+
+
+def find_spoken_amount(text: str) -> float | None:
+    """A euro amount in number words: "dreihundertachtzig euro" -> 380.0."""
+    words = _words(normalise(text))
+    for word, following in zip(words, words[1:]):
+        if following in ("euro", "eur"):
+            value = number_from_words(word)
+            if value:
+                return float(value)
+    return None
