@@ -148,6 +148,9 @@ KNOWLEDGE_TEMPLATE_FIELDS: dict[str, set[str]] = {
     "single_parent_extra": set(),
     "class_trip_extra": set(),
     "kdu_limit_for_persons": {"persons", "limit", "size"},
+    "kdu_worry": set(),
+    "missed_appointment": set(),
+    "legal_steps": set(),
 }
 TEMPLATE_FIELDS.update(KNOWLEDGE_TEMPLATE_FIELDS)
 

@@ -7,6 +7,7 @@ Plain functions over `Content`; the Rasa actions in `actions/` only pass the mes
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -284,12 +285,15 @@ def fallback(content: Content, consecutive_misses: int, message_length: int = 0)
     return Reply(template(content, "fallback_second"), (Button("Mit einem Menschen sprechen", "request_human"),))
 
 
+_NOT_AMOUNTS = re.compile(r"(?i)\b\d{5}\s*bg\s*\d{7}\b|\b\d{3}[a-z]\d{6}\b|\b\d{1,2}\.\d{1,2}\.(\d{2,4})?|"
+                          r"\b[a-z]{2}\d{2}(?:\s?[a-z0-9]{4}){3,7}(?:\s?[a-z0-9]{1,3})?\b")
 RENT_WORDS = ("miete", "kaltmiete", "warmmiete", "bruttokaltmiete", "wohnung", "kdu", "nebenkosten", "warm", "kalt")
 
 
 def looks_like_rent_question(message: str) -> bool:
     """A short message such as "3 Personen 520 Euro" or "Miete 400 Euro ok?" that only makes sense
-    as a KdU check."""
+    as a KdU check. Customer numbers, dates and IBANs are no amounts."""
+    message = _NOT_AMOUNTS.sub(" ", message)
     if textparse.find_amount(message) is None and textparse.find_rent(message) is None:
         return False
     return textparse.find_persons(message) is not None or textparse.mentions_any(message, RENT_WORDS)

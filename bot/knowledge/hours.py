@@ -331,12 +331,14 @@ def answer_contact(content: Content, message: str, ctx: Context = NO_CONTEXT) ->
     wants_address, wants_directions = asks_address(message), asks_directions(message)
     sc = content.service_center
     if office_key is None:
-        if (wants_phone or textparse.mentions_any(message, ("erreich", "erreiche", "erreichen", "telefonisch"))) and not (
+        if (wants_phone or textparse.mentions_any(message, ("erreich", "erreiche", "erreichen", "telefonisch",
+                                                            "sachbearbeiter", "sachbearbeiterin"))) and not (
                 wants_email or wants_address or wants_directions):
             text = template(content, "service_center_hours", phone=sc.phone, hours=compact_week(sc.hours))
             if sc.note:
                 text += "\n" + sc.note
-            return Reply(text, (Button("Öffnungszeiten", "ask_opening_hours"),)), Context("service_center")
+            sc_buttons = (Button("Mit einem Menschen sprechen", "request_human"), Button("Öffnungszeiten", "ask_opening_hours"))
+            return Reply(text, sc_buttons), Context("service_center")
         return contact(content, message), Context("contact")
     office = content.offices[office_key]
     new_ctx = Context("contact", office_key, ctx.date, ctx.weekday, ctx.daypart, ctx.now)

@@ -189,6 +189,12 @@ _BACK_PAYMENT = re.compile(r"\b(\w*nachzahlung\w*|nebenkostenabrechnung\w*|betri
                            r"heizkostenabrechnung\w*|nachzahlen)\b")
 _AFTER_FIRST_YEAR = re.compile(r"\b(nach dem ersten jahr|nach einem jahr|nach der karenzzeit|danach|spaeter|"
                                r"zweiten jahr|ab dem zweiten|nach ablauf|nach 12 monaten)\b")
+_HOUSING_WORRY = re.compile(r"\b(verlieren|verliere|kuendig\w*|rausfliegen|raus muss|ausziehen muss|umziehen muss|"
+                            r"rauswerfen|zwangsumzug)\b")
+_MISSED = re.compile(r"\b(verpasst|verschlafen|vergessen|versaeumt|nicht hingegangen|nicht da gewesen|"
+                     r"nicht erschienen|nicht gegangen)\b")
+_LEGAL_STEPS = re.compile(r"\b(anwalt|anwaeltin|rechtsanwalt\w*|zeig\w* (ich )?euch an|anzeigen|anzeige|klage\w*|"
+                          r"verklagen|sozialgericht|gericht)\b")
 _FROM_WHEN = re.compile(r"\b(ab wann|ab welchem|seit wann|rueckwirkend)\b")
 
 
@@ -210,6 +216,13 @@ def _special(content: Content, message: str, intent: str) -> Turn | None:
         return Turn(_template_reply(content, "objection"), Context("objection"))
     if _BACK_PAYMENT.search(norm):
         return Turn(_template_reply(content, "utility_back_payment"), Context("kdu"))
+    if intent == "ask_housing_costs" and _HOUSING_WORRY.search(norm) and textparse.find_amount(message) is None:
+        return Turn(_template_reply(content, "kdu_worry"), Context("kdu"))
+    if intent == "ask_sanctions" and _MISSED.search(norm):
+        return Turn(_template_reply(content, "missed_appointment", (Button("Termin vereinbaren", "book_appointment"),)),
+                    Context("sanctions"))
+    if intent in ("nlu_fallback", "out_of_scope", "submit_complaint") and _LEGAL_STEPS.search(norm):
+        return Turn(_template_reply(content, "legal_steps"), Context("objection"))
     if _EARNINGS.search(norm) and intent != "ask_housing_costs":
         income = textparse.find_amount(message)
         reply = earnings_allowance(content, income) if income else None
@@ -291,6 +304,13 @@ def _merge(content: Content, reply: Reply, extra: list[str], offers: list[str], 
     return Reply("\n\n".join([text, *offers]), merged)
 
 
+def _about_own_matter(message: str) -> bool:
+    """An appointment or a declaration with one's own number ("termin ... meine nummer ist ..."): not a question
+    for the office's contact details."""
+    norm = textparse.normalise(message)
+    return bool(re.search(r"\btermin\w*|\bmeine (bg )?nummer\b|\bbg\b|\d{5} ?bg|kundennummer", norm))
+
+
 def respond(content: Content, message: str, intent: str, ctx: Context, now: dt.datetime,
             closing_days: Collection[dt.date] = frozenset(), offered_help: bool = False) -> Turn | None:
     """The answer to a message, or None when the action's usual answer for the intent is right."""
@@ -317,7 +337,7 @@ def respond(content: Content, message: str, intent: str, ctx: Context, now: dt.d
         reply, new_ctx = hours.answer_contact(content, message, ctx)
         return Turn(reply, new_ctx)
     if intent in WEAK_INTENTS and message:
-        if hours.find_office(content, message) and hours.asks_contact(message):
+        if hours.find_office(content, message) and hours.asks_contact(message) and not _about_own_matter(message):
             reply, new_ctx = hours.answer_contact(content, message, ctx)
             return Turn(reply, new_ctx)
         if intent in ("nlu_fallback", "out_of_scope") and looks_like_rent_question(message):

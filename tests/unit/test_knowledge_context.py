@@ -320,3 +320,38 @@ def test_bare_count_answers_the_question_for_persons(content):
 def test_spoken_rent_amount(content):
     outcome = knowledge.housing_costs(content, "ist eine wohnung für zwei personen mit dreihundertachtzig euro kalt ok")
     assert "um 2 € über" in outcome.reply.text
+
+
+# ----------------------------------------------------------------------------- worried and own-matter questions
+
+
+def test_worry_about_losing_the_flat_explains_the_cost_reduction(content):
+    (reply,) = play(content, [("kann ich meine wohnung verlieren wenn die miete zu hoch ist", "ask_housing_costs")])
+    assert "Kostensenkungsverfahren" in reply.text and "6 Monate" in reply.text
+
+
+def test_missed_appointment_says_what_to_do_now(content):
+    (reply,) = play(content, [("hab meinen termin gestern verpasst, hab verschlafen, was jetzt", "ask_sanctions")])
+    assert "neuen Termin" in reply.text and "angehört" in reply.text
+    assert any(b.payload == "/book_appointment" for b in reply.buttons)
+
+
+def test_legal_steps_are_no_threat_but_get_the_ways_to_object(content):
+    (reply,) = play(content, [("wenn das so weiter geht zeig ich euch an und geh zum anwalt", "nlu_fallback")])
+    assert "Widerspruch" in reply.text and "110" not in reply.text
+
+
+def test_no_direct_line_to_the_caseworker_offers_a_person(content):
+    (reply,) = play(content, [("geben sie mir die durchwahl von meinem sachbearbeiter", "ask_contact")])
+    assert "Eine direkte Durchwahl zur Sachbearbeitung gibt es nicht" in reply.text
+    assert reply.buttons[0].payload == "/request_human"
+
+
+def test_an_appointment_request_with_own_number_is_no_contact_question(content):
+    message = "hab meine nummer 12345BG0000002 und geburtstag 01.02.1979, brauch termin beratung in nord"
+    assert topics.respond(content, message, "inform", Context(), WEDNESDAY_MORNING) is None
+
+
+def test_customer_numbers_and_dates_are_no_rent(content):
+    assert not knowledge.looks_like_rent_question("neue wohnung, 12345BG0000002 01.02.1979")
+    assert knowledge.looks_like_rent_question("miete 400 euro ok?")
