@@ -304,11 +304,20 @@ def _merge(content: Content, reply: Reply, extra: list[str], offers: list[str], 
     return Reply("\n\n".join([text, *offers]), merged)
 
 
+_OWN_DATA = re.compile(r"\bmeine (bg )?nummer\b|\bbg\b|\d{5} ?bg|kundennummer|\b\d{1,2}\.\d{1,2}\.(19|20)\d\d\b|"
+                       r"\b0\d{3,4} ?\d{4,}")
+
+
+def _has_own_data(message: str) -> bool:
+    """The citizen's own number, birth date or phone number: a request about their own matter (a declaration,
+    an appointment), not a general question such as "rest offen" or "erreichbar unter 0171 …"."""
+    return bool(_OWN_DATA.search(textparse.normalise(message)))
+
+
 def _about_own_matter(message: str) -> bool:
-    """An appointment or a declaration with one's own number ("termin ... meine nummer ist ..."): not a question
-    for the office's contact details."""
-    norm = textparse.normalise(message)
-    return bool(re.search(r"\btermin\w*|\bmeine (bg )?nummer\b|\bbg\b|\d{5} ?bg|kundennummer", norm))
+    """An appointment or a declaration ("termin ... meine nummer ist ..."): not a question for the office's
+    contact details."""
+    return _has_own_data(message) or bool(re.search(r"\btermin\w*", textparse.normalise(message)))
 
 
 def respond(content: Content, message: str, intent: str, ctx: Context, now: dt.datetime,
@@ -329,7 +338,7 @@ def respond(content: Content, message: str, intent: str, ctx: Context, now: dt.d
     if follow:
         return follow
     asks_now_at_office = bool(message) and textparse.mentions_now(message) and hours.find_office(content, message)
-    if intent == "ask_opening_hours" or (intent in WEAK_INTENTS and message and (
+    if intent == "ask_opening_hours" or (intent in WEAK_INTENTS and message and not _has_own_data(message) and (
             hours.asks_hours(message) or asks_now_at_office)):
         reply, new_ctx = hours.answer_hours(content, message, now, ctx, closing_days)
         return Turn(_location_extras(content, message, reply), new_ctx)

@@ -251,7 +251,7 @@ def find_date(text: str, today: dt.date, reference: dt.date | None = None) -> dt
                 value = dt.date(year_value, month, day)
             except ValueError:
                 continue
-            if year or value >= today:
+            if value >= today or (year and value >= today - dt.timedelta(days=31)):
                 return value
         return None
     match = re.search(r"\b(?:am|den|zum|ab)\s+(\d{1,2})\.?(?![\d.,:]|\s*(?:uhr|euro|€|personen|jahr))", norm)

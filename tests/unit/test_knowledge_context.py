@@ -355,3 +355,15 @@ def test_an_appointment_request_with_own_number_is_no_contact_question(content):
 def test_customer_numbers_and_dates_are_no_rent(content):
     assert not knowledge.looks_like_rent_question("neue wohnung, 12345BG0000002 01.02.1979")
     assert knowledge.looks_like_rent_question("miete 400 euro ok?")
+
+
+@pytest.mark.parametrize("message", [
+    "urlaub vom 10.12. bis 10.1. in marokko, 12345BG0000001 12.08.1985, erreichbar unter 0171 2345678",
+    "hab 5 bewerbungen geschrieben, zwei absagen, rest offen. 12345BG0000002 01.02.1979",
+])
+def test_declarations_with_own_data_are_no_hours_question(content, message):
+    assert topics.respond(content, message, "inform", Context(), WEDNESDAY_MORNING) is None
+
+
+def test_a_birth_date_is_no_day_to_ask_about():
+    assert textparse.find_date("geboren 01.02.1979", dt.date(2026, 12, 2)) is None
