@@ -65,7 +65,7 @@ def answer_in_context(dispatcher: CollectingDispatcher, tracker: Tracker, intent
         Context.from_slot(tracker.get_slot(CONTEXT_SLOT)),
         now(),
         _closing_days(),
-        offered_help=topics.offers_help(_last_bot_text(tracker)),
+        offered_help=topics.offers_further_help(_last_bot_text(tracker)),
     )
     if turn is None:
         return None

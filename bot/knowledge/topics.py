@@ -53,6 +53,16 @@ class Turn:
     offer_help: bool = True
 
 
+# Only the general offer ("Kann ich Ihnen sonst noch helfen?"): a "nein" to it ends the conversation.
+FURTHER_HELP = re.compile(r"(?i)(kann ich (ihnen )?(sonst|noch|weiter)|sonst noch|noch etwas)")
+
+
+def offers_further_help(text: str) -> bool:
+    """Does a bot message end with the general offer of further help (not an offer of something specific)?"""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return bool(lines) and bool(FURTHER_HELP.search(lines[-1]))
+
+
 def offers_help(text: str) -> bool:
     """Does a bot message end with an offer of further help ("Kann ich Ihnen sonst noch helfen?")?"""
     lines = [line for line in text.strip().splitlines() if line.strip()]
@@ -260,8 +270,8 @@ def _follow_up(content: Content, message: str, intent: str, ctx: Context, now: d
         if hours.asks_contact(message) and not hours.asks_hours(message) and not hours.names_time(message, today):
             reply, new_ctx = hours.answer_contact(content, message, ctx)
             return Turn(reply, new_ctx)
-        if (hours.names_time(message, today) or hours.asks_hours(message) or hours.find_office(content, message)
-                or (ctx.topic == "service_center" and intent in WEAK_INTENTS and hours.is_elliptic(message))):
+        if ((hours.names_time(message, today) and hours.is_elliptic(message)) or hours.asks_hours(message)
+                or hours.find_office(content, message)):
             reply, new_ctx = hours.answer_hours(content, message, now, ctx, closing_days)
             return Turn(reply, new_ctx)
     return None

@@ -33,7 +33,7 @@ def play(content, turns, now=WEDNESDAY_MORNING):
     """Send (message, intent) pairs through `respond` as the actions do; return the finished replies."""
     ctx, last, replies = Context(), "", []
     for message, intent in turns:
-        turn = topics.respond(content, message, intent, ctx, now, CLOSING_DAYS, topics.offers_help(last))
+        turn = topics.respond(content, message, intent, ctx, now, CLOSING_DAYS, topics.offers_further_help(last))
         assert turn is not None and turn.reply is not None, message
         reply = topics.finish(content, turn)
         replies.append(reply)
@@ -367,3 +367,16 @@ def test_declarations_with_own_data_are_no_hours_question(content, message):
 
 def test_a_birth_date_is_no_day_to_ask_about():
     assert textparse.find_date("geboren 01.02.1979", dt.date(2026, 12, 2)) is None
+
+
+def test_thanks_or_small_talk_after_an_hours_answer_is_no_follow_up(content):
+    _, ctx = hours.answer_hours(content, "wann erreich ich euch telefonisch", WEDNESDAY_MORNING)
+    assert topics.respond(content, "danke", "thank", ctx, WEDNESDAY_MORNING) is None
+    _, ctx = hours.answer_hours(content, "öffnungszeiten nord", WEDNESDAY_MORNING)
+    assert topics.respond(content, "wie wird das wetter morgen", "out_of_scope", ctx, WEDNESDAY_MORNING) is None
+
+
+def test_no_to_a_specific_offer_is_no_goodbye(content):
+    assert topics.offers_help("Möchten Sie jetzt auch einen Termin vereinbaren?")
+    assert not topics.offers_further_help("Möchten Sie jetzt auch einen Termin vereinbaren?")
+    assert topics.offers_further_help("…\n\nKann ich Ihnen sonst noch helfen?")
