@@ -131,6 +131,8 @@ KNOWLEDGE_TEMPLATE_FIELDS: dict[str, set[str]] = {
     "contact_address": {"office", "address"},
     "contact_phone": {"office", "phone"},
     "contact_email": {"office", "email"},
+    "contact_emails": {"offices", "email"},
+    "assets_household": {"persons", "karenz", "after"},
     "next_step_offer": set(),
     "second_question_offer": {"question"},
     "booking_offer": set(),

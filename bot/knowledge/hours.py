@@ -36,7 +36,7 @@ _HOURS = re.compile(
     r"|\b(?:hat|habt|haben|ist|sind|macht|machen)\b(?:\s+\S+){0,8}?\s+auf\b"
     r"(?!\s+(?:den|die|das|dem|der|meinen|meine|mein|meinem|ein|eine|einen|buergergeld|antrag|arbeit))"
 )
-_ADDRESS = re.compile(r"\b(adresse|anschrift|wo (?:ist|seid|sind|liegt|befindet|finde|genau)|wo ist das)\b")
+_ADDRESS = re.compile(r"\b((?<!mail )adresse|anschrift|wo (?:ist|seid|sind|liegt|befindet|finde|genau)|wo ist das)\b")
 _DIRECTIONS = re.compile(
     r"\b(wie komm\w*|hinkomm\w*|komm ich (?:da|dort|hin)|anfahrt|anreise|bahn|bus|buslinie|strassenbahn|s bahn|tram"
     r"|haltestelle|parken|parkplatz|da hin|dahin|dorthin)\b"
@@ -143,6 +143,24 @@ def _opening_text(found: tuple[dt.date, TimeRange] | None, today: dt.date) -> st
     return f"{label}, ab {clock(time_range.start)} Uhr"
 
 
+def next_openings_text(offices: list[Office], after: dt.datetime, closed: Callable[[dt.date], bool],
+                       today: dt.date) -> str:
+    """The next opening of several offices, grouped: "morgen, Montag, 30.11.2026: Geschäftsstelle Mitte und
+    Geschäftsstelle Nord ab 08:00 Uhr, Geschäftsstelle Süd ab 07:30 Uhr"."""
+    by_day: dict[dt.date, dict[dt.time, list[str]]] = {}
+    for office in offices:
+        found = next_opening(office.hours, after, closed)
+        if found:
+            by_day.setdefault(found[0], {}).setdefault(found[1].start, []).append(office.name)
+    parts = []
+    for day, starts in sorted(by_day.items()):
+        label = _opening_text((day, TimeRange(dt.time(0), dt.time(0))), today).rsplit(", ab ", 1)[0]
+        times = ", ".join(f"{' und '.join(names)} ab {clock(start)} Uhr" for start, names in sorted(starts.items(),
+                                                                                                   key=lambda x: x[0]))
+        parts.append(f"{label}: {times}")
+    return "; ".join(parts)
+
+
 # ----------------------------------------------------------------------------- answers
 
 
@@ -182,8 +200,8 @@ def _now_all(content: Content, offices: list[Office], now: dt.datetime, closed: 
         why = f"heute ({day_label(now.date())}) ist keine Sprechzeit"
     else:
         why = "gerade ist keine Sprechzeit"
-    rows = [f"• {o.name}: {_opening_text(next_opening(o.hours, now, closed), now.date())}" for o in offices]
-    return template(content, "hours_now_all_closed", why=why, offices="\n".join(rows))
+    return template(content, "hours_now_all_closed", why=why, offices=next_openings_text(offices, now, closed,
+                                                                                       now.date()))
 
 
 def _service_center(content: Content, message: str, now: dt.datetime, day: dt.date | None, weekday: int | None,
@@ -256,7 +274,9 @@ def answer_hours(content: Content, message: str, now: dt.datetime, ctx: Context 
     dayref = textparse.find_day(message, today)
     explicit = textparse.find_date(message, today, ctx.date if inherit else None)
     daypart = textparse.find_daypart(message)
-    is_now = textparse.mentions_now(message) and explicit is None and (dayref is None or dayref.date == today)
+    until_when = bool(re.search(r"\b(wie lange|bis wann)\b", textparse.normalise(message)))
+    is_now = (textparse.mentions_now(message) or (until_when and dayref is not None and dayref.date == today)) and (
+        explicit is None and (dayref is None or dayref.date == today))
 
     day: dt.date | None = explicit or (dayref.date if dayref else None)
     weekday: int | None = day.weekday() if day else dayref.weekday if dayref else None
@@ -300,8 +320,10 @@ def answer_hours(content: Content, message: str, now: dt.datetime, ctx: Context 
         verb = "ist" if office_key else "sind"
         lines.append(template(content, "hours_day_closed", day=day_label(day), reason=reason, offices=names, verb=verb))
         after = dt.datetime.combine(day, dt.time(23, 59))
-        rows = [f"{o.name}: {_opening_text(next_opening(o.hours, after, closed), today)}" for o in offices]
-        lines.append("Nächste Öffnung: " + ("; ".join(rows) if len(rows) > 1 else rows[0].split(": ", 1)[1]) + ".")
+        if office_key:
+            lines.append(f"Nächste Öffnung: {_opening_text(next_opening(offices[0].hours, after, closed), today)}.")
+        else:
+            lines.append(f"Nächste Öffnung {next_openings_text(offices, after, closed, today)}.")
     elif weekday is not None:
         if not office_key and daypart is None and not any(o.hours.get(weekday) for o in offices):
             label = day_label(day) if day else WEEKDAY_NAMES[weekday]
@@ -339,6 +361,10 @@ def answer_contact(content: Content, message: str, ctx: Context = NO_CONTEXT) ->
                 text += "\n" + sc.note
             sc_buttons = (Button("Mit einem Menschen sprechen", "request_human"), Button("Öffnungszeiten", "ask_opening_hours"))
             return Reply(text, sc_buttons), Context("service_center")
+        if wants_email and not (wants_phone or wants_address or wants_directions):
+            rows = "\n".join(f"• {o.name}: {o.email}" for o in content.offices.values())
+            text = template(content, "contact_emails", offices=rows, email=sc.email)
+            return Reply(text, (Button("Öffnungszeiten", "ask_opening_hours"),)), Context("contact")
         return contact(content, message), Context("contact")
     office = content.offices[office_key]
     new_ctx = Context("contact", office_key, ctx.date, ctx.weekday, ctx.daypart, ctx.now)

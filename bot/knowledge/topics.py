@@ -20,6 +20,7 @@ from bot.knowledge.answers import Reply, answer_for_intent, fill, looks_like_ren
 from bot.knowledge.context import Context
 from bot.language import textparse
 from bot.language.formatting import euro
+from bot.language.formatting import persons as persons_text
 
 # Intents the NLU gives to short or unclear messages: their words decide what is meant.
 WEAK_INTENTS = frozenset({"inform", "nlu_fallback", "out_of_scope", "goodbye", "greet", "affirm", "deny", "thank",
@@ -126,9 +127,11 @@ def _single_parent_percent(content: Content, ages: list[int]) -> float:
     return min(cap, max(base, per_child * len(children)))
 
 
-def benefit_amount(content: Content, message: str) -> Reply | None:
-    """Regelbedarf for the children (and adults) named in the message, or None when none are named."""
-    ages = textparse.find_ages(message) if textparse.mentions_any(message, CHILD_WORDS) else []
+def benefit_amount(content: Content, message: str, follow_up: bool = False) -> Reply | None:
+    """Regelbedarf for the children (and adults) named in the message, or None when none are named.
+    `follow_up`: an elliptic question after the Regelbedarf ("und mit 5?") names a child's age."""
+    named = textparse.mentions_any(message, CHILD_WORDS) or (follow_up and hours.is_elliptic(message))
+    ages = textparse.find_ages(message) if named else []
     if not ages:
         return None
     adults = _adults(message)
@@ -170,6 +173,22 @@ def benefit_amount(content: Content, message: str) -> Reply | None:
         text = template(content, "benefit_children", rows="\n".join(rows))
     return Reply(_with_footer(content, text, used), content.answers["ask_benefit_amount"].buttons
                  if "ask_benefit_amount" in content.answers else ())
+
+
+def assets_for_household(content: Content, message: str) -> Reply | None:
+    """Free assets for a household size named in the message ("und als paar?", "wir sind 3 personen")."""
+    persons = textparse.find_persons(message)
+    if persons is None and _adults(message) == 2:
+        persons = 2
+    first, further = _figure(content, "vermoegen_karenz_erste_person"), _figure(content, "vermoegen_karenz_weitere_person")
+    each = _figure(content, "vermoegen_je_person")
+    if persons is None or not 1 <= persons <= 20 or None in (first, further, each):
+        return None
+    assert first is not None and further is not None and each is not None
+    text = template(content, "assets_household", persons=persons_text(persons),
+                    karenz=euro(first + further * (persons - 1)), after=euro(each * persons))
+    keys = {"vermoegen_karenz_erste_person", "vermoegen_karenz_weitere_person", "vermoegen_je_person"}
+    return Reply(_with_footer(content, text, keys))
 
 
 def earnings_allowance(content: Content, income: float) -> Reply | None:
@@ -253,8 +272,11 @@ def _follow_up(content: Content, message: str, intent: str, ctx: Context, now: d
             return Turn(_template_reply(content, "assets_car"), ctx)
         if _AFTER_FIRST_YEAR.search(norm):
             return Turn(_template_reply(content, "assets_after_karenzzeit"), ctx)
+        household = assets_for_household(content, message)
+        if household:
+            return Turn(household, ctx)
     if ctx.topic == "benefit_amount" and (follow_intent or intent == "ask_benefit_amount"):
-        reply = benefit_amount(content, message)
+        reply = benefit_amount(content, message, follow_up=True)
         if reply:
             return Turn(reply, ctx)
     if ctx.topic == "application" and (follow_intent or intent in ("ask_payment", "ask_application")) and (

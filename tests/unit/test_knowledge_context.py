@@ -93,7 +93,7 @@ def test_context_survives_the_slot_and_ignores_broken_values():
 def test_now_on_a_sunday_is_closed_and_names_monday(content):
     reply, ctx = hours.answer_hours(content, "habt ihr jetzt grad offen", SUNDAY_NOON)
     assert reply.text.startswith("Nein") and "Sonntag" in reply.text and "geschlossen" in reply.text
-    assert "Montag, 30.11.2026, ab 07:30 Uhr" in reply.text
+    assert "morgen, Montag, 30.11.2026: Geschäftsstelle Süd ab 07:30 Uhr" in reply.text
     assert "Öffnungszeiten der Geschäftsstellen" not in reply.text and ctx.now
 
 
@@ -380,3 +380,26 @@ def test_no_to_a_specific_offer_is_no_goodbye(content):
     assert topics.offers_help("Möchten Sie jetzt auch einen Termin vereinbaren?")
     assert not topics.offers_further_help("Möchten Sie jetzt auch einen Termin vereinbaren?")
     assert topics.offers_further_help("…\n\nKann ich Ihnen sonst noch helfen?")
+
+
+def test_until_when_today_is_a_question_about_now(content):
+    reply, _ = hours.answer_hours(content, "wie lange habt ihr heute noch auf in der mitte", WEDNESDAY_MORNING)
+    assert reply.text.startswith("Ja, Geschäftsstelle Mitte hat jetzt geöffnet, heute bis 12:00 Uhr.")
+
+
+def test_next_openings_of_all_offices_are_grouped(content):
+    reply, _ = hours.answer_hours(content, "öffnungszeiten am 24.12.", BEFORE_CHRISTMAS, closing_days=CLOSING_DAYS)
+    assert ("Montag, 28.12.2026: Geschäftsstelle Süd ab 07:30 Uhr, Geschäftsstelle Mitte und Geschäftsstelle Nord "
+            "ab 08:00 Uhr") in reply.text
+
+
+def test_email_addresses_without_office(content):
+    reply, _ = hours.answer_contact(content, "email adresse jobcenter")
+    assert "service@jobcenter-musterstadt.de" in reply.text and "Marktplatz" not in reply.text
+
+
+def test_follow_up_age_and_household_size(content):
+    _, child = play(content, [("wieviel geld bekommt ein kind mit 16", "ask_benefit_amount"), ("und mit 5?", "inform")])
+    assert "357 €" in child.text
+    _, couple = play(content, [("wie viel vermögen darf ich haben", "ask_assets"), ("und als paar?", "inform")])
+    assert "55.000 €" in couple.text and "30.000 €" in couple.text
