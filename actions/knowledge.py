@@ -75,6 +75,21 @@ def answer_in_context(dispatcher: CollectingDispatcher, tracker: Tracker, intent
     return [SlotSet(CONTEXT_SLOT, turn.context.to_slot()), SlotSet("pending_topic", _pending_topic(turn.context))]
 
 
+def answer_instead_of_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """For the declaration flows (not wired here): a general question the NLU filed as a declaration or request
+    is answered (events to return), or None when it is a request after all. See
+    `bot.knowledge.topics.question_instead_of_request`."""
+    content = get_content()
+    turn = topics.question_instead_of_request(content, message_text(tracker),
+                                              Context.from_slot(tracker.get_slot(CONTEXT_SLOT)), now(), _closing_days())
+    if turn is None:
+        return None
+    if turn.reply is None:
+        return _housing_costs(dispatcher, tracker)
+    send(dispatcher, topics.finish(content, turn))
+    return [SlotSet(CONTEXT_SLOT, turn.context.to_slot()), SlotSet("pending_topic", _pending_topic(turn.context))]
+
+
 class ActionAnswer(Action):
     """Answers an intent with its text from content/answers.yml."""
 

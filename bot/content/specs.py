@@ -143,6 +143,8 @@ KNOWLEDGE_TEMPLATE_FIELDS: dict[str, set[str]] = {
     "referral_kindergeld": set(),
     "referral_wohngeld": set(),
     "objection": set(),
+    "referral_unemployment": set(),
+    "referral_debts": set(),
     "utility_back_payment": set(),
     "earnings_allowance": {"income", "free", "counted"},
     "benefit_estimate": {"rows", "total"},

@@ -224,6 +224,10 @@ _MISSED = re.compile(r"\b(verpasst|verschlafen|vergessen|versaeumt|nicht hingega
                      r"nicht erschienen|nicht gegangen)\b")
 _LEGAL_STEPS = re.compile(r"\b(anwalt|anwaeltin|rechtsanwalt\w*|zeig\w* (ich )?euch an|anzeigen|anzeige|klage\w*|"
                           r"verklagen|sozialgericht|gericht)\b")
+_UNEMPLOYMENT = re.compile(r"\b(meld\w* (ich )?mich arbeitslos|arbeitslos meld\w*|arbeitsuchend meld\w*|"
+                           r"arbeitslosengeld( 1| i| eins)?|alg ?(1|i)|(job|arbeitsvertrag|vertrag|stelle) endet)\b")
+_DEBTS = re.compile(r"\b(schulden|schuldnerberatung|verschuldet|inkasso|mahnungen)\b")
+_MOVE = re.compile(r"\b(umgezogen|umzug|ziehe\w*|neue adresse|neue anschrift|eingezogen|ausgezogen)\b")
 _FROM_WHEN = re.compile(r"\b(ab wann|ab welchem|seit wann|rueckwirkend)\b")
 
 
@@ -239,6 +243,10 @@ def _special(content: Content, message: str, intent: str) -> Turn | None:
         return None
     if "kindergeld" in norm and intent != "ask_benefit_amount":
         return Turn(_template_reply(content, "referral_kindergeld"), Context("referral"))
+    if _UNEMPLOYMENT.search(norm):
+        return Turn(_template_reply(content, "referral_unemployment"), Context("referral"))
+    if _DEBTS.search(norm):
+        return Turn(_template_reply(content, "referral_debts"), Context("referral"))
     if "wohngeld" in norm:
         return Turn(_template_reply(content, "referral_wohngeld"), Context("referral"))
     if _OBJECTION.search(norm):
@@ -393,4 +401,25 @@ def respond(content: Content, message: str, intent: str, ctx: Context, now: dt.d
         extra, offers, buttons = _second_questions(content, message, intent)
         offered = next((b.intent for b in buttons), None) if offers else None
         return Turn(_merge(content, answer, extra, offers, buttons), Context(topic, offer=offered))
+    return None
+
+
+def question_instead_of_request(content: Content, message: str, ctx: Context, now: dt.datetime,
+                                closing_days: Collection[dt.date] = frozenset()) -> Turn | None:
+    """A general question the NLU filed as a declaration or request ("kann ich jetzt noch in die mitte kommen" as
+    a deadline extension, "wir sind zu zweit die neue wohnung kostet 390 bruttokalt" as a change, "wo meld ich
+    mich arbeitslos" as new employment): its answer, or None when the message is a request after all. Messages
+    with the citizen's own number, birth date or phone number are always requests."""
+    if not message or _has_own_data(message):
+        return None
+    norm = textparse.normalise(message)
+    if _UNEMPLOYMENT.search(norm) and re.search(r"\b(wo|wie|bei euch|muss ich|wann)\b", norm):
+        return Turn(_template_reply(content, "referral_unemployment"), Context("referral"))
+    office = hours.find_office(content, message)
+    if hours.asks_hours(message) or (office and textparse.mentions_now(message)):
+        reply, new_ctx = hours.answer_hours(content, message, now, ctx, closing_days)
+        return Turn(reply, new_ctx)
+    if (looks_like_rent_question(message) and textparse.find_persons(message) is not None
+            and not _MOVE.search(norm)):
+        return Turn(None, Context("kdu"))
     return None

@@ -403,3 +403,36 @@ def test_follow_up_age_and_household_size(content):
     assert "357 €" in child.text
     _, couple = play(content, [("wie viel vermögen darf ich haben", "ask_assets"), ("und als paar?", "inform")])
     assert "55.000 €" in couple.text and "30.000 €" in couple.text
+
+
+@pytest.mark.parametrize("message, intent, expected", [
+    ("mein job endet ende januar, wo meld ich mich arbeitslos, bei euch?", "ask_eligibility", "Agentur für Arbeit"),
+    ("hab schulden und weiss nicht mehr weiter mit den rechnungen wer hilft da", "help", "Schuldnerberatung"),
+])
+def test_referrals(content, message, intent, expected):
+    (reply,) = play(content, [(message, intent)])
+    assert expected in reply.text
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("kann ich jetzt noch in die mitte kommen", "Nein, Geschäftsstelle Mitte hat jetzt geschlossen"),
+    ("mein job endet ende januar, wo meld ich mich arbeitslos, bei euch?", "Agentur für Arbeit"),
+    ("wir sind zu zweit die neue wohnung kostet 390 bruttokalt", None),  # the rent check (needs the KdU slots)
+])
+def test_questions_filed_as_requests_are_answered(content, message, expected):
+    turn = topics.question_instead_of_request(content, message, Context(), FRIDAY_AFTERNOON)
+    assert turn is not None
+    if expected is None:
+        assert turn.reply is None
+    else:
+        assert turn.reply is not None and expected in turn.reply.text
+
+
+@pytest.mark.parametrize("message", [
+    "bin umgezogen, neue miete 450 euro für 2 personen",
+    "neue bankverbindung 12345BG0000001 12.08.1985",
+    "mein job endet ende januar 12345BG0000002 01.02.1979",
+    "ich habe ab montag eine neue arbeit",
+])
+def test_requests_stay_requests(content, message):
+    assert topics.question_instead_of_request(content, message, Context(), FRIDAY_AFTERNOON) is None
