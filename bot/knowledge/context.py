@@ -7,7 +7,7 @@ Kept in the custom slot `knowledge_context` as a small dict of plain values (`to
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 # Topics whose follow-ups may inherit an office and a day.
@@ -61,13 +61,6 @@ class Context:
             now=value.get("now") is True,
             offer=value.get("offer") if isinstance(value.get("offer"), str) else None,
         )
-
-    def about(self, topic: str | None) -> Context:
-        """The same details under another topic (e.g. contact after opening hours keeps the office)."""
-        return replace(self, topic=topic)
-
-    def offering(self, intent: str | None) -> Context:
-        return replace(self, offer=intent)
 
     @property
     def is_location(self) -> bool:
