@@ -74,7 +74,8 @@ def with_next_step(content: Content, reply: Reply) -> Reply:
     """The reply with the offer of further help at its end (unless it already ends with one)."""
     if offers_help(reply.text):
         return reply
-    return Reply(f"{reply.text}\n\n{template(content, 'next_step_offer')}", reply.buttons)
+    # Same paragraph: the web chat shows each paragraph as a bubble and the buttons under the last one.
+    return Reply(f"{reply.text}\n{template(content, 'next_step_offer')}", reply.buttons)
 
 
 def finish(content: Content, turn: Turn) -> Reply:
