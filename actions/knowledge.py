@@ -1,7 +1,13 @@
-"""Actions that answer general questions from the content files."""
+"""Actions that answer general questions from the content files.
+
+The choice of answer (follow-ups, several questions, questions filed under an unrelated intent) is made by
+`bot.knowledge.topics.respond`; these actions pass the tracker's values in and send what it returns.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -11,11 +17,77 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import current_intent, learn, message_text, now, send
 from bot.content import get_content
 from bot.knowledge import answers as knowledge
+from bot.knowledge import topics
+from bot.knowledge.context import Context
 from bot.language.dialogue import consecutive_misses, is_miss
 
 KDU = "kdu"
 OPENING_HOURS = "opening_hours"
 CONTACT = "contact"
+CONTEXT_SLOT = "knowledge_context"
+
+log = logging.getLogger(__name__)
+
+
+def _closing_days() -> frozenset[dt.date]:
+    """Extra closing days of content/calendar.yml (public holidays are known to bot.knowledge itself)."""
+    try:
+        from bot.appointments.calendar import get_calendar
+
+        return frozenset(get_calendar().closing_days)
+    except Exception as error:  # noqa: BLE001  (a broken calendar must not stop the answer)
+        log.warning("closing days unavailable: %s", type(error).__name__)
+        return frozenset()
+
+
+def _last_bot_text(tracker: Tracker) -> str:
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "bot" and event.get("text"):
+            return str(event["text"])
+    return ""
+
+
+def _pending_topic(context: Context) -> str | None:
+    if context.topic in ("opening_hours", "service_center", "hotline"):
+        return OPENING_HOURS
+    if context.topic == CONTACT:
+        return CONTACT
+    return None
+
+
+def answer_in_context(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> list[dict[str, Any]] | None:
+    """Answer with `topics.respond`; None when the action's usual answer for the intent is right."""
+    content = get_content()
+    turn = topics.respond(
+        content,
+        message_text(tracker),
+        intent,
+        Context.from_slot(tracker.get_slot(CONTEXT_SLOT)),
+        now(),
+        _closing_days(),
+        offered_help=topics.offers_further_help(_last_bot_text(tracker)),
+    )
+    if turn is None:
+        return None
+    if turn.reply is None:
+        return _housing_costs(dispatcher, tracker)
+    send(dispatcher, topics.finish(content, turn))
+    return [SlotSet(CONTEXT_SLOT, turn.context.to_slot()), SlotSet("pending_topic", _pending_topic(turn.context))]
+
+
+def answer_instead_of_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """For the declaration flows (not wired here): a general question the NLU filed as a declaration or request
+    is answered (events to return), or None when it is a request after all. See
+    `bot.knowledge.topics.question_instead_of_request`."""
+    content = get_content()
+    turn = topics.question_instead_of_request(content, message_text(tracker),
+                                              Context.from_slot(tracker.get_slot(CONTEXT_SLOT)), now(), _closing_days())
+    if turn is None:
+        return None
+    if turn.reply is None:
+        return _housing_costs(dispatcher, tracker)
+    send(dispatcher, topics.finish(content, turn))
+    return [SlotSet(CONTEXT_SLOT, turn.context.to_slot()), SlotSet("pending_topic", _pending_topic(turn.context))]
 
 
 class ActionAnswer(Action):
@@ -34,12 +106,14 @@ class ActionAnswer(Action):
             handle = confirm_outbound_reminder if intent == "affirm" else start_outbound_call
             if (events := handle(dispatcher, tracker)) is not None:
                 return events
+        if (events := answer_in_context(dispatcher, tracker, intent)) is not None:
+            return events
         if intent == "out_of_scope" and consecutive_misses(tracker.events) >= 2:
             reply = knowledge.fallback(content, 2)  # second miss in a row: offer a person
         else:
             reply = knowledge.answer_for_intent(content, intent) or knowledge.fallback(content, 1)
         send(dispatcher, reply)
-        return [SlotSet("pending_topic", None)]
+        return [SlotSet("pending_topic", None), SlotSet(CONTEXT_SLOT, None)]
 
 
 class ActionOpeningHours(Action):
@@ -48,8 +122,7 @@ class ActionOpeningHours(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         learn(tracker, "unsure")
-        send(dispatcher, knowledge.opening_hours(get_content(), message_text(tracker), now()))
-        return [SlotSet("pending_topic", OPENING_HOURS)]
+        return answer_in_context(dispatcher, tracker, "ask_opening_hours") or []
 
 
 class ActionContact(Action):
@@ -58,23 +131,28 @@ class ActionContact(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         learn(tracker, "unsure")
-        send(dispatcher, knowledge.contact(get_content(), message_text(tracker)))
-        return [SlotSet("pending_topic", CONTACT)]
+        return answer_in_context(dispatcher, tracker, "ask_contact") or []
 
 
 def _housing_costs(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    content = get_content()
     persons = tracker.get_slot("kdu_persons")
+    rent = tracker.get_slot("kdu_rent")
+    waiting = tracker.get_slot("pending_topic") == KDU
     outcome = knowledge.housing_costs(
-        get_content(),
+        content,
         message_text(tracker),
         persons=int(persons) if persons else None,
-        rent=tracker.get_slot("kdu_rent"),
+        rent=rent,
+        expecting_persons=waiting and (persons is None or rent is None),
     )
-    send(dispatcher, outcome.reply)
+    reply = outcome.reply if outcome.waiting_for_input else topics.with_next_step(content, outcome.reply)
+    send(dispatcher, reply)
     return [
         SlotSet("kdu_persons", outcome.persons),
         SlotSet("kdu_rent", outcome.rent),
         SlotSet("pending_topic", KDU if outcome.waiting_for_input else None),
+        SlotSet(CONTEXT_SLOT, Context(KDU).to_slot()),
     ]
 
 
@@ -86,6 +164,8 @@ class ActionHousingCosts(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         learn(tracker, "unsure")
+        if (events := answer_in_context(dispatcher, tracker, "ask_housing_costs")) is not None:
+            return events
         return _housing_costs(dispatcher, tracker)
 
 
@@ -100,6 +180,8 @@ class ActionInform(Action):
         content = get_content()
         text = message_text(tracker)
         topic = tracker.get_slot("pending_topic")
+        if (events := answer_in_context(dispatcher, tracker, "inform")) is not None:
+            return events
         if topic == KDU or (topic is None and knowledge.looks_like_rent_question(text)):
             return _housing_costs(dispatcher, tracker)
         if topic == OPENING_HOURS:

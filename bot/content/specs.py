@@ -124,6 +124,49 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "outbound_birth_date_mismatch": {"attempt", "max"},
 }
 
+# Knowledge answers with context (bot/knowledge/hours.py, bot/knowledge/topics.py).
+KNOWLEDGE_TEMPLATE_FIELDS: dict[str, set[str]] = {
+    "hours_now_open": {"office", "until"},
+    "hours_now_closed": {"office", "why", "next"},
+    "hours_now_all_open": {"offices"},
+    "hours_now_all_closed": {"why", "offices"},
+    "hours_day_closed": {"day", "reason", "offices", "verb"},
+    "hours_all_closed_day": {"day"},
+    "service_center_now_open": {"phone", "until"},
+    "service_center_day_open": {"day", "phone", "hours"},
+    "service_center_day_closed": {"day", "phone", "hours"},
+    "hotline_hours": set(),
+    "contact_directions": {"office", "address", "directions"},
+    "contact_address": {"office", "address"},
+    "contact_phone": {"office", "phone"},
+    "contact_email": {"office", "email"},
+    "contact_emails": {"offices", "email"},
+    "assets_household": {"persons", "karenz", "after"},
+    "next_step_offer": set(),
+    "second_question_offer": {"question"},
+    "booking_offer": set(),
+    "assets_after_karenzzeit": set(),
+    "assets_car": set(),
+    "application_from_when": set(),
+    "payment_missing": JOBCENTER_PLACEHOLDERS,
+    "referral_kindergeld": set(),
+    "referral_wohngeld": set(),
+    "objection": set(),
+    "referral_unemployment": set(),
+    "referral_debts": set(),
+    "utility_back_payment": set(),
+    "earnings_allowance": {"income", "free", "counted"},
+    "benefit_estimate": {"rows", "total"},
+    "benefit_children": {"rows"},
+    "single_parent_extra": set(),
+    "class_trip_extra": set(),
+    "kdu_limit_for_persons": {"persons", "limit", "size"},
+    "kdu_worry": set(),
+    "missed_appointment": set(),
+    "legal_steps": set(),
+}
+TEMPLATE_FIELDS.update(KNOWLEDGE_TEMPLATE_FIELDS)
+
 # Intents whose answers are computed by dedicated actions (not looked up in answers.yml).
 # Declarations and requests (content/declarations.yml) open a form instead of answering.
 DECLARATION_INTENTS = {"report_change", "report_employment", "report_income", "report_absence", "report_sick",

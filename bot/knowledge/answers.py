@@ -7,6 +7,7 @@ Plain functions over `Content`; the Rasa actions in `actions/` only pass the mes
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -126,8 +127,12 @@ def holiday_name(content: Content, day: dt.date) -> str | None:
     return _holidays(content.state, day.year).get(day)
 
 
-def _office_aliases(content: Content) -> dict[str, tuple[str, ...]]:
+def office_aliases(content: Content) -> dict[str, tuple[str, ...]]:
+    """Office key -> the names citizens use for it (aliases and the full name)."""
     return {key: office.aliases + (office.name,) for key, office in content.offices.items()}
+
+
+_office_aliases = office_aliases
 
 
 def opening_hours(content: Content, message: str, now: dt.datetime, office_key: str | None = None) -> Reply:
@@ -213,14 +218,22 @@ MAX_RENT = 10_000.0
 
 
 def housing_costs(
-    content: Content, message: str, persons: int | None = None, rent: float | None = None
+    content: Content, message: str, persons: int | None = None, rent: float | None = None,
+    expecting_persons: bool = False,
 ) -> KduOutcome:
     """Compare a Bruttokaltmiete with the KdU table. Values missing from the message may come
-    from earlier turns (`persons`, `rent`)."""
+    from earlier turns (`persons`, `rent`). `expecting_persons`: the assistant asked for the household
+    size (or showed the table), so a bare count ("drei", "wir sind 4") is the number of persons."""
     kdu = content.kdu
     found_persons = textparse.find_persons(message)
+    if found_persons is None and expecting_persons:
+        count = textparse.find_count(message)
+        found_persons = count if count is not None and 1 <= count <= MAX_PERSONS else None
+    new_persons = found_persons is not None
     persons = found_persons if found_persons is not None else persons
     new_rent = textparse.find_rent(message, persons)
+    if new_rent is None:
+        new_rent = textparse.find_spoken_amount(message)
     rent = new_rent if new_rent is not None else rent
     warm = textparse.mentions_warm_rent(message)
 
@@ -228,6 +241,11 @@ def housing_costs(
         return KduOutcome(Reply(template(content, "kdu_invalid_persons")), None, rent, waiting_for_input=True)
     if rent is not None and not 0 < rent <= MAX_RENT:
         return KduOutcome(Reply(template(content, "kdu_invalid_amount")), persons, None, waiting_for_input=True)
+    if rent is None and new_persons and persons is not None and 1 <= persons <= MAX_PERSONS:
+        limit = kdu.limit_for(persons)
+        text = template(content, "kdu_limit_for_persons", persons=persons_text(persons), limit=euro(limit.rent),
+                        size=f"{limit.size_m2:g}")
+        return KduOutcome(Reply(text), persons, None, waiting_for_input=True)
     if rent is None:
         rows = "\n".join(
             f"• {persons_text(size)}: bis {euro(limit.rent)} (etwa {limit.size_m2:g} m²)"
@@ -267,12 +285,15 @@ def fallback(content: Content, consecutive_misses: int, message_length: int = 0)
     return Reply(template(content, "fallback_second"), (Button("Mit einem Menschen sprechen", "request_human"),))
 
 
+_NOT_AMOUNTS = re.compile(r"(?i)\b\d{5}\s*bg\s*\d{7}\b|\b\d{3}[a-z]\d{6}\b|\b\d{1,2}\.\d{1,2}\.(\d{2,4})?|"
+                          r"\b[a-z]{2}\d{2}(?:\s?[a-z0-9]{4}){3,7}(?:\s?[a-z0-9]{1,3})?\b")
 RENT_WORDS = ("miete", "kaltmiete", "warmmiete", "bruttokaltmiete", "wohnung", "kdu", "nebenkosten", "warm", "kalt")
 
 
 def looks_like_rent_question(message: str) -> bool:
     """A short message such as "3 Personen 520 Euro" or "Miete 400 Euro ok?" that only makes sense
-    as a KdU check."""
+    as a KdU check. Customer numbers, dates and IBANs are no amounts."""
+    message = _NOT_AMOUNTS.sub(" ", message)
     if textparse.find_amount(message) is None and textparse.find_rent(message) is None:
         return False
     return textparse.find_persons(message) is not None or textparse.mentions_any(message, RENT_WORDS)

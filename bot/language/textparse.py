@@ -225,3 +225,136 @@ def mentions_any(text: str, words: Iterable[str]) -> bool:
 
 def parse_weekday_name(name: str) -> int:
     return WEEKDAYS.index(name)
+
+
+# ------------------------------------------------------------------------------ follow-up questions
+# (added for the knowledge answers: "jetzt", "am 25.12.", "wir sind 4", "mein Sohn ist 15")
+
+_NOW_WORDS = ("jetzt", "gerade", "grad", "grade", "gerad", "momentan", "aktuell", "sofort", "jetz")
+
+
+def mentions_now(text: str) -> bool:
+    """Does the text ask about this very moment ("habt ihr jetzt grad offen", "hat süd gerade auf")?"""
+    return mentions_any(text, _NOW_WORDS)
+
+
+def find_date(text: str, today: dt.date, reference: dt.date | None = None) -> dt.date | None:
+    """A calendar date in the text: "am 25.12.", "25.12.2026", "am 3.1." (the next such date from today on),
+    or a bare day of the month ("und am 28.?") in the month of `reference` (or the current month)."""
+    norm = normalise(text)
+    match = re.search(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.?(?:\s?(\d{4}|\d{2})(?![\d.]))?", norm)
+    if match:
+        day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+        years = [int(year) + (2000 if len(year) == 2 else 0)] if year else [today.year, today.year + 1]
+        for year_value in years:
+            try:
+                value = dt.date(year_value, month, day)
+            except ValueError:
+                continue
+            if value >= today or (year and value >= today - dt.timedelta(days=31)):
+                return value
+        return None
+    match = re.search(r"\b(?:am|den|zum|ab)\s+(\d{1,2})\.?(?![\d.,:]|\s*(?:uhr|euro|€|personen|jahr))", norm)
+    if match:
+        base = reference or today
+        day = int(match.group(1))
+        for months_ahead in range(3):
+            month_index = base.month - 1 + months_ahead
+            try:
+                value = dt.date(base.year + month_index // 12, month_index % 12 + 1, day)
+            except ValueError:
+                continue
+            if value >= min(base, today):
+                return value
+    return None
+
+
+_COUNT_WORDS = {"eins": 1, "einer": 1, "allein": 1, "alleine": 1, "zwei": 2, "zu zweit": 2, "drei": 3, "vier": 4,
+                "fuenf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10}
+
+
+def find_count(text: str) -> int | None:
+    """A bare count given as an answer: "drei", "4", "wir sind 4", "zu viert" (1 to 99), else None."""
+    persons = find_persons(text)
+    if persons is not None:
+        return persons
+    norm = normalise(text).rstrip(".!? ")
+    norm = re.sub(r"^(und |also |ok |okay |ja )?(wir sind |es sind |sind |insgesamt |nur )?", "", norm)
+    if re.fullmatch(r"\d{1,2}", norm):
+        return int(norm)
+    return _COUNT_WORDS.get(norm)
+
+
+_AGE_NUMBER_WORDS = {"null": 0, "eins": 1, "ein": 1, "einem": 1, "einen": 1, "zwei": 2, "drei": 3, "vier": 4,
+                     "fuenf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwoelf": 12,
+                     "dreizehn": 13, "vierzehn": 14, "fuenfzehn": 15, "sechzehn": 16, "siebzehn": 17, "achtzehn": 18}
+_AGE_NUMBER = r"(?:\d{1,2}|" + "|".join(_AGE_NUMBER_WORDS) + r")"
+
+
+def _age_value(word: str) -> int:
+    return int(word) if word.isdigit() else _AGE_NUMBER_WORDS[word]
+
+
+def find_ages(text: str) -> list[int]:
+    """Ages of people in the text: "4 und 10 jahre", "kind mit acht jahren", "sohn der ist 15", "kind von 2",
+    "tochter (4)". Only sensible ages (0 to 99) in the order given."""
+    norm = normalise(re.sub(r"\((\d{1,2})\)", r" ist \1 ", text))
+    match = re.search(rf"((?:{_AGE_NUMBER}\s*(?:,|und)\s*)*{_AGE_NUMBER})\s*(?:jahre|jahren|jahr|jaehrig\w*|j)\b", norm)
+    if match:
+        return [_age_value(word) for word in re.findall(_AGE_NUMBER, match.group(1))]
+    for match in re.finditer(
+        rf"\b(?:ist|wird|mit|von|alt)\s+({_AGE_NUMBER})\b(?!\s*(?:euro|€|personen|uhr|monat|kind))", norm
+    ):
+        if match.group(1) not in ("ein", "einem", "einen"):
+            return [_age_value(match.group(1))]
+    return []
+
+
+_UNIT_WORDS = {"ein": 1, "eins": 1, "eine": 1, "zwei": 2, "drei": 3, "vier": 4, "fuenf": 5, "sechs": 6, "sieben": 7,
+               "acht": 8, "neun": 9}
+_TEEN_WORDS = {"zehn": 10, "elf": 11, "zwoelf": 12, "dreizehn": 13, "vierzehn": 14, "fuenfzehn": 15, "sechzehn": 16,
+               "siebzehn": 17, "achtzehn": 18, "neunzehn": 19}
+_TEN_WORDS = {"zwanzig": 20, "dreissig": 30, "vierzig": 40, "fuenfzig": 50, "sechzig": 60, "siebzig": 70,
+              "achtzig": 80, "neunzig": 90}
+
+
+def _below_hundred(word: str) -> int | None:
+    if word == "":
+        return 0
+    for table in (_UNIT_WORDS, _TEEN_WORDS, _TEN_WORDS):
+        if word in table:
+            return table[word]
+    unit, sep, ten = word.partition("und")
+    if sep and unit in _UNIT_WORDS and ten in _TEN_WORDS:
+        return _UNIT_WORDS[unit] + _TEN_WORDS[ten]
+    return None
+
+
+def number_from_words(word: str) -> int | None:
+    """A German number written as one word, as speech recognition writes it: "dreihundertachtzig" -> 380,
+    "tausendzweihundert" -> 1200, "achtundzwanzig" -> 28; None if it is no number word."""
+    word = normalise(word).replace(" ", "")
+    if not word or not word.isalpha():
+        return None
+    if "tausend" in word:
+        left, _, right = word.partition("tausend")
+        thousands = 1 if left in ("", "ein", "eins") else number_from_words(left)
+        rest = number_from_words(right) if right else 0
+        return None if thousands is None or rest is None or thousands >= 1000 else thousands * 1000 + rest
+    if "hundert" in word:
+        left, _, right = word.partition("hundert")
+        hundreds = 1 if left in ("", "ein", "eins") else _UNIT_WORDS.get(left)
+        rest = _below_hundred(right)
+        return None if hundreds is None or rest is None else hundreds * 100 + rest
+    return _below_hundred(word)
+
+
+def find_spoken_amount(text: str) -> float | None:
+    """A euro amount in number words: "dreihundertachtzig euro" -> 380.0."""
+    words = _words(normalise(text))
+    for word, following in zip(words, words[1:]):
+        if following in ("euro", "eur"):
+            value = number_from_words(word)
+            if value:
+                return float(value)
+    return None

@@ -35,13 +35,15 @@ def test_answer_action_sends_the_intent_answer_with_buttons():
     messages, slots = run(ActionAnswer(), "was bekomme ich an geld", "ask_benefit_amount")
     assert "563 €" in messages[0]["text"]
     assert {"title": "Mehrbedarfe", "payload": "/ask_additional_needs"} in messages[0]["buttons"]
-    assert slots == {"pending_topic": None}
+    assert slots == {"pending_topic": None, "knowledge_context": {"topic": "benefit_amount"}}
 
 
 def test_opening_hours_action_answers_the_asked_office_and_day():
     messages, slots = run(ActionOpeningHours(), "hat nord donnerstags nachmittags offen", "ask_opening_hours")
     assert messages[0]["text"].startswith("Ja, Geschäftsstelle Nord")
-    assert slots == {"pending_topic": "opening_hours"}
+    assert slots["pending_topic"] == "opening_hours"
+    assert slots["knowledge_context"] == {"topic": "opening_hours", "office": "nord", "weekday": 3,
+                                          "daypart": "nachmittags"}
 
 
 def test_opening_hours_follow_up_with_just_an_office_name():
@@ -52,7 +54,7 @@ def test_opening_hours_follow_up_with_just_an_office_name():
 def test_housing_costs_asks_for_missing_values_and_completes_on_inform():
     messages, slots = run(ActionHousingCosts(), "ist meine miete von 520 euro zu hoch", "ask_housing_costs")
     assert messages[0]["text"].startswith("Für wie viele Personen")
-    assert slots == {"kdu_persons": None, "kdu_rent": 520.0, "pending_topic": "kdu"}
+    assert slots == {"kdu_persons": None, "kdu_rent": 520.0, "pending_topic": "kdu", "knowledge_context": {"topic": "kdu"}}
     messages, slots = run(ActionInform(), "3 personen", "inform", slots=slots)
     assert "um 52 € über dem Richtwert" in messages[0]["text"]
     assert slots["pending_topic"] is None
