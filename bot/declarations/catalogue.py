@@ -21,6 +21,9 @@ FIELD_TYPES = {"choice", "text", "date", "period", "iban", "amount", "hours", "c
 IDENTIFY = {"always", "never", "post"}
 PRIORITIES = {"normal", "high"}
 DATE_RANGES = {"past", "future", "any"}
+# How a text field's value is found in a longer message (bot/declarations/extract.py); without `find` a text
+# field is only filled by the answer to its own question.
+FINDERS = {"employer", "person", "reason", "letter", "provider", "destination", "description", "month"}
 # Placeholders each closing text may use, besides the Jobcenter's and the legal figures.
 DONE_PLACEHOLDERS = {
     "done": {"case"},
@@ -28,7 +31,8 @@ DONE_PLACEHOLDERS = {
     "done_forwarded": {"case", "period", "days", "reasons"},
     "done_link": {"document", "url"},
 }
-DELIVERY_OPTIONS = {"link": ("als Link", ("link", "herunterladen", "download", "online", "pdf", "internet", "digital")),
+DELIVERY_OPTIONS = {"link": ("als Link", ("link", "herunterladen", "runterladen", "download", "online", "pdf", "internet",
+                                         "digital", "email", "e-mail", "mail", "per mail", "per email")),
                     "post": ("per Post", ("post", "per post", "brief", "zuschicken", "schicken", "nach hause"))}
 
 
@@ -39,6 +43,7 @@ class Option:
     aliases: tuple[str, ...]
     url: str = ""
     post_only: bool = False
+    refer: str = ""  # documents another office issues: what the citizen is told instead
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ class Field:
     dates: str = "any"
     after: str = ""
     on_no: str = ""
+    find: str = ""  # text fields: one of FINDERS
+    cue: str = ""  # regular expression (normalised text) that must be near a value found in a longer message
 
 
 @dataclass(frozen=True)
@@ -107,15 +114,17 @@ def _parse_documents(node: Node, placeholders: set[str]) -> dict[str, Option]:
     for key, entry in docs.items():
         if not entry.is_mapping():
             continue
-        entry.unknown_keys({"title", "aliases", "url", "post_only"})
+        entry.unknown_keys({"title", "aliases", "url", "post_only", "refer"})
         title = entry.get("title")
         url_node = entry.get("url", required=False)
+        refer_node = entry.get("refer", required=False)
         post_only = bool(entry.value.get("post_only", False))
-        if not url_node and not post_only:
-            entry.problem("Bitte „url“ angeben oder „post_only: true“ setzen.")
+        if not url_node and not post_only and not refer_node:
+            entry.problem("Bitte „url“ oder „refer“ angeben oder „post_only: true“ setzen.")
         url = _check_text(url_node, url_node.text() or "", placeholders) if url_node else ""
+        refer = _check_text(refer_node, refer_node.text() or "", placeholders) if refer_node else ""
         documents[str(key)] = Option(str(key), (title.text() if title else "") or str(key),
-                                     _aliases(entry.get("aliases")), url, post_only)
+                                     _aliases(entry.get("aliases")), url, post_only, refer)
     return documents
 
 
@@ -137,7 +146,8 @@ def _parse_options(node: Node | None) -> dict[str, Option]:
 def _parse_field(node: Node, earlier: dict[str, Field], placeholders: set[str]) -> Field | None:
     if not node.is_mapping():
         return None
-    node.unknown_keys({"key", "label", "type", "ask", "optional", "when", "options", "dates", "after", "on_no"})
+    node.unknown_keys({"key", "label", "type", "ask", "optional", "when", "options", "dates", "after", "on_no",
+                       "find", "cue"})
     key_node, label_node, type_node, ask_node = (node.get(k) for k in ("key", "label", "type", "ask"))
     key = key_node.text() if key_node else None
     if key_node and key and not re.fullmatch(r"[a-z][a-z0-9_]*", key):
@@ -174,11 +184,22 @@ def _parse_field(node: Node, earlier: dict[str, Field], placeholders: set[str]) 
     if after and (after not in earlier or earlier[after].type != "date"):
         node.problem(f"„after“ muss auf ein vorher gefragtes Datum verweisen, nicht „{after}“.")
     on_no_node = node.get("on_no", required=kind == "confirm")
+    find = str(node.value.get("find", "") or "")
+    if find and (find not in FINDERS or kind != "text"):
+        node.problem(f"„find“ gibt es nur beim Typ text, mit einem von: {', '.join(sorted(FINDERS))}.")
+        find = ""
+    cue = str(node.value.get("cue", "") or "")
+    if cue:
+        try:
+            re.compile(cue)
+        except re.error:
+            node.problem(f"„cue“ ist kein gültiger regulärer Ausdruck: „{cue}“.")
+            cue = ""
     if not (key and label_node and ask_node and kind):
         return None
     return Field(key, label_node.text() or key, kind, _check_text(ask_node, ask_node.text() or "", placeholders),
                  bool(node.value.get("optional", False)), when, options, dates, after,
-                 _check_text(on_no_node, on_no_node.text() or "", placeholders) if on_no_node else "")
+                 _check_text(on_no_node, on_no_node.text() or "", placeholders) if on_no_node else "", find, cue)
 
 
 def _parse_declaration(intent: str, node: Node, placeholders: set[str]) -> Declaration | None:

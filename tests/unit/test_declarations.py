@@ -130,7 +130,7 @@ def test_a_long_text_containing_the_word_stop_is_an_answer_not_an_abort():
 def test_waiving_needs_the_confirmation_and_a_no_ends_calmly():
     state, said = walk("waive_benefits", "", ["nein"])
     assert state["stage"] == "aborted" and "ändert sich nichts" in state["message"]
-    assert "Kranken- und Pflegeversicherung" in get_catalogue().declarations["waive_benefits"].intro
+    assert "Krankenversicherung und Pflegeversicherung" in get_catalogue().declarations["waive_benefits"].intro
 
 
 def test_a_document_as_link_needs_no_identification_and_no_case():
@@ -260,7 +260,7 @@ def planted(project: Path, file: str, old: str, new: str) -> list[str]:
     ("declarations.yml", "    identify: never\n", "    identify: manchmal\n", "always, never oder post"),
     ("declarations.yml", "        after: frist", "        after: grund", "„after“ muss auf ein vorher"),
     ("declarations.yml", "    kind: lob\n", "    kind: beschwerde\n", "„beschwerde“ ist mehrfach vergeben"),
-    ("documents.yml", "    post_only: true\n", "", "Bitte „url“ angeben"),
+    ("documents.yml", "    post_only: true\n", "", "Bitte „url“ oder „refer“ angeben"),
 ])
 def test_editor_mistakes_are_reported_with_file_and_line(project, file, old, new, expected):
     found = planted(project, file, old, new)
