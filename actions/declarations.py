@@ -49,6 +49,12 @@ class ActionStartDeclaration(Action):
         if declaration.intro:
             dispatcher.utter_message(text=fill(content, declaration.intro)[0])
         state = flow.new_state(declaration, message_text(tracker), catalogue, now_local().date(), content)
+        if flow.needs_identification(declaration, state, catalogue) and not tracker.get_slot("customer_id") \
+                and state["stage"] == "fields":
+            notes = flow.opening_notes(declaration, state, catalogue, content)
+            if notes:  # what was understood comes before the identification questions
+                dispatcher.utter_message(text=notes)
+                state = {**state, "noted": [], "notes": []}
         return [*reset_flow(), SlotSet("decl_state", state), SlotSet("decl_value", None)]
 
 

@@ -63,6 +63,14 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A sentence said after sending when an answer matches (e.g. pregnancy: the Mehrbedarf)."""
+
+    match: str  # regular expression on the answers (lower case, umlauts as ae/oe/ue)
+    text: str
+
+
+@dataclass(frozen=True)
 class Declaration:
     intent: str
     kind: str
@@ -72,6 +80,7 @@ class Declaration:
     intro: str
     fields: tuple[Field, ...]
     texts: dict[str, str]
+    notes: tuple[Note, ...] = ()
 
     def field(self, key: str) -> Field | None:
         return next((f for f in self.fields if f.key == key), None)
@@ -205,7 +214,7 @@ def _parse_field(node: Node, earlier: dict[str, Field], placeholders: set[str]) 
 def _parse_declaration(intent: str, node: Node, placeholders: set[str]) -> Declaration | None:
     if not node.is_mapping():
         return None
-    node.unknown_keys({"kind", "title", "identify", "priority", "intro", "fields", *DONE_PLACEHOLDERS})
+    node.unknown_keys({"kind", "title", "identify", "priority", "intro", "fields", "notes", *DONE_PLACEHOLDERS})
     kind_node, title_node, identify_node, priority_node = (node.get(k) for k in ("kind", "title", "identify", "priority"))
     identify = identify_node.text() if identify_node else None
     if identify_node and identify and identify not in IDENTIFY:
@@ -237,10 +246,26 @@ def _parse_declaration(intent: str, node: Node, placeholders: set[str]) -> Decla
         node.problem("Pflichtangabe „done“ fehlt.")
     if any(f.type == "delivery" for f in fields.values()) and "done_link" not in texts:
         node.problem("Pflichtangabe „done_link“ fehlt (für den Versand als Link).")
+    notes: list[Note] = []
+    notes_node = node.get("notes", required=False)
+    if notes_node:
+        for entry in notes_node.elements():
+            if not entry.is_mapping():
+                continue
+            entry.unknown_keys({"match", "text"})
+            match_node, text_node = entry.get("match"), entry.get("text")
+            if not (match_node and text_node):
+                continue
+            try:
+                re.compile(match_node.text() or "")
+            except re.error:
+                match_node.problem("„match“ ist kein gültiger regulärer Ausdruck.")
+                continue
+            notes.append(Note(match_node.text() or "", _check_text(text_node, text_node.text() or "", placeholders)))
     if not (kind_node and title_node and identify and priority and fields):
         return None
     return Declaration(intent, kind_node.text() or intent, title_node.text() or intent, identify, priority, intro,
-                       tuple(fields.values()), texts)
+                       tuple(fields.values()), texts, tuple(notes))
 
 
 def load_catalogue(root: Path = PROJECT_ROOT) -> Catalogue:

@@ -48,6 +48,7 @@ LANGUAGES = re.compile(r"\b(arabisch|englisch|tuerkisch|russisch|ukrainisch|poln
 # "ich will keine Beschwerde (, ich will mein Geld)": the citizen wants something else.
 NOT_WANTED = re.compile(r"\b(keine?n?|will nicht|moechte nicht)\s+(beschwerde|beschweren|meldung|krankmeldung|"
                         r"veraenderungsmitteilung|verzicht|verzichten|hinweis|lob)\b")
+ALSO = re.compile(r"\b(auch|ausserdem|zusaetzlich|und noch|ebenfalls)\b")
 MONEY = re.compile(r"\b(geld|zahlung|ueberweisung|ueberwiesen|auszahlung|bezahlt)\b")
 REASON_CUE = r"\b(weil|da|denn|wegen|aufgrund|grund)\b"
 LETTER_CUE = (r"\b((aktuell|letzt|neu|alt)\w*\s+)?(\w*bescheid\w*|schreiben|aufforderung|brief|anhoerung|"
@@ -79,7 +80,7 @@ def new_state(declaration: Declaration, first_message: str, catalogue: Catalogue
         for item in declaration.fields:  # "umgezogen und neue bank": the second is offered afterwards
             if item.type == "choice" and not item.when and item.key in state["fields"]:
                 named = _matching_options(first_message, item.options, generic=False)
-                if len(named) > 1:
+                if len(named) > 1 and ALSO.search(normalise(first_message)):
                     state["also"] = [o.label for o in named[1:]]
         _complete(declaration, state, catalogue)
     return state
@@ -223,6 +224,11 @@ def prompt(declaration: Declaration, state: dict, catalogue: Catalogue, content:
     return Reply(text, buttons)
 
 
+def opening_notes(declaration: Declaration, state: dict, catalogue: Catalogue, content: Content) -> str:
+    """What the first message already said, as one text (empty when nothing)."""
+    return _with_notes(declaration, state, catalogue, content, "").strip()
+
+
 def _with_notes(declaration: Declaration, state: dict, catalogue: Catalogue, content: Content, question: str) -> str:
     """The question, after what was just taken from the citizen's message (and a second request announced)."""
     parts = list(state.get("notes") or [])
@@ -231,7 +237,7 @@ def _with_notes(declaration: Declaration, state: dict, catalogue: Catalogue, con
                          lines=noted_lines(declaration, state, catalogue, state["noted"])))
     if "noted" in state and state.get("also"):
         parts.append(say("declarations.also_later", content, what=" und ".join(state["also"])))
-    return "\n".join([*parts, question])
+    return "\n".join([*parts, question] if question else parts)
 
 
 # ----------------------------------------------------------------------------- answers
@@ -539,6 +545,12 @@ def answer(declaration: Declaration, state: dict, text: str, today: dt.date, cat
     state.pop("notes", None)
     text = text.strip()
     short = len(text) <= 60
+    asked = pending(declaration, state, catalogue) if state["stage"] == "fields" else None
+    if asked is not None and asked.type == "confirm" and yes_or_no(text) is False or (
+            asked is not None and asked.type == "confirm" and re.search(r"\b(doch nicht|lieber nicht)\b",
+                                                                       normalise(text))):
+        message, _ = fill(content, asked.on_no)
+        return Step({**state, "stage": "aborted", "message": message})
     if short and is_abort(text):
         return Step({**state, "stage": "aborted", "message": ""})
     if NOT_WANTED.search(normalise(text)):
@@ -594,6 +606,11 @@ def answer(declaration: Declaration, state: dict, text: str, today: dt.date, cat
         return Step({**state, "stage": "aborted", "message": message})
     if parsed and item.key not in state["fields"]:
         state["fields"][item.key] = {**parsed, "original": text[:300]}
+        # fields this answer opened ("ja, antwort an max@example.org"), and several documents named back
+        others += take_values(declaration, state, text, today, catalogue, skip=item)
+        state.pop("sources", None)
+        if item.type == "document" and isinstance(parsed.get("value"), list):
+            others = [item.key, *others]
         if item.type in ("date", "period") and not re.search(r"\d{1,2}\.\s?\d{1,2}\.", text):  # "so 2 Wochen mehr"
             messages.append(say("declarations.understood", content, label=item.label, value=parsed["text"]))
     if item.type == "document":

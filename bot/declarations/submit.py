@@ -5,6 +5,7 @@ absence standard-case decision, and the closing texts for the citizen.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import redis
@@ -19,6 +20,7 @@ from bot.declarations.flow import answers, documents
 from bot.knowledge.answers import Reply, fill
 from bot.language.formatting import date as format_date
 from bot.language.formatting import with_unit
+from bot.language.textparse import normalise
 
 SUMMARY_LENGTH = 160
 TRANSCRIPT_LINES = 40
@@ -47,6 +49,12 @@ def link_reply(declaration: Declaration, state: dict, catalogue: Catalogue, cont
         text, _ = fill(content, declaration.texts["done_link"], {"document": document.label, "url": url})
         lines.append(text)
     return Reply("\n".join(lines))
+
+
+def notes_for(declaration: Declaration, given: dict[str, dict], content: Content) -> list[str]:
+    """The declaration's notes whose pattern matches the answers (the citizen's words included)."""
+    said = normalise(" ".join(f"{entry.get('text', '')} {entry.get('original', '')}" for entry in given.values()))
+    return [fill(content, note.text)[0] for note in declaration.notes if re.search(note.match, said)]
 
 
 def next_step(content: Content, state: dict | None = None) -> Reply:
@@ -100,6 +108,7 @@ def submit(declaration: Declaration, state: dict, catalogue: Catalogue, content:
         replies.append(Reply(text))
     if unidentified:
         replies.append(Reply(say("declarations.unidentified_done", content, case=case_id)))
+    replies.extend(Reply(text) for text in notes_for(declaration, given, content))
     if declaration.intent == "report_sick" and who.customer:
         replies.extend(_appointments_during(values["zeitraum"], book, content, who.customer, now))
     return replies
