@@ -145,8 +145,16 @@ def find_amount(text: str, cue: str = "") -> parse.Value | None:
     """An amount with € / euro, or a plain number in a clause with the cue (e.g. 'netto warens 240')."""
     for clause in clauses(text):
         norm = normalise(clause)
-        if cue and not re.search(cue, norm):
+        cue_match = re.search(cue, norm) if cue else None
+        if cue and not cue_match:
             continue
+        if cue_match:  # the number after the cue ("ausgezahlt wurden 410 und brutto 520 euro")
+            after = re.search(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?(?![\d]|\.\d)",
+                              norm[cue_match.end():])
+            if after and not re.match(r"\s*(stunden|std|wochen?|tage?n?)\b", norm[cue_match.end() + after.end():]):
+                result = parse.amount(after.group(0))
+                if isinstance(result, parse.Value):
+                    return result
         if re.search(r"(€|\beur\b|\beuro\b)", norm) or cue:
             norm = re.sub(r"\b\d+\s*(stunden|std|h|wochen?|tage?n?|jahre?n?|bewerbungen)\b", " ", norm)
             norm = re.sub(r"\b\d{1,2}\.\d{1,2}\.(\d{2,4})?", " ", norm)

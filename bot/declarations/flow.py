@@ -385,15 +385,19 @@ def _find(item: Field, text: str, state: dict, today: dt.date, catalogue: Catalo
         prefer, not_before, not_after = _date_bounds(item, state, today)
         for clause in extract.clauses(text):
             clause_norm = normalise(clause)
-            if item.cue and not re.search(item.cue, clause_norm) or avoid and re.search(avoid, clause_norm):
+            cue = re.search(item.cue, clause_norm) if item.cue else None
+            if item.cue and not cue or avoid and re.search(avoid, clause_norm):
                 continue
+            if cue is not None:  # the date after its words ("frist bis 9.12.", "brauche bis zum 23.12.")
+                clause = clause_norm[cue.start():]
+                clause_norm = clause
             if item.type == "period":
                 period = parse.period_answer(clause, today, "future" if item.dates == "future" else "near")
                 if isinstance(period, parse.Value) and not (item.dates == "future"
                                                             and period.value["bis"] < today.isoformat()):
                     return {"value": period.value, "text": period.text, "match": str(period.value)}, clause
                 continue
-            if re.search(r"\s(bis|-)\s*\d", clause_norm) and re.search(r"\b(vom|von|ab)\b", clause_norm):
+            if cue is None and re.search(r"\s(bis|-)\s*\d", clause_norm) and re.search(r"\b(vom|von|ab)\b", clause_norm):
                 continue  # a period is no single date
             day = parse.parse_date(clause, today, prefer, base=_base_date(item, state), loose=False)
             if isinstance(day, dt.date) and (not not_before or day >= not_before) and (not not_after or day <= not_after):
@@ -432,9 +436,11 @@ def _find_text(item: Field, text: str, today: dt.date, opening: bool) -> parse.V
     if item.find == "person":
         return extract.find_person(text, item.cue) if item.cue or opening else None
     if item.find == "reason":
-        return extract.find_clause(text, item.cue or REASON_CUE)
-    if item.find == "letter":
-        return extract.find_clause(text, item.cue or LETTER_CUE, start_at_cue=True)
+        return extract.find_clause(text, item.cue or REASON_CUE, start_at_cue=True)
+    if item.find == "letter":  # "Bescheid vom 15.10.", "aktueller Bewilligungsbescheid"; not the word alone
+        found = extract.find_clause(text, item.cue or LETTER_CUE, start_at_cue=True)
+        return found if found and re.search(r"\d|\b(vom|von|aktuell\w*|letzt\w*|neu\w*|zeitraum|wegen|zur|zum)\b",
+                                            normalise(found.text)) else None
     if item.find == "provider":
         match = PROVIDER.search(text)
         return parse.Value(f"{match.group('what')} {match.group('from')}".strip(),
@@ -560,8 +566,9 @@ def answer(declaration: Declaration, state: dict, text: str, today: dt.date, cat
     if state["stage"] in ("confirm", "correct"):
         norm = normalise(text)
         if state["stage"] == "confirm" and (re.search(r"\babsenden\b", norm) or yes_or_no(text) is True
-                                            or re.search(r"\b(stimmt so|stimmts|stimmt jetzt|passt so|so passt|"
-                                                         r"alles richtig|ist richtig|korrekt)\b", norm)):
+                                            or re.search(r"\b(stimmts?|stimmt es|stimmt das|passt|alles richtig|"
+                                                         r"ist richtig|korrekt|in ordnung)\b", norm)
+                                            and not re.search(r"\b(nicht|nein|falsch|kein|aber)\b", norm)):
             return Step({**state, "stage": "send"})
         if _correct(declaration, state, text, today, catalogue):
             return Step({**state, "stage": "confirm"})
