@@ -46,9 +46,9 @@ class ActionStartDeclaration(Action):
         if declaration is None:  # the declaration was removed from the content: answer instead
             send(dispatcher, answer_for_intent(content, current_intent(tracker)) or answer_for_intent(content, "help"))
             return [SlotSet("decl_state", {"stage": "aborted", "message": ""})]
-        if declaration.intro:
-            dispatcher.utter_message(text=fill(content, declaration.intro)[0])
         state = flow.new_state(declaration, message_text(tracker), catalogue, now_local().date(), content)
+        if declaration.intro and state["stage"] != "aborted":
+            dispatcher.utter_message(text=fill(content, declaration.intro)[0])
         if flow.needs_identification(declaration, state, catalogue) and not tracker.get_slot("customer_id") \
                 and state["stage"] == "fields":
             notes = flow.opening_notes(declaration, state, catalogue, content)
@@ -133,7 +133,7 @@ class ValidateDeclarationForm(IdentifyingFormValidation):
                     "decl_state": {**state, "stage": "aborted", "message": message}, "decl_value": "fertig"}
         dispatcher.utter_message(text=say_text("declarations.forgotten_number" if reason == "forgotten"
                                                else "declarations.no_number"))
-        return {"id_number": None, "id_birth_date": None, "decl_state": {**state, "unidentified": True}}
+        return {"id_number": None, "id_birth_date": None, "decl_state": flow.unidentified(state)}
 
 
 class ActionAskDeclValue(Action):

@@ -182,7 +182,6 @@ TEXT_FIELDS: dict[str, dict[str, set[str]]] = {
         "language_note": {"website"},
         "not_wanted_money": {"service_center_phone"},
         "absence_move_button": set(),
-        "waive_work_hint": set(),
     },
     "appointments": {
         "wish_invalid_time": {"time"},

@@ -68,6 +68,8 @@ class Note:
 
     match: str  # regular expression on the answers (lower case, umlauts as ae/oe/ue)
     text: str
+    at: str = "done"  # "done": after sending; "summary": with the summary; "start": instead of the declaration
+    offer: str = ""  # with the summary: the intent of a declaration offered instead (a button)
 
 
 @dataclass(frozen=True)
@@ -252,16 +254,22 @@ def _parse_declaration(intent: str, node: Node, placeholders: set[str]) -> Decla
         for entry in notes_node.elements():
             if not entry.is_mapping():
                 continue
-            entry.unknown_keys({"match", "text"})
+            entry.unknown_keys({"match", "text", "at", "offer"})
             match_node, text_node = entry.get("match"), entry.get("text")
             if not (match_node and text_node):
                 continue
+            at, offer = str(entry.value.get("at", "done")), str(entry.value.get("offer", "") or "")
+            if at not in ("done", "summary", "start"):
+                entry.problem(f"„at“ muss done, summary oder start sein, nicht „{at}“.")
+            if offer and at != "summary":
+                entry.problem("„offer“ gibt es nur mit „at: summary“.")
             try:
                 re.compile(match_node.text() or "")
             except re.error:
                 match_node.problem("„match“ ist kein gültiger regulärer Ausdruck.")
                 continue
-            notes.append(Note(match_node.text() or "", _check_text(text_node, text_node.text() or "", placeholders)))
+            notes.append(Note(match_node.text() or "", _check_text(text_node, text_node.text() or "", placeholders),
+                              at, offer))
     if not (kind_node and title_node and identify and priority and fields):
         return None
     return Declaration(intent, kind_node.text() or intent, title_node.text() or intent, identify, priority, intro,
@@ -298,6 +306,9 @@ def load_catalogue(root: Path = PROJECT_ROOT) -> Catalogue:
             for kind in {k for k in kinds if kinds.count(k) > 1}:
                 entries.problem(f"Die Vorgangsart „{kind}“ ist mehrfach vergeben.")
             for declaration in declarations.values():
+                for note in declaration.notes:
+                    if note.offer and note.offer not in declarations:
+                        entries.problem(f"{declaration.intent}: „offer: {note.offer}“ ist keine Erklärung.")
                 for item in declaration.fields:
                     for other, wanted in item.when.items():
                         target = declaration.field(other)

@@ -98,11 +98,28 @@ def spoken_digits(text: str) -> str:
 
 
 def find_address(text: str) -> parse.Value | None:
+    return split_address(text)[1]
+
+
+def split_address(text: str) -> tuple[str, parse.Value | None]:
+    """The words before the address (e.g. a name), and the clean address."""
     if any(w.lower() in _DIGIT_WORDS for w in text.split()):
         text = spoken_digits(text)
     match = ADDRESS.search(text)
     if not match:
-        return None
+        return text, None
+    value = _address(match)
+    if value is None:
+        return text, None
+    words = match.group("street").split()
+    kept = len(value.text.split(",")[0].split()) - 1  # street words kept (without the number)
+    before = (text[:match.start()] + " " + " ".join(words[:len(words) - kept])).split()
+    while before and before[-1].strip(",").lower() in STOP:
+        before.pop()
+    return " ".join(before).strip(" ,"), value
+
+
+def _address(match: re.Match[str]) -> parse.Value | None:
     words = match.group("street").split()
     keep = [words[-1]]
     if len(words) >= 2 and (_BARE_SUFFIX.fullmatch(words[-1]) and words[-2].lower() not in STOP

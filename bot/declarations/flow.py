@@ -75,6 +75,11 @@ def new_state(declaration: Declaration, first_message: str, catalogue: Catalogue
                                      opening=True)
         state.pop("sources", None)
         _referral(declaration, state, catalogue, content)
+        norm = normalise(first_message)
+        for note in declaration.notes:  # not this declaration after all ("mein Sohn ist krank")
+            if note.at == "start" and re.search(note.match, norm):
+                state.update({"stage": "aborted", "message": fill(content or get_content(), note.text)[0]})
+                return state
         if documents(declaration, state, catalogue) and LANGUAGES.search(normalise(first_message)):
             state["notes"] = [fill(content or get_content(), say("declarations.language_note", content))[0]]
         for item in declaration.fields:  # "umgezogen und neue bank": the second is offered afterwards
@@ -202,7 +207,11 @@ def prompt(declaration: Declaration, state: dict, catalogue: Catalogue, content:
         lines = [f"• {item.label}: {state['fields'][item.key]['text']}"
                  for item in applicable(declaration, state, catalogue) if item.key in state["fields"]]
         text = say("declarations.summary", content, title=declaration.title, lines="\n".join(lines))
-        return Reply(text, (SEND_BUTTON, CORRECT_BUTTON, CANCEL_BUTTON))
+        notes, offers = summary_notes(declaration, state, catalogue)
+        if notes:
+            text = "\n".join([*(fill(content, n)[0] for n in notes), text])
+        return Reply(text, (SEND_BUTTON, CORRECT_BUTTON, CANCEL_BUTTON,
+                            *(Button(_offer_title(o), _offer_title(o), raw=True) for o in offers)))
     if stage == "correct":
         items = [f for f in applicable(declaration, state, catalogue) if f.key in state["fields"] and f.type != "confirm"]
         return Reply(say("declarations.correct_which", content), tuple(Button(f.label, f.label, raw=True) for f in items))
@@ -222,6 +231,32 @@ def prompt(declaration: Declaration, state: dict, catalogue: Catalogue, content:
     if item.optional:
         buttons += (SKIP_BUTTON,)
     return Reply(text, buttons)
+
+
+def _said(declaration: Declaration, state: dict, catalogue: Catalogue) -> str:
+    given = answers(declaration, state, catalogue)
+    return normalise(" ".join(f"{e.get('text', '')} {e.get('original', '')}" for e in given.values()))
+
+
+def summary_notes(declaration: Declaration, state: dict, catalogue: Catalogue) -> tuple[list[str], list[Declaration]]:
+    """Notes shown with the summary (e.g. work found while waiving) and the declarations they offer instead."""
+    said = _said(declaration, state, catalogue)
+    matching = [n for n in declaration.notes if n.at == "summary" and re.search(n.match, said)]
+    offers = [catalogue.declarations[n.offer] for n in matching if n.offer in catalogue.declarations]
+    return [n.text for n in matching], offers
+
+
+def _offer_title(declaration: Declaration) -> str:
+    return f"Stattdessen: {declaration.title}"
+
+
+def _switch(text: str, catalogue: Catalogue, today: dt.date) -> dict | None:
+    """A click on "Stattdessen: <Erklärung>": that declaration starts in the same dialogue."""
+    norm = normalise(text)
+    for other in catalogue.declarations.values():
+        if norm == normalise(_offer_title(other)):
+            return new_state(other, "", catalogue, today)
+    return None
 
 
 def opening_notes(declaration: Declaration, state: dict, catalogue: Catalogue, content: Content) -> str:
@@ -317,11 +352,15 @@ def _person(text: str) -> dict | parse.Invalid:
     if len(words) < 2:
         return parse.hint("unidentified_name")
     value: dict[str, Any] = {"angaben": cleaned}
-    for name, finder in (("anschrift", extract.find_address), ("kontakt", extract.find_contact)):
-        found = finder(cleaned)
-        if found:
-            value[name] = found.value
-    return {"value": value, "text": cleaned, "match": ""}
+    shown = cleaned
+    before, address = extract.split_address(cleaned)
+    if address is not None:  # "lisa mustermann lindenweg fünf ..." -> "lisa mustermann, Lindenweg 5, ..."
+        value["anschrift"] = address.value
+        shown = f"{before}, {address.text}" if before else address.text
+    found = extract.find_contact(cleaned)
+    if found:
+        value["kontakt"] = found.value
+    return {"value": value, "text": shown, "match": ""}
 
 
 def parse_field(item: Field, text: str, state: dict, today: dt.date, catalogue: Catalogue) -> dict | parse.Invalid:
@@ -565,6 +604,10 @@ def answer(declaration: Declaration, state: dict, text: str, today: dt.date, cat
         return Step({**state, "stage": "aborted", "message": message})
     if state["stage"] in ("confirm", "correct"):
         norm = normalise(text)
+        switched = _switch(text, catalogue, today)
+        if switched is not None:
+            return Step({**switched, "customer_name": state.get("customer_name", ""),
+                         "unidentified": state.get("unidentified", False)})
         if state["stage"] == "confirm" and (re.search(r"\babsenden\b", norm) or yes_or_no(text) is True
                                             or re.search(r"\b(stimmts?|stimmt es|stimmt das|passt|alles richtig|"
                                                          r"ist richtig|korrekt|in ordnung)\b", norm)
@@ -670,6 +713,12 @@ def no_number(text: str) -> str | None:
     if FORGOTTEN.search(norm) and len(norm) <= 120:
         return "forgotten"
     return None
+
+
+def unidentified(state: dict) -> dict:
+    """The dialogue without BG-Nummer: the person's details are asked first (also when all else is known)."""
+    stage = "fields" if state.get("stage") in ("confirm", "correct", "link") else state.get("stage")
+    return {**state, "unidentified": True, "stage": stage}
 
 
 def may_go_unidentified(declaration: Declaration, state: dict, catalogue: Catalogue) -> bool:

@@ -54,7 +54,7 @@ def link_reply(declaration: Declaration, state: dict, catalogue: Catalogue, cont
 def notes_for(declaration: Declaration, given: dict[str, dict], content: Content) -> list[str]:
     """The declaration's notes whose pattern matches the answers (the citizen's words included)."""
     said = normalise(" ".join(f"{entry.get('text', '')} {entry.get('original', '')}" for entry in given.values()))
-    return [fill(content, note.text)[0] for note in declaration.notes if re.search(note.match, said)]
+    return [fill(content, note.text)[0] for note in declaration.notes if note.at == "done" and re.search(note.match, said)]
 
 
 def next_step(content: Content, state: dict | None = None) -> Reply:

@@ -299,7 +299,7 @@ def test_without_number_the_case_is_marked_not_identified(redis_client):
     client = redis_client
     catalogue, content = get_catalogue(), get_content()
     declaration = catalogue.declarations["report_change"]
-    state = {**start("report_change", "ich bin umgezogen, ahornallee 12 50999 musterstadt"), "unidentified": True}
+    state = flow.unidentified(start("report_change", "ich bin umgezogen, ahornallee 12 50999 musterstadt"))
     assert not flow.needs_identification(declaration, state, catalogue)
     assert prompt("report_change", state) == say("declarations.unidentified_ask")
     state = reply("report_change", state, "erika mustermann 0171 2345678").state
@@ -327,3 +327,32 @@ def test_notes_follow_the_answers(redis_client):
     replies = submit(declaration, state, catalogue, content, client, book, Submitter("12345BG0000001", "mitte", "rest"),
                      NOW)
     assert any("Mehrbedarf" in r.text and "17" in r.text for r in replies)
+
+
+# ----------------------------------------------------------------------------- notes that change the way
+
+
+def test_another_persons_illness_is_no_sick_note_of_ones_own():
+    state = start("report_sick", "mein sohn muss operiert werden, ich muss mit ins krankenhaus")
+    assert state["stage"] == "aborted" and "Termin" in state["message"] and not state["fields"]
+    assert start("report_sick", "ich bin krank, mein mann bringt die au vorbei")["stage"] == "fields"
+
+
+def test_work_found_while_waiving_offers_the_employment_report_instead():
+    catalogue = get_catalogue()
+    state = start("waive_benefits", "verzichten")
+    for text in ("ja", "ganz", "ab februar", "habe eine neue stelle"):
+        state = reply("waive_benefits", state, text).state
+    summary = flow.prompt(catalogue.declarations["waive_benefits"], state, catalogue, get_content())
+    offer = next(b for b in summary.buttons if "Arbeitsaufnahme" in b.title)
+    switched = reply("waive_benefits", state, offer.payload).state
+    assert switched["intent"] == "report_employment" and switched["stage"] == "fields" and not switched["fields"]
+
+
+def test_a_person_without_number_is_recorded_with_a_clean_address():
+    catalogue = get_catalogue()
+    state = flow.unidentified(start("request_documents", "hauptantrag per post"))
+    assert flow.prompt(catalogue.declarations["request_documents"], state, catalogue, get_content()).text == \
+        say("declarations.unidentified_ask_post")
+    state = reply("request_documents", state, "lea muster ahornallee drei fünf null neun neun neun musterstadt").state
+    assert texts(state)["person"] == "lea muster, Ahornallee 3, 50999 Musterstadt" and state["stage"] == "confirm"
