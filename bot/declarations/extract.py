@@ -27,6 +27,11 @@ ADDRESS = re.compile(
 IBAN_LIKE = re.compile(r"\b[A-Za-z]{2}\s?\d{2}(?:\s?[A-Za-z0-9]){10,30}")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]*\w")
 PHONE = re.compile(r"(?<![\w.])(?<!\d\s)(?:\+\d{2}|0)\d{2,5}[ /-]?\d[\d /-]{3,}\d(?![\w.])")
+_SPOKEN_DIGIT = r"(?:null|eins|zwei|zwo|drei|vier|f(?:ü|ue)nf|sechs|sieben|acht|neun|\d)"
+# a BG-Nummer or Kundennummer read out digit by digit ("eins zwei drei vier fünf b g null ...")
+_SPOKEN_NUMBER = re.compile(rf"(?i)\b(?:{_SPOKEN_DIGIT}\s+){{3,5}}(?:b\s*g|[a-z])(?:\s+{_SPOKEN_DIGIT}\b){{5,8}}")
+_SPOKEN_BIRTH = re.compile(r"(?i)\b(?:geboren|geb\.?|geburtsdatum|geburtstag)(?:\s+(?:am|ist|der|den))?"
+                           r"(?:\s+[a-zäöüß]+){1,3}")
 _CLAUSE = re.compile(r"\s*[;,!?]\s*|(?<!\d)\.(?:\s+|$)|:\s+|\s+(?:-|–)\s+")
 _BIRTH_DATE = re.compile(r"\b(?:geb\.?|geboren(?: am)?|geburtsdatum)?\s*\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d{2}\b", re.I)
 # Words that are not part of a name (a clause of two or three other words is taken as a person's name).
@@ -66,6 +71,8 @@ def strip_identity(text: str) -> str:
         text = re.sub(r"(?i)\b\d{5}\s*-?\s*bg\s*-?\s*[\dO]{3}\s*[\dO]{4}\b|\b\d{3}\s*-?\s*[a-z]\s*-?\s*\d{6}\b", " ",
                       text)
     text = _BIRTH_DATE.sub(" ", text)
+    text = _SPOKEN_NUMBER.sub(" ", text)  # "eins zwei drei vier fünf b g null ..." (voice)
+    text = _SPOKEN_BIRTH.sub(" ", text)  # "geboren dreißigster elfter neunzehnhundertneunzig"
     text = re.sub(r"(?i)\b(?:nr\.?|nummer|bg-?nr\.?|kundennummer|geb\.?|geboren)(?=\s*(?:[,.]|$))", " ", text)
     return re.sub(r"\s+([,.])", r"\1", re.sub(r"[ \t]+", " ", text)).strip(" ,")
 
@@ -120,7 +127,11 @@ def split_address(text: str) -> tuple[str, parse.Value | None]:
 
 
 def _address(match: re.Match[str]) -> parse.Value | None:
+    if match.group("no").startswith("0") or len(match.group("city")) < 3:
+        return None
     words = match.group("street").split()
+    if len(re.sub(r"\W", "", words[-1])) < 3:
+        return None
     keep = [words[-1]]
     if len(words) >= 2 and (_BARE_SUFFIX.fullmatch(words[-1]) and words[-2].lower() not in STOP
                             or words[-2].lower() in ("am", "im", "an", "auf", "zum", "zur", "alte", "alter")):
@@ -182,9 +193,15 @@ def find_amount(text: str, cue: str = "") -> parse.Value | None:
 
 
 def find_hours(text: str) -> parse.Value | None:
-    match = re.search(r"\b(\d{1,2}(?:[.,]\d)?)\s*(?:stunden|std\.?|h)\b", normalise(text))
+    norm = normalise(text)
+    match = re.search(r"\b(\d{1,2}(?:[.,]\d)?)\s*(?:stunden|std\.?|h)\b", norm)
     if not match:
-        return None
+        spoken = re.search(r"\b([a-z]+)\s+stunden\b", norm)  # "zwanzig stunden"
+        number = parse.number_word(spoken.group(1)) if spoken else None
+        if not number:
+            return None
+        result = parse.hours_per_week(str(number))
+        return result if isinstance(result, parse.Value) else None
     result = parse.hours_per_week(match.group(1))
     return result if isinstance(result, parse.Value) else None
 

@@ -80,8 +80,57 @@ def yes_no(text: str) -> Parsed:
 # ----------------------------------------------------------------------------- money and numbers
 
 
+_UNIT_WORDS = {"ein": 1, "eins": 1, "zwei": 2, "drei": 3, "vier": 4, "fuenf": 5, "sechs": 6, "sieben": 7, "acht": 8,
+               "neun": 9}
+_TEENS = {"zehn": 10, "elf": 11, "zwoelf": 12, "dreizehn": 13, "vierzehn": 14, "fuenfzehn": 15, "sechzehn": 16,
+          "siebzehn": 17, "achtzehn": 18, "neunzehn": 19}
+_TENS = {"zwanzig": 20, "dreissig": 30, "vierzig": 40, "fuenfzig": 50, "sechzig": 60, "siebzig": 70, "achtzig": 80,
+         "neunzig": 90}
+
+
+def _below_hundred(word: str) -> int | None:
+    if not word:
+        return 0
+    if word in _UNIT_WORDS:
+        return _UNIT_WORDS[word]
+    if word in _TEENS:
+        return _TEENS[word]
+    for tens, value in _TENS.items():
+        if word == tens:
+            return value
+        if word.endswith("und" + tens) and word[:-len("und" + tens)] in _UNIT_WORDS:
+            return value + _UNIT_WORDS[word[:-len("und" + tens)]]
+    return None
+
+
+def _below_thousand(word: str) -> int | None:
+    if "hundert" in word:
+        head, _, rest = word.partition("hundert")
+        hundreds = 1 if head in ("", "ein") else _below_hundred(head)
+        low = _below_hundred(rest)
+        return None if hundreds is None or low is None else hundreds * 100 + low
+    return _below_hundred(word)
+
+
+def number_word(word: str) -> int | None:
+    """A number written as one German word, up to 9999: 'tausend', 'zwoelfhundert', 'vierhundertfuenfzig'."""
+    word = normalise(word).replace(" ", "")
+    if "tausend" in word:
+        head, _, rest = word.partition("tausend")
+        thousands = 1 if head in ("", "ein") else _below_hundred(head)
+        low = _below_thousand(rest)
+        return None if not thousands or low is None else thousands * 1000 + low
+    value = _below_thousand(word)
+    return value or None
+
+
 def amount(text: str) -> Parsed:
     value = find_amount(text)
+    if value is None:  # spoken: "so ungefaehr tausend euro"
+        spoken = [number_word(w) for w in normalise(text).split() if len(w) > 3]
+        found = [v for v in spoken if v]
+        if len(found) == 1 and ("euro" in normalise(text) or len(normalise(text).split()) <= 3 or found[0] >= 100):
+            value = float(found[0])
     if value is None:
         plain = re.findall(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?(?![\d.])", normalise(text))
         if len(plain) == 1:

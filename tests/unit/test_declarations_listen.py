@@ -356,3 +356,26 @@ def test_a_person_without_number_is_recorded_with_a_clean_address():
         say("declarations.unidentified_ask_post")
     state = reply("request_documents", state, "lea muster ahornallee drei fünf null neun neun neun musterstadt").state
     assert texts(state)["person"] == "lea muster, Ahornallee 3, 50999 Musterstadt" and state["stage"] == "confirm"
+
+
+# ----------------------------------------------------------------------------- voice
+
+
+def test_a_spoken_number_and_birth_date_are_no_values():
+    text = extract.strip_identity("neue adresse, meine nummer ist eins zwei drei vier fünf b g null null null null "
+                                  "null null eins geboren zwölfter august neunzehnhundertfünfundachtzig")
+    assert "null" not in text and "august" not in text
+    assert start("report_change", "umgezogen, nummer eins zwei drei vier fünf b g null null null null null null eins "
+                                  "geboren zwölfter august neunzehnhundertfünfundachtzig")["fields"].keys() == {"art"}
+
+
+@pytest.mark.parametrize("word, value", [("tausend", 1000), ("zwoelfhundert", 1200), ("vierhundertfuenfzig", 450),
+                                         ("zweitausendfuenfhundert", 2500), ("einundzwanzig", 21), ("geld", None)])
+def test_number_words(word, value):
+    assert parse.number_word(word) == value
+
+
+def test_spoken_hours_and_amount():
+    state = start("report_employment", "ich arbeite ab dem ersten januar bei rewe, zwanzig stunden")
+    assert texts(state)["stunden"] == "20 Stunden pro Woche" and texts(state)["datum"] == "01.01.2027"
+    assert texts(reply("report_employment", state, "so ungefähr tausend euro").state)["lohn"] == "1.000 €"
