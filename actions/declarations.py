@@ -50,7 +50,7 @@ class ActionStartDeclaration(Action):
         if declaration.intro and state["stage"] != "aborted":
             dispatcher.utter_message(text=fill(content, declaration.intro)[0])
         if flow.needs_identification(declaration, state, catalogue) and not tracker.get_slot("customer_id") \
-                and state["stage"] == "fields":
+                and state["stage"] in ("fields", "confirm"):
             notes = flow.opening_notes(declaration, state, catalogue, content)
             if notes:  # what was understood comes before the identification questions
                 dispatcher.utter_message(text=notes)

@@ -576,6 +576,16 @@ def _correct(declaration: Declaration, state: dict, text: str, today: dt.date, c
     return changed
 
 
+ATTEMPTS = {"iban": r"\b[a-z]{2}\s?\d{2}", "date": r"\d{1,2}\.", "period": r"\d{1,2}\.", "amount": r"\d",
+            "hours": r"\d", "count": r"\d", "address": r"\d{4,5}", "contact": r"@|\d{5,}"}
+
+
+def _attempted(item: Field, text: str) -> bool:
+    """Did the citizen try to give the value asked for (so that a hint about it is in place)?"""
+    pattern = ATTEMPTS.get(item.type)
+    return bool(pattern and re.search(pattern, normalise(text)))
+
+
 def _without(text: str, sources: list[str]) -> str:
     """The answer without the clauses another field's value came from ("thomas mustermann, seit samstag")."""
     parts = [c for c in extract.clauses(text) if c not in sources]
@@ -637,10 +647,10 @@ def answer(declaration: Declaration, state: dict, text: str, today: dt.date, cat
         parsed = parse_field(item, answer_text, state, today, catalogue)
     messages: list[str] = []
     if isinstance(parsed, parse.Invalid):
-        if others:  # the citizen said something else: keep it, ask the question again without a hint
+        if others:  # the citizen said something else too: keep it; a hint only if they tried to answer
             state["noted"] = others
             _complete(declaration, state, catalogue)
-            return Step(state)
+            return Step(state, [parsed.message] if _attempted(item, text) else [])
         description = next((f for f in applicable(declaration, state, catalogue)
                             if f.find == "description" and f.key in state["fields"]), None)
         if description is not None and len(text.split()) >= 5:  # more about what happened

@@ -379,3 +379,10 @@ def test_spoken_hours_and_amount():
     state = start("report_employment", "ich arbeite ab dem ersten januar bei rewe, zwanzig stunden")
     assert texts(state)["stunden"] == "20 Stunden pro Woche" and texts(state)["datum"] == "01.01.2027"
     assert texts(reply("report_employment", state, "so ungefähr tausend euro").state)["lohn"] == "1.000 €"
+
+
+def test_a_wrong_value_for_the_question_gets_its_hint_even_with_other_values():
+    state = start("report_change", "neues konto")
+    step = reply("report_change", state, "DE89 3704 0044 0532 0130 01, inhaberin erika mustermann")
+    assert step.messages == [say("declarations.iban_checksum")]
+    assert texts(step.state)["kontoinhaber"] == "Erika Mustermann" and "iban" not in step.state["fields"]
