@@ -48,6 +48,7 @@ LANGUAGES = re.compile(r"\b(arabisch|englisch|tuerkisch|russisch|ukrainisch|poln
 # "ich will keine Beschwerde (, ich will mein Geld)": the citizen wants something else.
 NOT_WANTED = re.compile(r"\b(keine?n?|will nicht|moechte nicht)\s+(beschwerde|beschweren|meldung|krankmeldung|"
                         r"veraenderungsmitteilung|verzicht|verzichten|hinweis|lob)\b")
+APPOINTMENT = "Termin"  # a second request for an appointment, offered after the declaration
 ALSO = re.compile(r"\b(auch|ausserdem|zusaetzlich|und noch|ebenfalls)\b")
 MONEY = re.compile(r"\b(geld|zahlung|ueberweisung|ueberwiesen|auszahlung|bezahlt)\b")
 REASON_CUE = r"\b(weil|da|denn|wegen|aufgrund|grund)\b"
@@ -71,11 +72,11 @@ def new_state(declaration: Declaration, first_message: str, catalogue: Catalogue
     state: dict[str, Any] = {"intent": declaration.intent, "id": uuid.uuid4().hex, "stage": "fields", "fields": {}}
     # a bare number is a menu answer, not a value named in the first message
     if first_message and not first_message.startswith("/") and not first_message.strip().isdigit():
+        norm = normalise(first_message)
         state["noted"] = take_values(declaration, state, first_message, today or dt.date.today(), catalogue,
                                      opening=True)
         state.pop("sources", None)
         _referral(declaration, state, catalogue, content)
-        norm = normalise(first_message)
         for note in declaration.notes:  # not this declaration after all ("mein Sohn ist krank")
             if note.at == "start" and re.search(note.match, norm):
                 state.update({"stage": "aborted", "message": fill(content or get_content(), note.text)[0]})
@@ -87,6 +88,9 @@ def new_state(declaration: Declaration, first_message: str, catalogue: Catalogue
                 named = _matching_options(first_message, item.options, generic=False)
                 if len(named) > 1 and ALSO.search(normalise(first_message)):
                     state["also"] = [o.label for o in named[1:]]
+        if ALSO.search(norm) and re.search(r"\btermin\b", norm) and not re.search(r"\b(absag|verschieb|verleg)",
+                                                                                   norm):
+            state["also"] = [*state.get("also", []), APPOINTMENT]  # "umgezogen und brauche auch einen Termin"
         _complete(declaration, state, catalogue)
     return state
 

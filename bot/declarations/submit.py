@@ -16,7 +16,7 @@ from bot.cases.store import CaseStore
 from bot.content import Button, Content, say
 from bot.declarations import absence
 from bot.declarations.catalogue import Catalogue, Declaration
-from bot.declarations.flow import answers, documents
+from bot.declarations.flow import APPOINTMENT, answers, documents
 from bot.knowledge.answers import Reply, fill
 from bot.language.formatting import date as format_date
 from bot.language.formatting import with_unit
@@ -61,8 +61,9 @@ def next_step(content: Content, state: dict | None = None) -> Reply:
     """What comes after a declaration: the second request the citizen named, or the offer of more help."""
     also = (state or {}).get("also") or []
     if also:
-        return Reply(say("declarations.also_offer", content, what=also[0]),
-                     (Button(f"{also[0]} melden", f"{also[0]} melden", raw=True),))
+        button = Button("Termin vereinbaren", "book_appointment") if also[0] == APPOINTMENT else \
+            Button(f"{also[0]} melden", f"{also[0]} melden", raw=True)
+        return Reply(say("declarations.also_offer", content, what=also[0]), (button,))
     return Reply(say("declarations.next_step", content))
 
 

@@ -386,3 +386,11 @@ def test_a_wrong_value_for_the_question_gets_its_hint_even_with_other_values():
     step = reply("report_change", state, "DE89 3704 0044 0532 0130 01, inhaberin erika mustermann")
     assert step.messages == [say("declarations.iban_checksum")]
     assert texts(step.state)["kontoinhaber"] == "Erika Mustermann" and "iban" not in step.state["fields"]
+
+
+def test_an_appointment_wished_as_well_is_offered_after_the_declaration():
+    state = start("report_change", "bin umgezogen und brauche auch einen termin wegen der miete")
+    assert state["also"] == ["Termin"] and "Termin" in prompt("report_change", state)
+    offer = next_step(get_content(), state)
+    assert offer.buttons[0].payload == "/book_appointment"
+    assert "also" not in start("report_change", "umgezogen, und den termin muss ich auch absagen")
