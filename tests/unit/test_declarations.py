@@ -130,7 +130,7 @@ def test_a_long_text_containing_the_word_stop_is_an_answer_not_an_abort():
 def test_waiving_needs_the_confirmation_and_a_no_ends_calmly():
     state, said = walk("waive_benefits", "", ["nein"])
     assert state["stage"] == "aborted" and "ändert sich nichts" in state["message"]
-    assert "Krankenversicherung und Pflegeversicherung" in get_catalogue().declarations["waive_benefits"].intro
+    assert "Kranken- und Pflegeversicherung" in get_catalogue().declarations["waive_benefits"].intro
 
 
 def test_a_document_as_link_needs_no_identification_and_no_case():
