@@ -46,8 +46,9 @@ LANGUAGES = re.compile(r"\b(arabisch|englisch|tuerkisch|russisch|ukrainisch|poln
                        r"rumaenisch|bulgarisch|kurdisch|italienisch|spanisch|griechisch|serbisch|kroatisch|albanisch|"
                        r"tigrinya|dari|paschtu|somali|vietnamesisch|leichte sprache|andere(n|r)? sprache)\b")
 # "ich will keine Beschwerde (, ich will mein Geld)": the citizen wants something else.
-NOT_WANTED = re.compile(r"\b(keine?n?|will nicht|moechte nicht)\s+(beschwerde|beschweren|meldung|krankmeldung|"
-                        r"veraenderungsmitteilung|verzicht|verzichten|hinweis|lob)\b")
+NOT_WANTED = re.compile(r"(^(nein,? )?|\b(will|moechte|brauche|wollte|mag)\s+(doch\s+)?)(keine?n?|nicht)\s+"
+                        r"(beschwerde|beschweren|meldung|krankmeldung|veraenderungsmitteilung|verzicht|verzichten|"
+                        r"hinweis|lob)\b")
 APPOINTMENT = "Termin"  # a second request for an appointment, offered after the declaration
 ALSO = re.compile(r"\b(auch|ausserdem|zusaetzlich|und noch|ebenfalls)\b")
 MONEY = re.compile(r"\b(geld|zahlung|ueberweisung|ueberwiesen|auszahlung|bezahlt)\b")
@@ -575,7 +576,7 @@ def _correct(declaration: Declaration, state: dict, text: str, today: dt.date, c
                 except ValueError:
                     found = None
         if found and found[0]["value"] != fields_[item.key]["value"]:
-            fields_[item.key] = {**found[0], "original": text[:300]}
+            fields_[item.key] = {**found[0], "original": extract.strip_identity(text)[:300]}
             changed.append(item.key)
     return changed
 
@@ -612,7 +613,7 @@ def answer(declaration: Declaration, state: dict, text: str, today: dt.date, cat
         return Step({**state, "stage": "aborted", "message": message})
     if short and is_abort(text):
         return Step({**state, "stage": "aborted", "message": ""})
-    if NOT_WANTED.search(normalise(text)):
+    if len(text) <= 120 and NOT_WANTED.search(normalise(text)):
         message = fill(content, say("declarations.not_wanted_money", content))[0] if MONEY.search(
             normalise(text)) else ""
         return Step({**state, "stage": "aborted", "message": message})
@@ -669,7 +670,7 @@ def answer(declaration: Declaration, state: dict, text: str, today: dt.date, cat
         message, _ = fill(content, item.on_no)
         return Step({**state, "stage": "aborted", "message": message})
     if parsed and item.key not in state["fields"]:
-        state["fields"][item.key] = {**parsed, "original": text[:300]}
+        state["fields"][item.key] = {**parsed, "original": extract.strip_identity(text)[:300]}
         # fields this answer opened ("ja, antwort an max@example.org"), and several documents named back
         others += take_values(declaration, state, text, today, catalogue, skip=item)
         state.pop("sources", None)
@@ -724,7 +725,7 @@ def no_number(text: str) -> str | None:
         return None
     if NO_NUMBER.search(norm):
         return "none"
-    if FORGOTTEN.search(norm) and len(norm) <= 120:
+    if FORGOTTEN.search(norm) and (len(norm) <= 40 or re.search(r"\b(nummer|bescheid|hand|nr)\b", norm)):
         return "forgotten"
     return None
 

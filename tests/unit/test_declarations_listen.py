@@ -394,3 +394,20 @@ def test_an_appointment_wished_as_well_is_offered_after_the_declaration():
     offer = next_step(get_content(), state)
     assert offer.buttons[0].payload == "/book_appointment"
     assert "also" not in start("report_change", "umgezogen, und den termin muss ich auch absagen")
+
+
+def test_a_description_mentioning_a_report_is_no_refusal():
+    state = start("submit_complaint", "beschwerde über die dauer")
+    step = reply("submit_complaint", state, "ich habe keine meldung bekommen, obwohl ich seit wochen warte")
+    assert step.state["stage"] == "fields" and "keine meldung" in texts(step.state)["beschreibung"]
+
+
+def test_a_misunderstanding_is_no_forgotten_number():
+    assert flow.no_number("ich habe nicht verstanden was sie mit der frage meinen, können sie das erklären") is None
+    assert flow.no_number("hab ich nicht zur hand") == "forgotten"
+
+
+def test_the_citizens_words_are_kept_without_the_date_of_birth():
+    state = start("report_change", "umgezogen")
+    step = reply("report_change", state, "ahornallee 12, 50999 musterstadt, 12345BG0000001 12.08.1985")
+    assert "1985" not in step.state["fields"]["neue_adresse"]["original"]
