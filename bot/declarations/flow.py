@@ -31,7 +31,7 @@ CORRECT_BUTTON = Button("Korrigieren", "korrigieren", raw=True)
 CANCEL_BUTTON = Button("Abbrechen", "abbrechen", raw=True)
 SKIP_BUTTON = Button("Überspringen", "keine Angabe", raw=True)
 CORRECT_WORDS = re.compile(r"\b(korrigieren|korrektur|aendern|falsch|stimmt nicht|nicht richtig|berichtigen|"
-                           r"anpassen|nein|nee|ne)\b")
+                           r"anpassen|nein|nee|ne|aber|stimmt (was|etwas) nicht)\b")
 # Words that name a field by its type at a correction ("datum ist doch der 16.", "die iban ist ...").
 TYPE_WORDS = {"date": r"datum|tag|wann", "period": r"zeitraum|datum|von|bis", "iban": r"iban|konto|bankverbindung",
               "address": r"adresse|anschrift|strasse|hausnummer|plz|postleitzahl|ort",
@@ -623,13 +623,15 @@ def answer(declaration: Declaration, state: dict, text: str, today: dt.date, cat
         if switched is not None:
             return Step({**switched, "customer_name": state.get("customer_name", ""),
                          "unidentified": state.get("unidentified", False)})
-        if state["stage"] == "confirm" and (re.search(r"\babsenden\b", norm) or yes_or_no(text) is True
+        # a value in the message changes it, even after a yes ("ja, aber die hausnummer ist 14")
+        if _correct(declaration, state, text, today, catalogue):
+            return Step({**state, "stage": "confirm"})
+        if state["stage"] == "confirm" and (re.search(r"\babsenden\b", norm)
+                                            or yes_or_no(text) is True and not re.search(r"\baber\b", norm)
                                             or re.search(r"\b(stimmts?|stimmt es|stimmt das|passt|alles richtig|"
                                                          r"ist richtig|korrekt|in ordnung)\b", norm)
                                             and not re.search(r"\b(nicht|nein|falsch|kein|aber)\b", norm)):
             return Step({**state, "stage": "send"})
-        if _correct(declaration, state, text, today, catalogue):
-            return Step({**state, "stage": "confirm"})
         named = _field_named(declaration, state, catalogue, text)
         if named is not None:
             del state["fields"][named.key]

@@ -411,3 +411,9 @@ def test_the_citizens_words_are_kept_without_the_date_of_birth():
     state = start("report_change", "umgezogen")
     step = reply("report_change", state, "ahornallee 12, 50999 musterstadt, 12345BG0000001 12.08.1985")
     assert "1985" not in step.state["fields"]["neue_adresse"]["original"]
+
+
+def test_a_yes_with_a_change_changes_and_asks_again():
+    step = reply("report_change", confirmed_move(), "ja, aber die hausnummer ist 14")
+    assert step.state["stage"] == "confirm" and texts(step.state)["neue_adresse"].startswith("Ahornallee 14")
+    assert reply("report_change", confirmed_move(), "ja aber da stimmt was nicht").state["stage"] == "correct"
