@@ -20,12 +20,20 @@ from actions.handover import hand_over, report_threat
 from actions.identification import ID_SLOTS, IdentifyingFormValidation, say_id_failed
 from bot.appointments.store import get_book
 from bot.content import get_content
+from bot.content import say as say_content
 from bot.core.redis_server import redis_client
 from bot.declarations import flow
 from bot.declarations.catalogue import get_catalogue
 from bot.declarations.flow import FINISHED
-from bot.declarations.submit import Submitter, link_reply, submit, transcript_excerpt
-from bot.knowledge.answers import answer_for_intent, fill
+from bot.declarations.submit import Submitter, link_reply, next_step, submit, transcript_excerpt
+from bot.knowledge.answers import Reply, answer_for_intent, fill, housing_costs
+
+QUESTION_CONFIDENCE = 0.5
+
+
+def say_text(key: str) -> str:
+    """A text of content/texts.yml."""
+    return say_content(key, get_content())
 
 
 class ActionStartDeclaration(Action):
@@ -38,10 +46,29 @@ class ActionStartDeclaration(Action):
         if declaration is None:  # the declaration was removed from the content: answer instead
             send(dispatcher, answer_for_intent(content, current_intent(tracker)) or answer_for_intent(content, "help"))
             return [SlotSet("decl_state", {"stage": "aborted", "message": ""})]
-        if declaration.intro:
+        state = flow.new_state(declaration, message_text(tracker), catalogue, now_local().date(), content)
+        if declaration.intro and state["stage"] != "aborted":
             dispatcher.utter_message(text=fill(content, declaration.intro)[0])
-        state = flow.new_state(declaration, message_text(tracker), catalogue)
+        if flow.needs_identification(declaration, state, catalogue) and not tracker.get_slot("customer_id") \
+                and state["stage"] in ("fields", "confirm"):
+            notes = flow.opening_notes(declaration, state, catalogue, content)
+            if notes:  # what was understood comes before the identification questions
+                dispatcher.utter_message(text=notes)
+                state = {**state, "noted": [], "notes": []}
         return [*reset_flow(), SlotSet("decl_state", state), SlotSet("decl_value", None)]
+
+
+def _question_reply(intent: dict, text: str) -> Reply | None:
+    """A question asked in the middle of a declaration ("wie teuer darf die wohnung sein?"): its answer."""
+    name, confidence = intent.get("name") or "", float(intent.get("confidence") or 0)
+    if not flow.is_question(text) or confidence < QUESTION_CONFIDENCE or name in get_catalogue().declarations:
+        return None
+    content = get_content()
+    if name == "ask_housing_costs":
+        return housing_costs(content, text).reply
+    if name in ("inform", "affirm", "deny", "greet", "goodbye", "nlu_fallback", "out_of_scope"):
+        return None
+    return answer_for_intent(content, name)
 
 
 class ValidateDeclarationForm(IdentifyingFormValidation):
@@ -78,11 +105,35 @@ class ValidateDeclarationForm(IdentifyingFormValidation):
         if interruption == "handover":
             return {"decl_state": {**state, "stage": "aborted", "message": "", "handover": True},
                     "decl_value": "fertig"}
+        state = {**state, "customer_name": tracker.get_slot("customer_name") or ""}
         step = flow.answer(declaration, state, str(value), now_local().date(), catalogue, get_content())
+        if flow.took_nothing(state, step.state):
+            question = _question_reply(intent, str(value))
+            if question is not None:  # answered; the same question follows
+                send(dispatcher, question)
+                return {"decl_state": state, "decl_value": None}
         for message in step.messages:
             dispatcher.utter_message(text=message)
         done = step.state["stage"] in FINISHED
         return {"decl_state": step.state, "decl_value": "fertig" if done else None}
+
+    async def validate_id_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: dict) -> dict[str, Any]:
+        """No number ("hab keine kundennummer", "weiss ich nicht"): the declaration is taken without it,
+        marked "nicht identifiziert", with contact data for the team; a forgotten number gets where to find it."""
+        state = tracker.get_slot("decl_state") or {}
+        catalogue = get_catalogue()
+        declaration = catalogue.declarations.get(state.get("intent", ""))
+        reason = flow.no_number(str(value or "")) if declaration is not None else None
+        if declaration is None or reason is None:
+            return await super().validate_id_number(value, dispatcher, tracker, domain)
+        if not flow.may_go_unidentified(declaration, state, catalogue):
+            message = fill(get_content(), say_text("declarations.unidentified_not_possible"))[0]
+            return {"id_number": None, "id_birth_date": None,
+                    "decl_state": {**state, "stage": "aborted", "message": message}, "decl_value": "fertig"}
+        dispatcher.utter_message(text=say_text("declarations.forgotten_number" if reason == "forgotten"
+                                               else "declarations.no_number"))
+        return {"id_number": None, "id_birth_date": None, "decl_state": flow.unidentified(state)}
 
 
 class ActionAskDeclValue(Action):
@@ -121,9 +172,11 @@ class ActionSubmitDeclaration(Action):
                 dispatcher.utter_message(text=state["message"])
             elif declaration is not None:
                 say(dispatcher, "decl_aborted")
+            send(dispatcher, next_step(content))
             return events
         if stage == "link":
             send(dispatcher, link_reply(declaration, state, catalogue, content))
+            send(dispatcher, next_step(content))
             return events
         if stage != "send":
             return events
@@ -133,4 +186,5 @@ class ActionSubmitDeclaration(Action):
                         transcript=tuple(transcript_excerpt(tracker.events)))
         for reply in submit(declaration, state, catalogue, content, redis_client(), get_book(), who, now_local()):
             send(dispatcher, reply)
+        send(dispatcher, next_step(content, state))
         return events

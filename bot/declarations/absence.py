@@ -51,6 +51,7 @@ class Decision:
     approved: bool
     days: dict[int, int]
     reasons: tuple[str, ...] = field(default=())
+    appointments: tuple[dt.datetime, ...] = field(default=())  # the customer's appointments in the absence
 
     @property
     def total(self) -> int:
@@ -74,7 +75,7 @@ def check(start: dt.date, end: dt.date, today: dt.date, used: dict[int, int], ma
     for appointment in inside:
         reasons.append(say("declarations.absence_appointment", content, date=format_date(appointment.date()),
                            time=f"{appointment:%H:%M}"))
-    return Decision(not reasons, days, tuple(reasons))
+    return Decision(not reasons, days, tuple(reasons), tuple(inside))
 
 
 class AbsenceLedger:

@@ -21,6 +21,9 @@ FIELD_TYPES = {"choice", "text", "date", "period", "iban", "amount", "hours", "c
 IDENTIFY = {"always", "never", "post"}
 PRIORITIES = {"normal", "high"}
 DATE_RANGES = {"past", "future", "any"}
+# How a text field's value is found in a longer message (bot/declarations/extract.py); without `find` a text
+# field is only filled by the answer to its own question.
+FINDERS = {"employer", "person", "reason", "letter", "provider", "destination", "description", "month"}
 # Placeholders each closing text may use, besides the Jobcenter's and the legal figures.
 DONE_PLACEHOLDERS = {
     "done": {"case"},
@@ -28,7 +31,8 @@ DONE_PLACEHOLDERS = {
     "done_forwarded": {"case", "period", "days", "reasons"},
     "done_link": {"document", "url"},
 }
-DELIVERY_OPTIONS = {"link": ("als Link", ("link", "herunterladen", "download", "online", "pdf", "internet", "digital")),
+DELIVERY_OPTIONS = {"link": ("als Link", ("link", "herunterladen", "runterladen", "download", "online", "pdf", "internet",
+                                         "digital", "email", "e-mail", "mail", "per mail", "per email")),
                     "post": ("per Post", ("post", "per post", "brief", "zuschicken", "schicken", "nach hause"))}
 
 
@@ -39,6 +43,7 @@ class Option:
     aliases: tuple[str, ...]
     url: str = ""
     post_only: bool = False
+    refer: str = ""  # documents another office issues: what the citizen is told instead
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,18 @@ class Field:
     dates: str = "any"
     after: str = ""
     on_no: str = ""
+    find: str = ""  # text fields: one of FINDERS
+    cue: str = ""  # regular expression (normalised text) that must be near a value found in a longer message
+
+
+@dataclass(frozen=True)
+class Note:
+    """A sentence said after sending when an answer matches (e.g. pregnancy: the Mehrbedarf)."""
+
+    match: str  # regular expression on the answers (lower case, umlauts as ae/oe/ue)
+    text: str
+    at: str = "done"  # "done": after sending; "summary": with the summary; "start": instead of the declaration
+    offer: str = ""  # with the summary: the intent of a declaration offered instead (a button)
 
 
 @dataclass(frozen=True)
@@ -65,6 +82,7 @@ class Declaration:
     intro: str
     fields: tuple[Field, ...]
     texts: dict[str, str]
+    notes: tuple[Note, ...] = ()
 
     def field(self, key: str) -> Field | None:
         return next((f for f in self.fields if f.key == key), None)
@@ -107,15 +125,17 @@ def _parse_documents(node: Node, placeholders: set[str]) -> dict[str, Option]:
     for key, entry in docs.items():
         if not entry.is_mapping():
             continue
-        entry.unknown_keys({"title", "aliases", "url", "post_only"})
+        entry.unknown_keys({"title", "aliases", "url", "post_only", "refer"})
         title = entry.get("title")
         url_node = entry.get("url", required=False)
+        refer_node = entry.get("refer", required=False)
         post_only = bool(entry.value.get("post_only", False))
-        if not url_node and not post_only:
-            entry.problem("Bitte „url“ angeben oder „post_only: true“ setzen.")
+        if not url_node and not post_only and not refer_node:
+            entry.problem("Bitte „url“ oder „refer“ angeben oder „post_only: true“ setzen.")
         url = _check_text(url_node, url_node.text() or "", placeholders) if url_node else ""
+        refer = _check_text(refer_node, refer_node.text() or "", placeholders) if refer_node else ""
         documents[str(key)] = Option(str(key), (title.text() if title else "") or str(key),
-                                     _aliases(entry.get("aliases")), url, post_only)
+                                     _aliases(entry.get("aliases")), url, post_only, refer)
     return documents
 
 
@@ -137,7 +157,8 @@ def _parse_options(node: Node | None) -> dict[str, Option]:
 def _parse_field(node: Node, earlier: dict[str, Field], placeholders: set[str]) -> Field | None:
     if not node.is_mapping():
         return None
-    node.unknown_keys({"key", "label", "type", "ask", "optional", "when", "options", "dates", "after", "on_no"})
+    node.unknown_keys({"key", "label", "type", "ask", "optional", "when", "options", "dates", "after", "on_no",
+                       "find", "cue"})
     key_node, label_node, type_node, ask_node = (node.get(k) for k in ("key", "label", "type", "ask"))
     key = key_node.text() if key_node else None
     if key_node and key and not re.fullmatch(r"[a-z][a-z0-9_]*", key):
@@ -174,17 +195,28 @@ def _parse_field(node: Node, earlier: dict[str, Field], placeholders: set[str]) 
     if after and (after not in earlier or earlier[after].type != "date"):
         node.problem(f"„after“ muss auf ein vorher gefragtes Datum verweisen, nicht „{after}“.")
     on_no_node = node.get("on_no", required=kind == "confirm")
+    find = str(node.value.get("find", "") or "")
+    if find and (find not in FINDERS or kind != "text"):
+        node.problem(f"„find“ gibt es nur beim Typ text, mit einem von: {', '.join(sorted(FINDERS))}.")
+        find = ""
+    cue = str(node.value.get("cue", "") or "")
+    if cue:
+        try:
+            re.compile(cue)
+        except re.error:
+            node.problem(f"„cue“ ist kein gültiger regulärer Ausdruck: „{cue}“.")
+            cue = ""
     if not (key and label_node and ask_node and kind):
         return None
     return Field(key, label_node.text() or key, kind, _check_text(ask_node, ask_node.text() or "", placeholders),
                  bool(node.value.get("optional", False)), when, options, dates, after,
-                 _check_text(on_no_node, on_no_node.text() or "", placeholders) if on_no_node else "")
+                 _check_text(on_no_node, on_no_node.text() or "", placeholders) if on_no_node else "", find, cue)
 
 
 def _parse_declaration(intent: str, node: Node, placeholders: set[str]) -> Declaration | None:
     if not node.is_mapping():
         return None
-    node.unknown_keys({"kind", "title", "identify", "priority", "intro", "fields", *DONE_PLACEHOLDERS})
+    node.unknown_keys({"kind", "title", "identify", "priority", "intro", "fields", "notes", *DONE_PLACEHOLDERS})
     kind_node, title_node, identify_node, priority_node = (node.get(k) for k in ("kind", "title", "identify", "priority"))
     identify = identify_node.text() if identify_node else None
     if identify_node and identify and identify not in IDENTIFY:
@@ -216,10 +248,32 @@ def _parse_declaration(intent: str, node: Node, placeholders: set[str]) -> Decla
         node.problem("Pflichtangabe „done“ fehlt.")
     if any(f.type == "delivery" for f in fields.values()) and "done_link" not in texts:
         node.problem("Pflichtangabe „done_link“ fehlt (für den Versand als Link).")
+    notes: list[Note] = []
+    notes_node = node.get("notes", required=False)
+    if notes_node:
+        for entry in notes_node.elements():
+            if not entry.is_mapping():
+                continue
+            entry.unknown_keys({"match", "text", "at", "offer"})
+            match_node, text_node = entry.get("match"), entry.get("text")
+            if not (match_node and text_node):
+                continue
+            at, offer = str(entry.value.get("at", "done")), str(entry.value.get("offer", "") or "")
+            if at not in ("done", "summary", "start"):
+                entry.problem(f"„at“ muss done, summary oder start sein, nicht „{at}“.")
+            if offer and at != "summary":
+                entry.problem("„offer“ gibt es nur mit „at: summary“.")
+            try:
+                re.compile(match_node.text() or "")
+            except re.error:
+                match_node.problem("„match“ ist kein gültiger regulärer Ausdruck.")
+                continue
+            notes.append(Note(match_node.text() or "", _check_text(text_node, text_node.text() or "", placeholders),
+                              at, offer))
     if not (kind_node and title_node and identify and priority and fields):
         return None
     return Declaration(intent, kind_node.text() or intent, title_node.text() or intent, identify, priority, intro,
-                       tuple(fields.values()), texts)
+                       tuple(fields.values()), texts, tuple(notes))
 
 
 def load_catalogue(root: Path = PROJECT_ROOT) -> Catalogue:
@@ -252,6 +306,9 @@ def load_catalogue(root: Path = PROJECT_ROOT) -> Catalogue:
             for kind in {k for k in kinds if kinds.count(k) > 1}:
                 entries.problem(f"Die Vorgangsart „{kind}“ ist mehrfach vergeben.")
             for declaration in declarations.values():
+                for note in declaration.notes:
+                    if note.offer and note.offer not in declarations:
+                        entries.problem(f"{declaration.intent}: „offer: {note.offer}“ ist keine Erklärung.")
                 for item in declaration.fields:
                     for other, wanted in item.when.items():
                         target = declaration.field(other)

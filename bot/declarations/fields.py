@@ -26,7 +26,7 @@ from bot.language.textparse import find_amount, find_day, normalise
 MAX_TEXT = 1000
 PHONE = re.compile(r"(\+?\d[\d /()-]{5,}\d)")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-SKIP = re.compile(r"\b(ueberspringen|weiss (ich )?nicht|weiss nicht|keine ahnung|keine angabe|unbekannt|"
+SKIP = re.compile(r"\b(ueberspringen|weiss (ich )?(noch )?nich?t?|weiss nich|keine ahnung|keine angabe|unbekannt|"
                   r"moechte ich nicht (sagen|angeben)|nicht bekannt|noch nicht bekannt|egal|k\.?\s?a\.?)\b")
 # Lengths of IBANs in the countries German Jobcenter customers most often bank in (ISO 13616 registry).
 IBAN_LENGTHS = {"DE": 22, "AT": 20, "NL": 18, "BE": 16, "FR": 27, "PL": 28, "IT": 27, "ES": 24, "LU": 20,
@@ -80,8 +80,57 @@ def yes_no(text: str) -> Parsed:
 # ----------------------------------------------------------------------------- money and numbers
 
 
+_UNIT_WORDS = {"ein": 1, "eins": 1, "zwei": 2, "drei": 3, "vier": 4, "fuenf": 5, "sechs": 6, "sieben": 7, "acht": 8,
+               "neun": 9}
+_TEENS = {"zehn": 10, "elf": 11, "zwoelf": 12, "dreizehn": 13, "vierzehn": 14, "fuenfzehn": 15, "sechzehn": 16,
+          "siebzehn": 17, "achtzehn": 18, "neunzehn": 19}
+_TENS = {"zwanzig": 20, "dreissig": 30, "vierzig": 40, "fuenfzig": 50, "sechzig": 60, "siebzig": 70, "achtzig": 80,
+         "neunzig": 90}
+
+
+def _below_hundred(word: str) -> int | None:
+    if not word:
+        return 0
+    if word in _UNIT_WORDS:
+        return _UNIT_WORDS[word]
+    if word in _TEENS:
+        return _TEENS[word]
+    for tens, value in _TENS.items():
+        if word == tens:
+            return value
+        if word.endswith("und" + tens) and word[:-len("und" + tens)] in _UNIT_WORDS:
+            return value + _UNIT_WORDS[word[:-len("und" + tens)]]
+    return None
+
+
+def _below_thousand(word: str) -> int | None:
+    if "hundert" in word:
+        head, _, rest = word.partition("hundert")
+        hundreds = 1 if head in ("", "ein") else _below_hundred(head)
+        low = _below_hundred(rest)
+        return None if hundreds is None or low is None else hundreds * 100 + low
+    return _below_hundred(word)
+
+
+def number_word(word: str) -> int | None:
+    """A number written as one German word, up to 9999: 'tausend', 'zwoelfhundert', 'vierhundertfuenfzig'."""
+    word = normalise(word).replace(" ", "")
+    if "tausend" in word:
+        head, _, rest = word.partition("tausend")
+        thousands = 1 if head in ("", "ein") else _below_hundred(head)
+        low = _below_thousand(rest)
+        return None if not thousands or low is None else thousands * 1000 + low
+    value = _below_thousand(word)
+    return value or None
+
+
 def amount(text: str) -> Parsed:
     value = find_amount(text)
+    if value is None:  # spoken: "so ungefaehr tausend euro"
+        spoken = [number_word(w) for w in normalise(text).split() if len(w) > 3]
+        found = [v for v in spoken if v]
+        if len(found) == 1 and ("euro" in normalise(text) or len(normalise(text).split()) <= 3 or found[0] >= 100):
+            value = float(found[0])
     if value is None:
         plain = re.findall(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?(?![\d.])", normalise(text))
         if len(plain) == 1:
@@ -193,10 +242,92 @@ def _pick_year(month: int, day: int, today: dt.date, prefer: str) -> dt.date | N
     return min(candidates, key=lambda c: (abs((c - today).days), c < today))
 
 
+_ORDINAL_STEMS = {"ers": 1, "zwei": 2, "drit": 3, "vier": 4, "fuenf": 5, "sechs": 6, "sieb": 7, "sieben": 7, "ach": 8,
+                  "neun": 9, "zehn": 10, "elf": 11, "zwoelf": 12, "dreizehn": 13, "vierzehn": 14, "fuenfzehn": 15,
+                  "sechzehn": 16, "siebzehn": 17, "achtzehn": 18, "neunzehn": 19, "zwanzigs": 20, "dreissigs": 30}
+_UNITS = {"ein": 1, "zwei": 2, "drei": 3, "vier": 4, "fuenf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9}
+_ORDINAL = re.compile(r"\b(?:(ein|zwei|drei|vier|fuenf|sechs|sieben|acht|neun)und)?(zwanzigs|dreissigs|ers|zwei|drit|"
+                      r"vier|fuenf|sechs|sieben|sieb|ach|neun|zehn|elf|zwoelf|dreizehn|vierzehn|fuenfzehn|sechzehn|"
+                      r"siebzehn|achtzehn|neunzehn)te[nrsm]?\b")
+_MONTH_NAMES = "|".join(sorted((m for m in MONTHS if len(m) > 3), key=len, reverse=True))
+_NEXT = r"(?:naechsten|kommenden|folgenden)"
+_THIS = r"(?:diese[ns]?|laufenden|aktuellen)"
+_REL_MONTH = re.compile(rf"\b(?:(\d{{1,2}})\.?|(anfang|mitte|ende))\s*(?:des\s+)?(?:({_NEXT})|{_THIS}|)\s*monats?\b"
+                        rf"|\bmonats(anfang|mitte|ende)\b")
+_PART_OF_MONTH = re.compile(rf"\b(anfang|mitte|ende)\s+({_MONTH_NAMES})\b(?:\s+(\d{{4}}))?")
+_MONTH_ONLY = re.compile(rf"\b(?:ab|im|zum|seit|bis|ende|anfang)?\s*({_MONTH_NAMES})\b(?:\s+(\d{{4}}))?")
+_RELATIVE = re.compile(r"\b(?:in|so|noch|ca\.?|etwa|ungefaehr|um)?\s*(\d{1,2}|eine[nm]?|zwei|drei|vier|fuenf|sechs|"
+                       r"sieben|acht|neun|zehn)\s+(tage?n?|wochen?|monate?n?)\b")
+
+
+def spoken_ordinals(norm: str) -> str:
+    """'am ersten dezember' -> 'am 1. dezember', 'fuenfzehnten' -> '15.' (voice and written-out dates)."""
+    def number(match: re.Match[str]) -> str:
+        value = _ORDINAL_STEMS[match.group(2)] + (_UNITS[match.group(1)] if match.group(1) else 0)
+        return f"{value}." if 1 <= value <= 31 else match.group(0)
+    return _ORDINAL.sub(number, norm)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _in_month(first: dt.date, part: str | None, day: int | None = None) -> dt.date | Invalid:
+    if day is not None:
+        try:
+            return first.replace(day=day)
+        except ValueError:
+            return hint("day_not_in_month", day=day)
+    if part == "ende":
+        return _month_end(first)
+    if part == "mitte":
+        return first.replace(day=15)
+    return first
+
+
+def _month_year(month: int, today: dt.date, prefer: str, year: str | None) -> dt.date:
+    if year:
+        return dt.date(int(year), month, 1)
+    this = dt.date(today.year, month, 1)
+    if prefer == "past":
+        return this if this <= today else this.replace(year=today.year - 1)
+    if prefer == "future":
+        return this if (this.year, this.month) >= (today.year, today.month) else this.replace(year=today.year + 1)
+    ahead = this if this >= today.replace(day=1) else this.replace(year=today.year + 1)
+    behind = this if this <= today else this.replace(year=today.year - 1)
+    return ahead if (ahead - today).days <= (today - behind).days else behind
+
+
+def _relative(norm: str, base: dt.date) -> dt.date | None:
+    """'so 2 wochen (mehr)', 'in 10 tagen', 'einen monat': counted from `base`."""
+    match = _RELATIVE.search(norm)
+    if not match:
+        return None
+    sign = -1 if re.search(r"\b(vor|seit)\s*$", norm[:match.start()]) else 1
+    word = match.group(1)
+    count = int(word) if word.isdigit() else 1 if word.startswith("ein") else NUMBER_WORDS.get(word, 0)
+    unit = match.group(2)
+    if unit.startswith("monat"):
+        month = base.month - 1 + count
+        first = dt.date(base.year + month // 12, month % 12 + 1, 1)
+        if sign < 0:
+            month = base.month - 1 - count
+            first = dt.date(base.year + month // 12, month % 12 + 1, 1)
+        return first.replace(day=min(base.day, _month_end(first).day))
+    return base + sign * dt.timedelta(days=count * (7 if unit.startswith("woche") else 1))
+
+
 def parse_date(text: str, today: dt.date, prefer: str = "near", month_hint: int | None = None,
-               year_hint: int | None = None) -> dt.date | Invalid | None:
-    """One date in free German text; None when there is none, Invalid when it cannot exist."""
-    norm = normalise(text)
+               year_hint: int | None = None, base: dt.date | None = None,
+               loose: bool = True) -> dt.date | Invalid | None:
+    """One date in free German text; None when there is none, Invalid when it cannot exist. `base`: the date
+    that "2 Wochen mehr" counts from (default today); `loose`: also try dateparser's guesses (for an answer
+    to a date question, not for a date looked for in a longer message)."""
+    norm = spoken_ordinals(normalise(text))
     match = _NUMERIC.search(norm)
     named = _NAMED.search(norm)
     day_only = _DAY_ONLY.match(norm) if month_hint else None
@@ -222,6 +353,19 @@ def parse_date(text: str, today: dt.date, prefer: str = "near", month_hint: int 
                 return hint("date_impossible", date=f"{shown}{year_hint}")
         picked = _pick_year(month, day, today, prefer)
         return picked or hint("date_impossible", date=shown)
+    relative_month = _REL_MONTH.search(norm)
+    if relative_month and (relative_month.group(1) or relative_month.group(2) or relative_month.group(4)):
+        first = today.replace(day=1)
+        if relative_month.group(3):
+            first = _next_month(first)
+        number = int(relative_month.group(1)) if relative_month.group(1) else None
+        return _in_month(first, relative_month.group(2) or relative_month.group(4), number)
+    part = _PART_OF_MONTH.search(norm)
+    if part:
+        return _in_month(_month_year(MONTHS[part.group(2)], today, prefer, part.group(3)), part.group(1))
+    month_only = _MONTH_ONLY.search(norm)
+    if month_only:
+        return _month_year(MONTHS[month_only.group(1)], today, prefer, month_only.group(2))
     words = norm.split()
     if "vorgestern" in words:
         return today - dt.timedelta(days=2)
@@ -231,13 +375,22 @@ def parse_date(text: str, today: dt.date, prefer: str = "near", month_hint: int 
     if day_ref is not None:
         if day_ref.date is not None:
             return day_ref.date
-        past = prefer == "past" or any(w in words for w in ("seit", "letzten", "letzter", "vergangenen", "war"))
-        if any(w in words for w in ("naechsten", "kommenden", "bis", "ab")):
+        past = prefer == "past" or any(w in words for w in ("seit", "letzten", "letzter", "letztem", "letzte",
+                                                             "vergangenen", "vergangenem", "war"))
+        if any(w in words for w in ("naechsten", "naechste", "kommenden", "bis", "ab")):
             past = False
         if past:
             return today - dt.timedelta(days=(today.weekday() - day_ref.weekday) % 7 or 7) if (
                 today.weekday() != day_ref.weekday) or "letzten" in words else today
-        return today + dt.timedelta(days=(day_ref.weekday - today.weekday()) % 7 or 7)
+        ahead = today + dt.timedelta(days=(day_ref.weekday - today.weekday()) % 7 or 7)
+        if re.search(r"\b(naechste|kommende)\s+woche\b", norm) and ahead.isocalendar()[1] == today.isocalendar()[1]:
+            ahead += dt.timedelta(days=7)  # "nächste Woche Freitag" is not this Friday
+        return ahead
+    relative = _relative(norm, base or today)
+    if relative is not None:
+        return relative
+    if not loose:
+        return None
     parsed = dateparser.parse(text, languages=["de"], settings={
         "RELATIVE_BASE": dt.datetime.combine(today, dt.time(12)), "DATE_ORDER": "DMY",
         "PREFER_DATES_FROM": "past" if prefer == "past" else "future", "REQUIRE_PARTS": ["day"]})
@@ -247,8 +400,8 @@ def parse_date(text: str, today: dt.date, prefer: str = "near", month_hint: int 
 
 
 def date_answer(text: str, today: dt.date, prefer: str = "near", not_before: dt.date | None = None,
-                not_after: dt.date | None = None) -> Parsed:
-    found = parse_date(text, today, prefer)
+                not_after: dt.date | None = None, base: dt.date | None = None) -> Parsed:
+    found = parse_date(text, today, prefer, base=base)
     if found is None:
         return hint("date_not_understood")
     if isinstance(found, Invalid):
@@ -305,9 +458,11 @@ def period_answer(text: str, today: dt.date, prefer: str = "near", max_days: int
         if day_only:  # "vom 20. bis 27. Dezember", "vom 28. bis 5. Januar"
             start = _same_or_previous_month(int(day_only.group(1)), end)
         else:
-            start = parse_date(first, today, prefer)
+            start = parse_date(first, today, prefer, loose=False)
         if isinstance(start, Invalid):
             return start
+        if start is None and not re.search(r"\d", first):  # "krankgeschrieben bis freitag": from today
+            start = today
         if start is None:
             return hint("period_not_understood")
         explicit_year = bool(re.search(r"\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}", second))

@@ -5,6 +5,7 @@ absence standard-case decision, and the closing texts for the citizen.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import redis
@@ -15,10 +16,11 @@ from bot.cases.store import CaseStore
 from bot.content import Button, Content, say
 from bot.declarations import absence
 from bot.declarations.catalogue import Catalogue, Declaration
-from bot.declarations.flow import answers
+from bot.declarations.flow import APPOINTMENT, answers, documents
 from bot.knowledge.answers import Reply, fill
 from bot.language.formatting import date as format_date
 from bot.language.formatting import with_unit
+from bot.language.textparse import normalise
 
 SUMMARY_LENGTH = 160
 TRANSCRIPT_LINES = 40
@@ -40,12 +42,29 @@ def _days(count: int) -> str:
 
 
 def link_reply(declaration: Declaration, state: dict, catalogue: Catalogue, content: Content) -> Reply:
-    """A document sent as a link: no case, just the link."""
-    document = next(catalogue.documents[state["fields"][f.key]["value"]] for f in declaration.fields
-                    if f.type == "document")
-    url, _ = fill(content, document.url)
-    text, _ = fill(content, declaration.texts["done_link"], {"document": document.label, "url": url})
-    return Reply(text)
+    """Documents sent as links: no case, one line per document."""
+    lines = []
+    for document in documents(declaration, state, catalogue):
+        url, _ = fill(content, document.url)
+        text, _ = fill(content, declaration.texts["done_link"], {"document": document.label, "url": url})
+        lines.append(text)
+    return Reply("\n".join(lines))
+
+
+def notes_for(declaration: Declaration, given: dict[str, dict], content: Content) -> list[str]:
+    """The declaration's notes whose pattern matches the answers (the citizen's words included)."""
+    said = normalise(" ".join(f"{entry.get('text', '')} {entry.get('original', '')}" for entry in given.values()))
+    return [fill(content, note.text)[0] for note in declaration.notes if note.at == "done" and re.search(note.match, said)]
+
+
+def next_step(content: Content, state: dict | None = None) -> Reply:
+    """What comes after a declaration: the second request the citizen named, or the offer of more help."""
+    also = (state or {}).get("also") or []
+    if also:
+        button = Button("Termin vereinbaren", "book_appointment") if also[0] == APPOINTMENT else \
+            Button(f"{also[0]} melden", f"{also[0]} melden", raw=True)
+        return Reply(say("declarations.also_offer", content, what=also[0]), (button,))
+    return Reply(say("declarations.next_step", content))
 
 
 def submit(declaration: Declaration, state: dict, catalogue: Catalogue, content: Content, client: redis.Redis,
@@ -54,7 +73,14 @@ def submit(declaration: Declaration, state: dict, catalogue: Catalogue, content:
     given = answers(declaration, state, catalogue)
     fields = {key: entry["text"] for key, entry in given.items()}
     values = {key: entry["value"] for key, entry in given.items()}
+    # the citizen's own words beside the clean value, where they differ ("lindenweg 5 ... hab ich doch geschrieben")
+    originals = {key: entry["original"] for key, entry in given.items()
+                 if entry.get("original") and entry["original"] != entry["text"]}
+    unidentified = who.customer is None and bool(state.get("unidentified"))
     summary = f"{declaration.title}: " + "; ".join(fields.values())
+    if unidentified:
+        fields = {"identifizierung": "nicht identifiziert", **fields}
+        summary = "(nicht identifiziert) " + summary
     summary = summary if len(summary) <= SUMMARY_LENGTH else summary[:SUMMARY_LENGTH - 1] + "…"
     extra: dict[str, str] = {}
     replies: list[Reply] = []
@@ -70,7 +96,8 @@ def submit(declaration: Declaration, state: dict, catalogue: Catalogue, content:
         history_note = "automatisch genehmigt (Standardfall)" if approved else ""
         summary = ("Ortsabwesenheit genehmigt: " if approved else "Ortsabwesenheit zur Entscheidung: ") + fields["zeitraum"]
     case_id = CaseStore(client).create(
-        declaration.kind, {**fields, **extra, "werte": values}, now, customer=who.customer,
+        declaration.kind, {**fields, **extra, "werte": values, **({"originaltext": originals} if originals else {})},
+        now, customer=who.customer,
         priority=declaration.priority, idempotency_key=f"decl:{state['id']}", summary=summary, office=who.office,
         status=status, transcript=list(who.transcript), channel=who.channel, history_note=history_note)
     if decision is not None:
@@ -80,6 +107,9 @@ def submit(declaration: Declaration, state: dict, catalogue: Catalogue, content:
     else:
         text, _ = fill(content, declaration.texts["done"], {"case": case_id})
         replies.append(Reply(text))
+    if unidentified:
+        replies.append(Reply(say("declarations.unidentified_done", content, case=case_id)))
+    replies.extend(Reply(text) for text in notes_for(declaration, given, content))
     if declaration.intent == "report_sick" and who.customer:
         replies.extend(_appointments_during(values["zeitraum"], book, content, who.customer, now))
     return replies
@@ -116,6 +146,9 @@ def _absence_reply(declaration: Declaration, content: Content, decision: absence
         return Reply(text)
     text, _ = fill(content, declaration.texts["done_forwarded"], {
         "case": case_id, "period": period_text, "days": _days(decision.total), "reasons": " ".join(decision.reasons)})
+    start, end = dt.date.fromisoformat(period["von"]), dt.date.fromisoformat(period["bis"])
+    if any(start <= a.date() <= end for a in decision.appointments):  # the appointment can be moved right away
+        return Reply(text, (Button(say("declarations.absence_move_button", content), "reschedule_appointment"),))
     return Reply(text)
 
 

@@ -260,7 +260,7 @@ def planted(project: Path, file: str, old: str, new: str) -> list[str]:
     ("declarations.yml", "    identify: never\n", "    identify: manchmal\n", "always, never oder post"),
     ("declarations.yml", "        after: frist", "        after: grund", "„after“ muss auf ein vorher"),
     ("declarations.yml", "    kind: lob\n", "    kind: beschwerde\n", "„beschwerde“ ist mehrfach vergeben"),
-    ("documents.yml", "    post_only: true\n", "", "Bitte „url“ angeben"),
+    ("documents.yml", "    post_only: true\n", "", "Bitte „url“ oder „refer“ angeben"),
 ])
 def test_editor_mistakes_are_reported_with_file_and_line(project, file, old, new, expected):
     found = planted(project, file, old, new)
