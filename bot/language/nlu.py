@@ -36,6 +36,7 @@ from bot.language.values import identification, request_words, spoken_to_written
 
 logger = logging.getLogger(__name__)
 
+ANSWER_MARGIN = 0.1  # "inform" this close to the top: the message may be a request that carries values
 CLEAR_REQUEST = 0.8  # a rest classified this surely is a request even when it is one word ("terminerinnerungen")
 MIN_REQUEST_WORDS = 2  # words beyond values and filler that make a message a request (values.request_words)
 INFORM = "inform"  # the intent of a bare value given as an answer ("Nord", "12345BG0000001")
@@ -151,8 +152,10 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[
     def process(self, messages: list[Message]) -> list[Message]:
         if self.pipeline is None:
             return messages
-        texts = [self._prepare(self._about(m.get(TEXT) or "")) for m in messages]
-        probabilities = self._about_more_than_values(messages, self.predict_proba(texts))
+        texts = [m.get(TEXT) or "" for m in messages]
+        probabilities = self.predict_proba([self._prepare(t) for t in texts])
+        probabilities = self._without_identification(texts, probabilities)
+        probabilities = self._about_more_than_values(messages, probabilities)
         classes = self.pipeline.classes_
         for message, row in zip(messages, probabilities):
             ranking: list[IntentScore] = sorted(
@@ -162,6 +165,25 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set("intent_ranking", ranking[: self.config["ranking_length"]], add_to_output=True)
         return messages
+
+    def _without_identification(self, texts: list[str], probabilities: npt.NDArray[np.float64]
+                                ) -> npt.NDArray[np.float64]:
+        """Each message that carries a BG-Nummer or a date of birth is classified a second time without
+        them (`_about`); that reading wins when it names a request and is surer than the whole message's,
+        or when the whole message read as a bare answer."""
+        about = [(i, self._about(t)) for i, t in enumerate(texts)]
+        about = [(i, a) for i, a in about if a != texts[i]]
+        if not about:
+            return probabilities
+        assert self.pipeline is not None  # process() asks only when there is one
+        classes = list(self.pipeline.classes_)
+        inform = classes.index(INFORM) if INFORM in classes else -1
+        again = self.predict_proba([self._prepare(a) for _, a in about])
+        for (index, _), row in zip(about, again):
+            best, whole_best = int(np.argmax(row)), int(np.argmax(probabilities[index]))
+            if best != inform and (whole_best == inform or row[best] > probabilities[index][whole_best]):
+                probabilities[index] = row
+        return probabilities
 
     @staticmethod
     def _about(text: str) -> str:
@@ -193,7 +215,8 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[
         cues = {stem: [classes.index(i) for i in intents if i in classes]
                 for stem, intents in self.config["request_words"].items()}
         for index, message in enumerate(messages):
-            if int(np.argmax(probabilities[index])) != inform:
+            row = probabilities[index]
+            if row[inform] < row.max() - ANSWER_MARGIN:  # clearly not read as a bare answer
                 continue
             text = message.get(TEXT) or ""
             rest = without_values(text)
@@ -207,7 +230,7 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[
                 probabilities[index] = again
                 continue
             folded = normalise_spelling(rest)
-            candidates = [c for stem, intents in cues.items() if re.search(rf"\b{stem}\w{{0,2}}\b", folded)
+            candidates = [c for stem, intents in cues.items() if re.search(rf"{stem}(?:e|en)?\b", folded)
                           for c in intents]
             if candidates:
                 chosen = max(candidates, key=lambda c: again[c])
