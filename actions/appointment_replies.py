@@ -185,7 +185,10 @@ class ActionCancelAppointment(Action):
                     case=case_id)
                 if booking.sick_note_hint(record, reason, now_local().date()):
                     say(dispatcher, "cancel_au_hint")
-                say(dispatcher, "anything_else")
+                if booking.new_job(reason):
+                    say(dispatcher, "cancel_new_job", (Button("Arbeitsaufnahme melden", "/report_employment"),))
+                else:
+                    say(dispatcher, "anything_else")
         return reset_flow()
 
 
@@ -200,6 +203,7 @@ class ActionListAppointments(Action):
                 say(dispatcher, "appt_list", (Button("Termin verschieben", "reschedule_appointment"),
                                               Button("Termin absagen", "cancel_appointment")),
                     appointments=booking.appointment_list(get_content(), upcoming))
+                say(dispatcher, "anything_else")
             else:
                 say(dispatcher, "appt_list_none", BOOK_BUTTON)
         return reset_flow()

@@ -17,7 +17,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import now_local, say
+from actions.common import message_text, now_local, say
 from actions.identification import ID_SLOTS, IdentifyingFormValidation
 from bot.appointments import booking
 from bot.appointments.calendar import find_type, get_calendar
@@ -29,6 +29,9 @@ from bot.identity import guard as identity
 from bot.language import values
 from bot.language.dates import WISH_SEPARATOR, Wish, WishError, parse_wish, parse_wishes
 from bot.language.textparse import normalise
+
+BRING_QUESTION = re.compile(r"\b(mitbringen|mitnehmen|mit bringen|dabei haben|dabeihaben|brauch\w* ich (da|dafuer|fuer))\b"
+                            r"|\bwas (muss|soll) ich\b.*\b(mit|dabei)\b")
 
 
 def guest_contact(text: str) -> tuple[str, str, str | None] | None:
@@ -163,7 +166,7 @@ class OfferingFormValidation(AppointmentFormValidation, ABC):
     def volunteered_wish(self, rest: str) -> str | None:
         """A wish for the day or time in a message ("nächste woche nachmittags", "auf mittwoch legen")."""
         wish = parse_wish(rest, now_local())
-        if isinstance(wish, Wish) and (wish.dates or wish.has_time() or wish.asap):
+        if isinstance(wish, Wish) and wish.says_something():
             return rest
         return None
 
@@ -252,6 +255,17 @@ class ValidateBookingForm(OfferingFormValidation):
                 found["guest_contact"] = text
         return found
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        text = message_text(tracker)
+        if BRING_QUESTION.search(normalise(text)) and not booking.office_named(get_content(), text):
+            # "was muss ich da mitbringen?" while the booking asks: answered, then the same question again
+            types = get_calendar().types
+            chosen = tracker.get_slot("appointment_type")
+            for key in [chosen] if chosen in types else list(types):
+                say(dispatcher, "appt_bring", type=types[key].name, bring=", ".join(types[key].bring))
+            return [SlotSet(str(tracker.get_slot("requested_slot")), None)] if tracker.get_slot("requested_slot") else []
+        return await super().run(dispatcher, tracker, domain)
+
     async def validate_guest_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: dict) -> dict[str, Any]:
         if aborted := self._aborted(value, dispatcher):
@@ -273,6 +287,13 @@ class ValidateBookingForm(OfferingFormValidation):
         """An identified citizen who said when but named no office gets offers in their own office (their team
         is there); without a wish the office is asked."""
         events = await super().get_validation_events(dispatcher, tracker, domain)
+        duplicate = self._existing_of_type(tracker)
+        if duplicate is not None:  # one appointment of a kind: offer to move or cancel it, before any offers
+            say(dispatcher, "appt_duplicate", (Button("Termin verschieben", "reschedule_appointment"),
+                                               Button("Termin absagen", "cancel_appointment")),
+                slot=booking.booking_text(get_content(), duplicate))
+            tracker.slots["flow_aborted"] = True
+            return [*events, SlotSet("flow_aborted", True), SlotSet("appointment_result", "duplicate")]
         own = tracker.get_slot("customer_office")
         if (own and tracker.get_slot("appointment_wish") and not tracker.get_slot("appointment_office")
                 and not tracker.get_slot("flow_aborted")):
@@ -324,6 +345,15 @@ class ValidateBookingForm(OfferingFormValidation):
 
 
     @staticmethod
+    def _existing_of_type(tracker: Tracker) -> Any:
+        """The citizen's upcoming appointment of the wished type, where only one of a kind is allowed."""
+        customer, type_key = tracker.get_slot("customer_id"), tracker.get_slot("appointment_type")
+        if (not customer or not type_key or tracker.get_slot("flow_aborted") or tracker.get_slot("appointment_result")
+                or get_calendar().allow_parallel_same_type):
+            return None
+        return next((b for b in get_book().upcoming(customer, now_local()) if b.type == type_key), None)
+
+    @staticmethod
     def _guest_case(tracker: Tracker, ref: str, slot: Any, guest: str) -> None:
         """The team's case for a booking without BG-Nummer: who, when, and "nicht identifiziert"."""
         born = identity.take_birth_date(redis_client(), tracker.sender_id)
@@ -357,6 +387,14 @@ class ValidateRescheduleForm(OfferingFormValidation):
     def _after_ref(self, tracker: Tracker) -> dict[str, Any]:
         return self._offer_now(tracker, CollectingDispatcher())
 
+    async def validate_appointment_wish(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                        domain: dict) -> dict[str, Any]:
+        text = normalise(str(value))
+        if not tracker.get_slot("appointment_ref") and (booking.RELATIVE_DAYS.search(text)
+                                                        or booking.SAME_TIME.search(text)):
+            return {"appointment_wish": str(value)}  # relative to the appointment: offers once it is known
+        return await super().validate_appointment_wish(value, dispatcher, tracker, domain)
+
     def _wish_from(self, tracker: Tracker, wishes: str) -> Wish | WishError:
         """Wishes relative to the appointment being moved ("gleiche uhrzeit, einen tag später") included."""
         old = get_book().get(tracker.get_slot("appointment_ref") or "")
@@ -367,6 +405,8 @@ class ValidateRescheduleForm(OfferingFormValidation):
     def volunteered_in_rest(self, tracker: Tracker, rest: str) -> dict[str, Any]:
         """The new time ("bitte auf mittwoch nachmittag legen"); the old one is named before "auf"/"lieber"."""
         marker = re.search(r"\b(auf|lieber|stattdessen|dafuer|dafür|neu|neuer|neuen|besser)\b", rest, re.IGNORECASE)
+        if not marker and tracker.get_slot("requested_slot") == "appointment_ref":
+            return {}  # "den am montag" names the appointment to move, not the new time
         wanted = rest[marker.end():] if marker else rest
         relative = booking.RELATIVE_DAYS.search(normalise(wanted)) or booking.SAME_TIME.search(normalise(wanted))
         return {"appointment_wish": wanted if relative else self.volunteered_wish(wanted)}

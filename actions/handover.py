@@ -123,7 +123,7 @@ class ValidateCallbackForm(FlowFormValidation):
         contact = values.find_email(text) or values.find_phone(text)
         wish = parse_wish(text, now_local())
         when = None
-        if isinstance(wish, Wish) and (wish.dates or wish.has_time() or wish.asap) or re.search(
+        if isinstance(wish, Wish) and wish.says_something() or re.search(
                 r"\b(vormittags?|nachmittags?|morgens|abends|egal wann|jederzeit|immer)\b", normalise(text)):
             when = callback_time_words(text, contact)
         return {"callback_contact": contact, "callback_time": when}

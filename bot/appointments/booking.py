@@ -61,9 +61,10 @@ def guest_key(contact: str) -> str:
 
 
 def has_cancel_reason(text: str) -> bool:
-    """Whether a message names one of the known reasons for cancelling."""
-    words = set(re.findall(r"[a-z]+", textparse.normalise(text)))
-    return any(words & set(keys) for keys in CANCEL_REASONS.values())
+    """Whether a message names one of the known reasons for cancelling (also inside a compound: "Arzttermin")."""
+    words = re.findall(r"[a-z]+", textparse.normalise(text))
+    return any(word == key or (len(key) >= 4 and word.startswith(key))
+               for word in words for keys in CANCEL_REASONS.values() for key in keys)
 
 
 def cancel_reason(text: str) -> str:
@@ -76,6 +77,15 @@ def cancel_reason(text: str) -> str:
             if set(words) & set(keys) or textparse.normalise(label) in " ".join(words):
                 return label
     return cleaned[:200]
+
+
+NEW_JOB = re.compile(r"\b(neue[nr]? (arbeit|job|stelle)|arbeit gefunden|job gefunden|fange? .{0,30}\b(an|arbeiten)|"
+                     r"arbeitsbeginn|erster arbeitstag|eingestellt|arbeitsvertrag)\b")
+
+
+def new_job(reason: str | None) -> bool:
+    """Whether a cancellation reason says the citizen starts a new job (then it should be reported)."""
+    return bool(reason and NEW_JOB.search(textparse.normalise(reason)))
 
 
 OWN_ILLNESS = re.compile(r"\b(ich bin|bin) (?:\w+ )?(krank|erkaeltet|krankgeschrieben)|\b(krankgeschrieben|fieber|grippe|"
@@ -146,9 +156,14 @@ def make_offer(content: Content, config: CalendarConfig, book: AppointmentBook, 
         return Offer(tuple(free), knowledge.template(content, "appt_offer_exact_missing", time=f"{wish.exact:%H:%M}"))
     if free:
         return Offer(tuple(free), knowledge.template(content, "appt_offer", type=type_name))
-    fallback = book.free_slots([s for s in candidate_slots(config, offices, type_key, now, holiday) if s.id not in exclude])
+    others = [s for s in candidate_slots(config, offices, type_key, now, holiday) if s.id not in exclude]
+    if wish.dates:  # nothing on the wished days: the nearest days first ("am samstag" -> Friday or Monday)
+        target = wish.dates[0]
+        others.sort(key=lambda s: (abs((s.start.date() - target).days), s.start.date() < target, s.start))
+    fallback = book.free_slots(others)
     if fallback:
-        return Offer(tuple(fallback), knowledge.template(content, "appt_offer_other", wish=wish.describe(), type=type_name))
+        return Offer(tuple(fallback), knowledge.template(content, "appt_offer_other", wish=wish.describe(now.date()),
+                                                         type=type_name))
     return Offer((), knowledge.template(content, "appt_none", days=config.horizon_days, type=type_name))
 
 
@@ -173,7 +188,7 @@ def choose(text: str, offered: list[Slot], now: dt.datetime) -> int | Wish | Wis
                     if (not wish.dates or s.start.date() in wish.dates) and (not wish.exact or s.start.time() == wish.exact)]
         if len(matching) == 1 and (wish.dates or wish.exact):
             return matching[0]
-        if wish.dates or wish.exact or wish.earliest or wish.latest or wish.asap:
+        if wish.says_something():
             return wish
     return None
 
@@ -227,7 +242,7 @@ def confirmation(text: str, now: dt.datetime) -> bool | Wish | None:
     if answer is True:
         return True
     wish = parse_wish(text, now)
-    if isinstance(wish, Wish) and (wish.dates or wish.exact or wish.earliest or wish.latest):
+    if isinstance(wish, Wish) and (wish.dates or wish.has_time() or wish.not_weekdays):
         return wish
     return answer
 

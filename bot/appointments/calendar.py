@@ -181,6 +181,8 @@ def day_slots(config: CalendarConfig, office: str, type_key: str, day: dt.date, 
 def _fits(slot: Slot, wish: Wish) -> bool:
     if wish.dates and slot.start.date() not in wish.dates:
         return False
+    if slot.start.weekday() in wish.not_weekdays:
+        return False
     if wish.earliest and slot.start.time() < wish.earliest:
         return False
     if wish.latest and slot.start.time() >= wish.latest:

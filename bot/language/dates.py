@@ -41,10 +41,13 @@ class Wish:
     latest: dt.time | None = None
     exact: dt.time | None = None
     asap: bool = False
+    not_weekdays: tuple[int, ...] = ()  # "nur nicht freitags"
 
-    def describe(self) -> str:
+    def describe(self, today: dt.date | None = None) -> str:
         parts = []
-        if len(self.dates) == 1:
+        if len(self.dates) == 1 and self.dates[0] == today:
+            parts.append("heute")
+        elif len(self.dates) == 1:
             day = self.dates[0]
             parts.append(f"{WEEKDAY_NAMES[day.weekday()]}, {format_date(day)}")
         elif self.dates:
@@ -62,6 +65,10 @@ class Wish:
     def has_time(self) -> bool:
         return bool(self.earliest or self.latest or self.exact)
 
+    def says_something(self) -> bool:
+        """Whether the wish constrains anything (a day, a time, "so früh wie möglich", a day to avoid)."""
+        return bool(self.dates or self.has_time() or self.asap or self.not_weekdays)
+
     def refine(self, newer: Wish) -> Wish:
         """A later wish refines this one: a new day keeps the time of day ("nachmittags" + "lieber Mittwoch" =
         Wednesday afternoon), a new time keeps the days; what the newer one says wins."""
@@ -70,7 +77,8 @@ class Wish:
         else:
             earliest, latest, exact = self.earliest, self.latest, self.exact
         return Wish(dates=newer.dates or self.dates, earliest=earliest, latest=latest, exact=exact,
-                    asap=newer.asap and not newer.dates and not newer.has_time())
+                    asap=newer.asap and not newer.dates and not newer.has_time(),
+                    not_weekdays=tuple(sorted({*self.not_weekdays, *newer.not_weekdays})))
 
 
 # Problem codes of a WishError; the citizen's text is appointments.wish_<code> in content/texts.yml.
@@ -167,14 +175,30 @@ def _relative_dates(text: str, today: dt.date) -> tuple[dt.date, ...] | None:
         target = today + dt.timedelta(weeks=count or int(weeks.group(1)))
         around = (target + dt.timedelta(days=d) for d in range(-2, 3))
         return tuple(d for d in around if d.weekday() < 5)
+    if "uebernaechste woche" in text:
+        monday = today + dt.timedelta(days=14 - today.weekday())
+        return tuple(monday + dt.timedelta(days=i) for i in range(5))
     if "naechste woche" in text or "kommende woche" in text:
         monday = today + dt.timedelta(days=7 - today.weekday())
         return tuple(monday + dt.timedelta(days=i) for i in range(5))
     if "diese woche" in text:
         return tuple(today + dt.timedelta(days=i) for i in range(0, 5 - today.weekday())) or None
-    if "uebernaechste woche" in text:
-        monday = today + dt.timedelta(days=14 - today.weekday())
-        return tuple(monday + dt.timedelta(days=i) for i in range(5))
+    month = re.search(r"\b(?:(ab|im|anfang|mitte|ende)\s+)?(" + "|".join(m for m in MONTHS if len(m) > 3) + r")\b", text)
+    if month and not re.search(r"\d\.?\s*" + month.group(2), text):  # "ab januar", not "3. januar"
+        number = MONTHS[month.group(2)]
+        year = today.year if number >= today.month else today.year + 1
+        first = dt.date(year, number, 1)
+        last = (dt.date(year + (number == 12), number % 12 + 1, 1) - dt.timedelta(days=1)).day
+        span = {"anfang": (1, 10), "mitte": (10, 20), "ende": (20, last)}.get(month.group(1) or "", (1, last))
+        days = (first.replace(day=d) for d in range(span[0], span[1] + 1))
+        return tuple(d for d in days if d >= today and d.weekday() < 5) or None
+    day_only = re.search(r"\bam (\d{1,2})\.(?!\s?\d)", text)
+    if day_only and 1 <= int(day_only.group(1)) <= 31:  # "am 10." is the next 10th
+        wanted = int(day_only.group(1))
+        for offset in range(0, 62):
+            candidate = today + dt.timedelta(days=offset)
+            if candidate.day == wanted:
+                return (candidate,)
     day = find_day(text, today)
     if day is None:
         return None
@@ -187,9 +211,16 @@ def _relative_dates(text: str, today: dt.date) -> tuple[dt.date, ...] | None:
     return (target,)
 
 
+_NEGATED_DAY = re.compile(r"\b(?:nicht|ausser|auser|ausgenommen|kein(?:en)?)\s+(?:am\s+|an\s+|den\s+|die\s+)?"
+                          r"(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)(?:s|e|en)?\b")
+_WEEKDAY_INDEX = {"montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5, "sonntag": 6}
+
+
 def parse_wish(text: str, now: dt.datetime) -> Wish | WishError:
     today = now.date()
     norm = normalise(text)
+    not_weekdays = tuple(sorted({_WEEKDAY_INDEX[m.group(1)] for m in _NEGATED_DAY.finditer(norm)}))
+    norm = _NEGATED_DAY.sub(" ", norm)
     without_dates = re.sub(r"\b\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?", " ", norm)
     times = _parse_times(without_dates)
     if isinstance(times, WishError):
@@ -199,18 +230,21 @@ def parse_wish(text: str, now: dt.datetime) -> Wish | WishError:
     if isinstance(explicit, WishError):
         return explicit
     dates: tuple[dt.date, ...] | None = (explicit,) if explicit else _relative_dates(norm, today)
-    if dates is None and not asap and not times:
+    if dates is None and not asap and not times and not not_weekdays:
         parsed = dateparser.parse(text, languages=["de"],
                                   settings={"RELATIVE_BASE": now.replace(tzinfo=None), "PREFER_DATES_FROM": "future",
                                             "DATE_ORDER": "DMY"})
         if parsed and parsed.date() >= today:
             dates = (parsed.date(),)
-    if dates is None and not asap and not times:
+    if dates is None and not asap and not times and not not_weekdays:
         return WishError(NOT_UNDERSTOOD)
     earliest, latest = times.get("earliest"), times.get("latest")
     if earliest and latest and earliest >= latest:
         return WishError(EMPTY_RANGE)
-    return Wish(dates=dates or (), earliest=earliest, latest=latest, exact=times.get("exact"), asap=asap)
+    if not_weekdays and dates:
+        dates = tuple(d for d in dates if d.weekday() not in not_weekdays)
+    return Wish(dates=dates or (), earliest=earliest, latest=latest, exact=times.get("exact"), asap=asap,
+                not_weekdays=not_weekdays)
 
 
 WISH_SEPARATOR = " | "  # between the wishes of one booking, oldest first, as the form keeps them

@@ -139,9 +139,11 @@ def spoken_to_written(text: str) -> str:
         if day is not None and i + 1 < len(words):
             following = words[i + 1].lower().strip(",;!?.")
             month = _spoken_ordinal(following) or MONTH_NAMES.get(following)
-            year = _spoken_year(words[i + 2].lower().strip(",;!?.")) if i + 2 < len(words) else None
-            if month is not None and 1 <= month <= 12 and year is not None:
-                out.append(f"{day}.{month}.{year}")
+            third = words[i + 2].lower().strip(",;!?.") if i + 2 < len(words) else ""
+            year = _spoken_year(third)
+            short = _compound(third) if year is None and third else None  # "fünfundachtzig" -> 85
+            if month is not None and 1 <= month <= 12 and (year is not None or short is not None):
+                out.append(f"{day}.{month}.{year if year is not None else f'{short:02d}'}")
                 i += 3
                 continue
         year = _spoken_year(word)

@@ -100,3 +100,30 @@ def test_a_forgotten_number_is_no_crisis_for_the_model(text, everyday):
     from bot.safety.detect import everyday_loss
 
     assert everyday_loss(text) is everyday
+
+
+@pytest.mark.parametrize("text, dates, extra", [
+    ("am 10. um halb 3", (dt.date(2026, 12, 10),), {"exact": dt.time(14, 30)}),
+    ("egal wann nur nicht freitags da hab ich kurs", (), {"not_weekdays": (4,), "asap": True}),
+    ("übernächste woche", tuple(dt.date(2026, 12, d) for d in (14, 15, 16, 17, 18)), {}),
+    ("anfang januar", tuple(dt.date(2027, 1, d) for d in (1, 4, 5, 6, 7, 8)), {}),
+])
+def test_more_wishes_citizens_say(text, dates, extra):
+    from bot.language.dates import parse_wish
+
+    wish = parse_wish(text, dt.datetime(2026, 12, 2, 10, 15))
+    assert isinstance(wish, Wish) and wish.dates == dates
+    for key, value in extra.items():
+        assert getattr(wish, key) == value
+
+
+def test_spoken_birth_date_with_a_two_digit_year():
+    assert find_birth_date("zwölfter august fünfundachtzig", TODAY) == dt.date(1985, 8, 12)
+
+
+def test_cancellation_reasons_in_compounds_and_new_jobs():
+    from bot.appointments import booking
+
+    assert booking.has_cancel_reason("ich hab morgen einen arzttermin beim facharzt")
+    assert booking.new_job("ich fange am montag bei rewe an zu arbeiten")
+    assert not booking.new_job("krank")
