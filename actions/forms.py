@@ -23,7 +23,7 @@ from bot.appointments import booking
 from bot.content import Button
 
 # intents whose message is about the flow itself, not a source of values
-UNVOLUNTEERED = {"goodbye", "request_human", "crisis", "threat", "threat_possible", "urgent_need"}
+UNVOLUNTEERED = {"goodbye", "crisis", "threat", "threat_possible", "urgent_need"}
 
 # volunteered values whose check is heard all the same: a wrong date of birth is an identification attempt
 ALWAYS_HEARD = {"id_birth_date"}

@@ -19,11 +19,13 @@ from bot.content import Button, get_content
 from bot.core.redis_server import redis_client
 from bot.declarations.fields import EMAIL, PHONE
 from bot.handover import conversation
-from bot.handover.routing import LIVE_CHANNELS, live_queue_available, wait_estimate_minutes
+from bot.handover.routing import LIVE_CHANNELS, callback_opening, live_queue_available, wait_estimate_minutes
 from bot.handover.state import Handover
 from bot.knowledge import answers as knowledge
 from bot.language import values
 from bot.language.dates import Wish, parse_wish
+from bot.language.formatting import WEEKDAY_NAMES
+from bot.language.formatting import date as format_date
 from bot.language.textparse import normalise
 
 logger = logging.getLogger(__name__)
@@ -179,7 +181,7 @@ class ActionSubmitCallback(Action):
 
     async def run(self, dispatcher, tracker, domain):
         if tracker.get_slot("flow_aborted"):
-            say(dispatcher, "appt_aborted")
+            say(dispatcher, "callback_aborted")
             return [SlotSet("callback_contact", None), SlotSet("callback_time", None), SlotSet("flow_aborted", None),
                     SlotSet("callback_reason", None)]
         topic, summary = topic_and_summary(tracker)
@@ -190,4 +192,9 @@ class ActionSubmitCallback(Action):
             idempotency_key=f"callback:{tracker.sender_id}:{contact}:{when}", summary=case.summary,
             office=tracker.get_slot("customer_office") or "", channel=tracker.get_latest_input_channel() or "")
         say(dispatcher, "callback_done", case=case_id, contact=contact, time=when)
+        if opening := callback_opening(get_content(), when, now_local().replace(tzinfo=None)):
+            day, start = opening
+            say(dispatcher, "callback_next_opening", day=f"{WEEKDAY_NAMES[day.weekday()]}, {format_date(day)}",
+                time=f"{start:%H:%M}")
+        say(dispatcher, "anything_else")
         return [SlotSet("callback_contact", None), SlotSet("callback_time", None), SlotSet("callback_reason", None)]

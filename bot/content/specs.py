@@ -89,6 +89,8 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "appt_duplicate": {"slot"},
     "appt_aborted": set(),
     "anything_else": set(),
+    "callback_aborted": set(),
+    "callback_next_opening": {"day", "time"},
     "appt_bring": {"type", "bring"},
     "cancel_new_job": set(),
     "id_no_number_guest_booking": set(),
