@@ -4,6 +4,7 @@ proof are in bot/outbound/consent.py."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -38,6 +39,11 @@ CHANNEL_BUTTONS = (Button("Telefon", "Telefon", raw=True), Button("E-Mail", "E-M
                    Button("Beides", "Beides", raw=True))
 
 
+def national(address: str) -> str:
+    """A phone number as citizens write it (+49221123456 -> 0221123456); e-mail addresses as they are."""
+    return "0" + address[3:] if address.startswith("+49") else address
+
+
 def _chosen(tracker: Tracker) -> tuple[str, ...]:
     return chosen_channels(tracker.get_slot("consent_channel"))
 
@@ -49,6 +55,8 @@ class ActionStartConsent(Action):
         return "action_start_consent"
 
     async def run(self, dispatcher, tracker, domain):
+        if re.search(r"\b(sms|whatsapp|textnachricht|kurznachricht)\b", message_text(tracker), re.IGNORECASE):
+            say(dispatcher, "consent_no_sms")
         action = "withdraw" if wants_withdrawal(message_text(tracker)) else "give"
         channels = channels_in(message_text(tracker))
         return [*(SlotSet(s, None) for s in CONSENT_SLOTS), SlotSet("flow_aborted", None), SlotSet("id_failed", None),
@@ -91,9 +99,11 @@ class ValidateConsentForm(IdentifyingFormValidation):
 
     async def validate_consent_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                        domain: dict) -> dict[str, Any]:
+        answer = booking.yes_or_no(str(value))
+        if answer is False:  # "nein doch nicht" declines (and says so), it does not just abort
+            return {"consent_confirm": "nein"}
         if aborted := self._aborted(value, dispatcher):
             return {"consent_confirm": None, **aborted}
-        answer = booking.yes_or_no(str(value))
         if answer is None:
             say(dispatcher, "confirm_unclear")
             return {"consent_confirm": None}
@@ -125,7 +135,7 @@ class ActionAskConsentConfirm(Action):
         return "action_ask_consent_confirm"
 
     async def run(self, dispatcher, tracker, domain):
-        texts = [consent_wording(c, tracker.get_slot(f"consent_{c}") or "") for c in _chosen(tracker)]
+        texts = [consent_wording(c, national(tracker.get_slot(f"consent_{c}") or "")) for c in _chosen(tracker)]
         say(dispatcher, "ask_consent_confirm", (Button("Ja, einverstanden", "ja", raw=True),
                                                 Button("Nein", "nein", raw=True)),
             wording="\n".join(f"„{t}“" for t in texts))
@@ -161,7 +171,7 @@ class ActionSubmitConsent(Action):
         version = get_outbound().consent_version
         for channel in chosen:
             address = tracker.get_slot(f"consent_{channel}") or ""
-            store.grant(customer, channel, address, consent_wording(channel, address), version, now, via,
+            store.grant(customer, channel, address, consent_wording(channel, national(address)), version, now, via,
                         tracker.sender_id)
         say(dispatcher, "consent_saved", channels=channels_text(chosen))
         return events

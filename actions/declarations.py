@@ -18,6 +18,7 @@ from actions.common import current_intent, message_text, now_local, say, send
 from actions.forms import reset_flow
 from actions.handover import hand_over, report_threat
 from actions.identification import ID_SLOTS, IdentifyingFormValidation, say_id_failed
+from bot.appointments import booking
 from bot.appointments.store import get_book
 from bot.content import get_content
 from bot.content import say as say_content
@@ -107,6 +108,15 @@ class ValidateDeclarationForm(IdentifyingFormValidation):
                     "decl_value": "fertig"}
         state = {**state, "customer_name": tracker.get_slot("customer_name") or ""}
         step = flow.answer(declaration, state, str(value), now_local().date(), catalogue, get_content())
+        if flow.took_nothing(state, step.state) and intent.get("name") == "check_appointment" \
+                and float(intent.get("confidence") or 0) >= 0.8 and tracker.get_slot("customer_id"):
+            # "ach und wann ist eigentlich mein termin" while reporting: answered, the same question follows
+            upcoming = get_book().upcoming(tracker.get_slot("customer_id"), now_local())
+            if upcoming:
+                say(dispatcher, "appt_list", appointments=booking.appointment_list(get_content(), upcoming))
+            else:
+                say(dispatcher, "appt_list_none")
+            return {"decl_state": state, "decl_value": None}
         if flow.took_nothing(state, step.state):
             question = _question_reply(intent, str(value))
             if question is not None:  # answered; the same question follows

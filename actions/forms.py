@@ -11,6 +11,7 @@ form, including the one that started it.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from typing import Any, Callable
 
@@ -21,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import message_text, say
 from bot.appointments import booking
 from bot.content import Button
+from bot.language import values
 
 # intents whose message is about the flow itself, not a source of values
 UNVOLUNTEERED = {"goodbye", "crisis", "threat", "threat_possible", "urgent_need"}
@@ -112,7 +114,9 @@ class FlowFormValidation(FormValidationAction, ABC):
         return {slot: parsed}
 
     def _aborted(self, value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any] | None:
-        if isinstance(value, str) and booking.is_abort(value):
+        """Abort words end the flow, unless the same message carries a number or a date: "… neunzehnhundert
+        neunzig nein stopp neunzehnhundertneunzig" is a caller correcting themself, not giving up."""
+        if isinstance(value, str) and booking.is_abort(value) and not re.search(r"\d", values.spoken_to_written(value)):
             return {"flow_aborted": True}
         return None
 

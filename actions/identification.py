@@ -9,6 +9,7 @@ and the slot only ever holds "geprüft". The identification expires after 30 min
 
 from __future__ import annotations
 
+import re
 from abc import ABC
 from typing import Any
 
@@ -27,6 +28,7 @@ from bot.identity.registry import MAX_ATTEMPTS, Customer, find_birth_date, find_
 from bot.language import values
 
 ID_SLOTS = ("id_number", "id_birth_date")
+WHY_BIRTH_DATE = re.compile(r"(?i)\b(wieso|warum|weshalb|wozu|wofür|wofuer)\b")
 NO_NUMBER = "no_number"  # `appointment_result` of a flow that ended because the citizen has no number at hand
 CUSTOMER_SLOTS = ("customer_id", "customer_name", "customer_office")
 
@@ -172,6 +174,9 @@ class IdentifyingFormValidation(FlowFormValidation, ABC):
                                  domain: dict) -> dict[str, Any]:
         if not find_number(str(value)) and (missing := values.says_no_number(str(value))):
             return self.without_number(missing, dispatcher, tracker)
+        if not find_number(str(value)) and find_birth_date(str(value), now_local().date()):
+            say(dispatcher, "id_birth_date_first")  # kept aside by volunteered(); the number is still missing
+            return {"id_number": None}
         result = self._parse_answer("id_number", value, dispatcher, find_number, "id_invalid_number")
         if result.get("id_number") and tracker.get_slot("id_birth_date") is None:
             kept = identity.take_birth_date(redis_client(), tracker.sender_id)
@@ -183,6 +188,9 @@ class IdentifyingFormValidation(FlowFormValidation, ABC):
     async def validate_id_birth_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: dict) -> dict[str, Any]:
         answer = identity.reveal(redis_client(), tracker.sender_id, str(value))  # the real answer behind [Geburtsdatum]
+        if WHY_BIRTH_DATE.search(answer) and find_birth_date(answer, now_local().date()) is None:
+            say(dispatcher, "id_why_birth_date")
+            return {"id_birth_date": None}
         if aborted := self._aborted(answer, dispatcher):
             return {"id_birth_date": None, **aborted}
         number = find_number(answer)
