@@ -75,6 +75,7 @@ from actions.outbound import (  # noqa: E402
     AskOutboundBirthDate,
     ValidateOutboundForm,
 )
+from actions.privacy import ActionStartPrivacy, ActionSubmitPrivacy, ValidatePrivacyForm  # noqa: E402
 from actions.safety import ActionCrisis, ActionThreatPossible, ActionUrgentNeed  # noqa: E402
 
 __all__ = [
@@ -123,6 +124,9 @@ __all__ = [
     "ActionInform",
     "ActionOpeningHours",
     "ActionCrisis",
+    "ActionStartPrivacy",
+    "ActionSubmitPrivacy",
+    "ValidatePrivacyForm",
     "ActionThreatPossible",
     "ActionUrgentNeed",
 ]

@@ -23,7 +23,8 @@ from bot.core.subject import DataSubject, decoded
 PRIORITY = {"normal": 0, "high": 1, "urgent": 2, "crisis": 3}
 STATUSES = ("neu", "in_bearbeitung", "erledigt")
 # Case kinds created by the built-in flows; declarations add theirs from content/declarations.yml.
-BUILTIN_KINDS = {"terminabsage": "Terminabsage", "termin_ohne_nummer": "Termin ohne BG-Nummer (Antragsannahme)", "rueckruf": "Rückrufbitte", "drohung": "Drohung", "krise": "Krise",
+BUILTIN_KINDS = {"terminabsage": "Terminabsage", "termin_ohne_nummer": "Termin ohne BG-Nummer (Antragsannahme)",
+                 "datenschutz": "Datenschutz: Auskunft oder Löschung", "rueckruf": "Rückrufbitte", "drohung": "Drohung", "krise": "Krise",
                  "drohung_pruefen": "Prüfen: mögliche Drohung", "notlage": "Notlage: kein Geld",
                  "email_quarantaene": "E-Mail in Quarantäne",
                  "email": "E-Mail-Anfrage", "email_auskunft": "E-Mail-Auskunft", "email_widerruf": "Widerruf per E-Mail"}

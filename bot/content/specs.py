@@ -89,6 +89,14 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "appt_duplicate": {"slot"},
     "appt_aborted": set(),
     "anything_else": set(),
+    "privacy_info": set(),
+    "privacy_who_reads": set(),
+    "privacy_recording": set(),
+    "privacy_auskunft_intro": set(),
+    "privacy_loeschung_intro": set(),
+    "privacy_auskunft_done": {"case"},
+    "privacy_loeschung_done": {"case"},
+    "privacy_no_number": set(),
     "consent_no_sms": set(),
     "id_birth_date_first": set(),
     "id_why_birth_date": set(),
@@ -182,7 +190,7 @@ DECLARATION_INTENTS = {"report_change", "report_employment", "report_income", "r
 COMPUTED_INTENTS = {"ask_opening_hours", "ask_contact", "ask_housing_costs", "request_human",
                     "crisis", "urgent_need", "threat_possible",  # content/safety.yml (bot/safety/texts.py)
                     "book_appointment", "cancel_appointment", "reschedule_appointment", "check_appointment",
-                    "contact_consent", *DECLARATION_INTENTS}
+                    "contact_consent", "privacy_request", *DECLARATION_INTENTS}
 
 # content/texts.yml: the sentences capabilities say in the middle of a dialogue (hints that ask again,
 # refusals, mail answers, spoken options, the desk's lines to the citizen).
