@@ -30,6 +30,7 @@ from bot.language import values
 from bot.language.dates import WISH_SEPARATOR, Wish, WishError, parse_wish, parse_wishes
 from bot.language.textparse import normalise
 
+SOON = re.compile(r"\b(schnell\w*|frueh\w*|bald|sofort|zeitnah|naechstmoeglich\w*|asap|dringend)\b")
 BRING_QUESTION = re.compile(r"\b(mitbringen|mitnehmen|mit bringen|dabei haben|dabeihaben|brauch\w* ich (da|dafuer|fuer))\b"
                             r"|\bwas (muss|soll) ich\b.*\b(mit|dabei)\b")
 
@@ -166,9 +167,11 @@ class OfferingFormValidation(AppointmentFormValidation, ABC):
     def volunteered_wish(self, rest: str) -> str | None:
         """A wish for the day or time in a message ("nächste woche nachmittags", "auf mittwoch legen")."""
         wish = parse_wish(rest, now_local())
-        if isinstance(wish, Wish) and wish.says_something():
-            return rest
-        return None
+        if not isinstance(wish, Wish) or not wish.says_something():
+            return None
+        if not (wish.dates or wish.has_time() or wish.not_weekdays) and not SOON.search(normalise(rest)):
+            return None  # a bare "egal" answers the question asked (the office), it is no wish for the time
+        return rest
 
     async def validate_appointment_wish(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: dict) -> dict[str, Any]:

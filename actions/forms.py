@@ -27,6 +27,8 @@ from bot.language import values
 # intents whose message is about the flow itself, not a source of values
 UNVOLUNTEERED = {"goodbye", "crisis", "threat", "threat_possible", "urgent_need"}
 
+# actions that answer a question asked inside a form (bot/language/form_questions.py, config.yml)
+ANSWER_ACTIONS = {"action_answer", "action_opening_hours", "action_contact", "action_housing_costs"}
 # volunteered values whose check is heard all the same: a wrong date of birth is an identification attempt
 ALWAYS_HEARD = {"id_birth_date"}
 
@@ -59,6 +61,12 @@ class FlowFormValidation(FormValidationAction, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = message_text(tracker)
+        requested = tracker.get_slot("requested_slot")
+        if tracker.latest_action_name in ANSWER_ACTIONS and requested and text and tracker.get_slot(requested) == text:
+            # back after a question was answered in between (bot/language/form_questions.py): the question's
+            # text was put into the slot asked for; it is no answer, so the slot is asked for again
+            tracker.slots[requested] = None
+            return [SlotSet(requested, None), *await super().run(dispatcher, tracker, domain)]
         if text and tracker.latest_message.get("intent", {}).get("name") not in UNVOLUNTEERED:
             wanted = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
             candidates = tracker.slots_to_validate()

@@ -22,17 +22,28 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 QUESTION_PREFIX = "ask_"
+QUESTION_WORDS = frozenset("""was wie wann wo wer warum wieso weshalb welche welcher welches wieviel wie viel kann
+koennt könnt darf muss gibt gibts habt hat haben ist sind bekomme bekommt krieg krieg ich zahlt zahlen""".split())
+
+
+def looks_like_question(text: str) -> bool:
+    """A message that asks something ("kurze frage noch, wie teuer darf …?"), not a one-word answer ("Antrag")."""
+    words = text.lower().replace(",", " ").split()
+    return "?" in text or bool(words) and (words[0] in QUESTION_WORDS or len(words) >= 5 and any(
+        w in QUESTION_WORDS for w in words))
 DEFAULT_ANSWER = "action_answer"
 
 
 def next_action(latest_action: str | None, intent: str | None, confidence: float, active_loop: str | None,
-                answers: dict[str, str], min_confidence: float, answered_before: str | None) -> str | None:
+                answers: dict[str, str], min_confidence: float, answered_before: str | None,
+                text: str = "") -> str | None:
     """The action this policy insists on, or None to leave the decision to the other policies.
-    `answered_before`: the action that ran last if it was one of the answers (then the form goes on)."""
+    `answered_before`: the action that ran last if it was one of the answers (then the form goes on).
+    A message with digits is an answer ("meine nummer ist 4711"), never a question to interrupt for."""
     if not active_loop:
         return None
     if latest_action == ACTION_LISTEN_NAME and intent and intent.startswith(QUESTION_PREFIX) \
-            and confidence >= min_confidence:
+            and confidence >= min_confidence and not any(c.isdigit() for c in text) and looks_like_question(text):
         return answers.get(intent, DEFAULT_ANSWER)
     if answered_before is not None:
         return active_loop
@@ -60,8 +71,9 @@ class QuestionInFormPolicy(Policy):  # type: ignore[misc, unused-ignore]  # Rasa
             loop = None
         latest = tracker.latest_action_name
         answered = latest if latest in {*answers.values(), DEFAULT_ANSWER} else None
+        text = (tracker.latest_message.text if tracker.latest_message else "") or ""
         action = next_action(latest, intent.get("name"), float(intent.get("confidence") or 0.0), loop, answers,
-                             float(self.config["min_confidence"]), answered)
+                             float(self.config["min_confidence"]), answered, text)
         probabilities = self._default_predictions(domain)
         if action is None or action not in domain.action_names_or_texts:
             return self._prediction(probabilities)
