@@ -32,18 +32,20 @@ def looks_like_question(text: str) -> bool:
     return "?" in text or bool(words) and (words[0] in QUESTION_WORDS or len(words) >= 5 and any(
         w in QUESTION_WORDS for w in words))
 DEFAULT_ANSWER = "action_answer"
+NUMBER_SLOTS = frozenset({"id_number", "id_birth_date", "guest_contact", "callback_contact", "consent_phone"})
 
 
 def next_action(latest_action: str | None, intent: str | None, confidence: float, active_loop: str | None,
                 answers: dict[str, str], min_confidence: float, answered_before: str | None,
-                text: str = "") -> str | None:
+                text: str = "", requested: str | None = None) -> str | None:
     """The action this policy insists on, or None to leave the decision to the other policies.
     `answered_before`: the action that ran last if it was one of the answers (then the form goes on).
-    A message with digits is an answer ("meine nummer ist 4711"), never a question to interrupt for."""
+    While a number is asked for, a message with digits is an answer ("meine nummer ist 4711")."""
     if not active_loop:
         return None
     if latest_action == ACTION_LISTEN_NAME and intent and intent.startswith(QUESTION_PREFIX) \
-            and confidence >= min_confidence and not any(c.isdigit() for c in text) and looks_like_question(text):
+            and confidence >= min_confidence and looks_like_question(text) \
+            and not (requested in NUMBER_SLOTS and any(c.isdigit() for c in text)):
         return answers.get(intent, DEFAULT_ANSWER)
     if answered_before is not None:
         return active_loop
@@ -73,7 +75,7 @@ class QuestionInFormPolicy(Policy):  # type: ignore[misc, unused-ignore]  # Rasa
         answered = latest if latest in {*answers.values(), DEFAULT_ANSWER} else None
         text = (tracker.latest_message.text if tracker.latest_message else "") or ""
         action = next_action(latest, intent.get("name"), float(intent.get("confidence") or 0.0), loop, answers,
-                             float(self.config["min_confidence"]), answered, text)
+                             float(self.config["min_confidence"]), answered, text, tracker.get_slot("requested_slot"))
         probabilities = self._default_predictions(domain)
         if action is None or action not in domain.action_names_or_texts:
             return self._prediction(probabilities)

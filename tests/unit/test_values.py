@@ -89,7 +89,8 @@ def test_a_question_inside_a_form_is_answered_and_the_form_goes_on():
     assert next_action("action_listen", "ask_opening_hours", 0.95, None, **ask) is None  # no form: the rules answer
     one_word = dict(answers=answers, min_confidence=0.8, answered_before=None, text="Antrag")
     assert next_action("action_listen", "ask_application", 0.95, "booking_form", **one_word) is None  # an answer
-    digits = dict(answers=answers, min_confidence=0.8, answered_before=None, text="meine nummer ist 4711")
+    digits = dict(answers=answers, min_confidence=0.8, answered_before=None, text="meine nummer ist 4711",
+                  requested="id_number")
     assert next_action("action_listen", "ask_contact", 0.95, "booking_form", **digits) is None
     after = dict(answers=answers, min_confidence=0.8, answered_before="action_answer")
     assert next_action("action_answer", None, 0.0, "booking_form", **after) == "booking_form"
