@@ -12,7 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWarning
 
-.PHONY: setup lint run train validate content-check unit test test-safety test-stories test-nlu test-integration conversations soak models bench bench-voice eval eval-accept load-model rollback-model clean
+.PHONY: setup lint run train validate content-check unit test test-safety test-stories test-nlu test-integration conversations test-conversations soak models bench bench-voice eval eval-accept load-model rollback-model clean
 
 setup: $(VENV)/.installed
 
@@ -65,9 +65,17 @@ test-integration: setup $(MODEL)
 	$(PY) -m pytest -q tests/integration
 
 # Conversation corpus (tests/conversations/): pass rate per capability of whole conversations against the
-# real assistant. A measurement, not part of `make test`; CONVERSATIONS_ARGS e.g. --capability appointments --gate 0.95
+# real assistant (a measurement; `test-conversations` below is its gate in `make test`);
+# CONVERSATIONS_ARGS e.g. --capability appointments --gate 0.95
 conversations: setup $(MODEL)
 	$(PY) -m tests.conversations.run --json results/conversations.json $(CONVERSATIONS_ARGS)
+
+# The corpus as a regression gate in `make test`: the share of whole conversations that pass may not fall
+# below CONVERSATION_GATE (issue 18's target is 0.95; the gate follows the measured rate, see
+# tests/conversations/README.md).
+CONVERSATION_GATE ?= 0.78
+test-conversations: setup $(MODEL)
+	$(PY) -m tests.conversations.run --json results/conversations.json --failures 10 --gate $(CONVERSATION_GATE)
 
 # Safety check (bot/safety/) through the trained model: crisis recall 100 % and threat false positives
 # <= 1 % on the development set; the independent held-out set must keep crisis recall >= 0.9.
@@ -75,7 +83,7 @@ test-safety: setup $(MODEL)
 	$(PY) -m bot.safety.evaluate tests/safety/messages.yml --model $(MODEL) --gate
 	$(PY) -m bot.safety.evaluate tests/safety/heldout.yml --model $(MODEL) --gate --min-crisis-recall 0.9 --quiet
 
-test: content-check lint unit validate train test-safety test-stories test-integration test-nlu
+test: content-check lint unit validate train test-safety test-stories test-conversations test-integration test-nlu
 
 # Editors: cross-validation report against the accepted baseline (docs/nlu_baseline.json); see docs/redaktion.md
 eval: setup
