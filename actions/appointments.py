@@ -252,6 +252,10 @@ class ValidateBookingForm(OfferingFormValidation):
 
     def volunteered(self, tracker: Tracker, text: str) -> dict[str, Any]:
         found = super().volunteered(tracker, text)
+        context = tracker.get_slot("knowledge_context") or {}
+        if not found.get("appointment_office") and isinstance(context, dict) and context.get("office") \
+                and context.get("topic") in ("opening_hours", "contact"):
+            found["appointment_office"] = context["office"]  # "ja termin" after the hours of an office
         if tracker.get_slot("id_guest") and tracker.get_slot("requested_slot") != "guest_contact":
             found = {k: v for k, v in found.items() if k not in ID_SLOTS}
             if guest_contact(text) is not None:
@@ -266,7 +270,8 @@ class ValidateBookingForm(OfferingFormValidation):
             chosen = tracker.get_slot("appointment_type")
             for key in [chosen] if chosen in types else list(types):
                 say(dispatcher, "appt_bring", type=types[key].name, bring=", ".join(types[key].bring))
-            return [SlotSet(str(tracker.get_slot("requested_slot")), None)] if tracker.get_slot("requested_slot") else []
+            requested = tracker.get_slot("requested_slot")
+            return [SlotSet(str(requested), None), SlotSet("requested_slot", requested)] if requested else []
         return await super().run(dispatcher, tracker, domain)
 
     async def validate_guest_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,

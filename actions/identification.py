@@ -147,7 +147,9 @@ class IdentifyingFormValidation(FlowFormValidation, ABC):
         if not tracker.get_slot("customer_id"):
             if found.number:
                 given["id_number"] = found.number
-            if found.birth_date_text and (found.number or tracker.get_slot("id_number")):
+            # the number slot holds this very message while it is the one asked for: no number known yet
+            known = tracker.get_slot("id_number") if tracker.get_slot("requested_slot") != "id_number" else None
+            if found.birth_date_text and (found.number or known):
                 given["id_birth_date"] = found.birth_date_text
             elif found.birth_date_text and tracker.get_slot("requested_slot") != "id_birth_date":
                 identity.keep_birth_date(redis_client(), tracker.sender_id, found.birth_date_text)
@@ -174,7 +176,8 @@ class IdentifyingFormValidation(FlowFormValidation, ABC):
                                  domain: dict) -> dict[str, Any]:
         if not find_number(str(value)) and (missing := values.says_no_number(str(value))):
             return self.without_number(missing, dispatcher, tracker)
-        if not find_number(str(value)) and find_birth_date(str(value), now_local().date()):
+        if not find_number(str(value)) and find_birth_date(str(value), now_local().date()) \
+                and not re.search(r"\d{5}", str(value)):  # a date of birth, not a mistyped number with one
             say(dispatcher, "id_birth_date_first")  # kept aside by volunteered(); the number is still missing
             return {"id_number": None}
         result = self._parse_answer("id_number", value, dispatcher, find_number, "id_invalid_number")

@@ -154,6 +154,8 @@ def make_offer(content: Content, config: CalendarConfig, book: AppointmentBook, 
     free = book.free_slots(wanted)
     if free and wish.exact and all(s.start.time() != wish.exact for s in free):
         return Offer(tuple(free), knowledge.template(content, "appt_offer_exact_missing", time=f"{wish.exact:%H:%M}"))
+    if free and wish.dates == (now.date(),):
+        return Offer(tuple(free), knowledge.template(content, "appt_offer_today", type=type_name))
     if free:
         return Offer(tuple(free), knowledge.template(content, "appt_offer", type=type_name))
     others = [s for s in candidate_slots(config, offices, type_key, now, holiday) if s.id not in exclude]

@@ -78,6 +78,7 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "voice_unavailable": JOBCENTER_PLACEHOLDERS,
     "id_ok": {"name"},
     "appt_offer": {"type"},
+    "appt_offer_today": {"type"},
     "appt_offer_other": {"wish", "type"},
     "appt_offer_exact_missing": {"time"},
     "appt_none": {"days", "type"},
