@@ -26,10 +26,12 @@ NOT_INTENTS = {"accuracy", "macro avg", "weighted avg", "micro avg"}
 # Decided by bot/safety/ (rules and its own model) and measured by its own labelled sets and gate
 # (make test-safety); left out of the topic macro-F1 that editors steer with training data.
 SAFETY_INTENTS = {"crisis", "urgent_need", "threat", "threat_possible"}
+# decided by a rule on the words (config.yml rule_intents), not by the classifier: checked by unit tests
+RULE_INTENTS = {"privacy_request"}
 
 
 def topic_macro(intents: dict[str, float]) -> float:
-    values = [f for name, f in intents.items() if name not in SAFETY_INTENTS]
+    values = [f for name, f in intents.items() if name not in SAFETY_INTENTS | RULE_INTENTS]
     return round(sum(values) / len(values), 4) if values else 0.0
 
 

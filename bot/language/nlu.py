@@ -36,6 +36,7 @@ from bot.language.values import identification, request_words, spoken_to_written
 
 logger = logging.getLogger(__name__)
 
+MAX_RULE_CHARS = 2000  # rule intents look at the start of a message (bounded cost for very long ones)
 ANSWER_MARGIN = 0.1  # "inform" this close to the top: the message may be a request that carries values
 CLEAR_REQUEST = 0.8  # a rest classified this surely is a request even when it is one word ("terminerinnerungen")
 MIN_REQUEST_WORDS = 2  # words beyond values and filler that make a message a request (values.request_words)
@@ -64,6 +65,11 @@ def build_pipeline(config: dict[str, Any]) -> Pipeline:
     classifier = LogisticRegression(C=config["C"], max_iter=config["max_iter"], class_weight=config["class_weight"],
                                     random_state=config["random_state"])
     return Pipeline([("features", features), ("classifier", classifier)])
+
+
+def rule_patterns(rule_intents: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
+    """config `rule_intents` (intent -> alternatives) as one case-insensitive pattern per intent."""
+    return {name: re.compile("(?i)(" + "|".join(alternatives) + ")") for name, alternatives in rule_intents.items()}
 
 
 class LinearModel:
@@ -106,7 +112,8 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[
         return {"C": 60.0, "class_weight": None, "max_iter": 3000, "random_state": 42, "ranking_length": 10,
                 "max_chars": 2000, "exclude_intents": [],
                 # a message with values that looks like a bare answer is classified again without them
-                "min_request_words": MIN_REQUEST_WORDS, "request_confidence": 0.5, "request_words": {}}
+                "min_request_words": MIN_REQUEST_WORDS, "request_confidence": 0.5, "request_words": {},
+                "rule_intents": {}}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  pipeline: Pipeline | None = None) -> None:
@@ -157,11 +164,16 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[
         probabilities = self._without_identification(texts, probabilities)
         probabilities = self._about_more_than_values(messages, probabilities)
         classes = self.pipeline.classes_
-        for message, row in zip(messages, probabilities):
+        rules = rule_patterns(self.config["rule_intents"])
+        for text, message, row in zip(texts, messages, probabilities):
             ranking: list[IntentScore] = sorted(
                 ({"name": str(name), "confidence": float(p)} for name, p in zip(classes, row)),
                 key=lambda entry: -entry["confidence"],
             )
+            ruled = next((name for name, rule in rules.items() if rule.search(text[:MAX_RULE_CHARS])), None)
+            if ruled is not None:  # an intent decided by its words (config rule_intents), not learnt
+                behind: list[IntentScore] = [{"name": r["name"], "confidence": r["confidence"] * 0.5} for r in ranking]
+                ranking = [{"name": ruled, "confidence": 1.0}, *behind]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set("intent_ranking", ranking[: self.config["ranking_length"]], add_to_output=True)
         return messages
