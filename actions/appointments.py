@@ -9,6 +9,7 @@ citizen confirms, inside the form, so that a slot taken in the meantime leads st
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from abc import ABC
 from typing import Any, Literal
@@ -119,9 +120,8 @@ class OfferingFormValidation(AppointmentFormValidation, ABC):
         offer = self._offer_for(wish, self._type(tracker), self._offices(tracker), dispatcher, tracker)
         slots = (offer.get("appointment_offer") or {}).get("slots") or []
         config = get_calendar()
-        exact = [s for s in slots if wish.exact and len(wish.dates) == 1
-                 and booking.slot_from_id(s, config).start.date() == wish.dates[0]
-                 and booking.slot_from_id(s, config).start.time() == wish.exact]
+        wanted = dt.datetime.combine(wish.dates[0], wish.exact) if wish.exact and len(wish.dates) == 1 else None
+        exact = [s for s in slots if wanted and booking.slot_from_id(s, config).start.replace(tzinfo=None) == wanted]
         # a day and a time that are free: straight to the confirmation of that slot
         return {"appointment_choice": exact[0] if exact else None, **offer}
 

@@ -15,7 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import current_intent, learn, message_text, now, send
-from bot.content import get_content
+from bot.content import Content, get_content
 from bot.knowledge import answers as knowledge
 from bot.knowledge import topics
 from bot.knowledge.context import Context
@@ -67,6 +67,12 @@ def answer_in_context(dispatcher: CollectingDispatcher, tracker: Tracker, intent
         _closing_days(),
         offered_help=topics.offers_further_help(_last_bot_text(tracker)),
     )
+    return _say_turn(dispatcher, tracker, content, turn)
+
+
+def _say_turn(dispatcher: CollectingDispatcher, tracker: Tracker, content: Content,
+              turn: topics.Turn | None) -> list[dict[str, Any]] | None:
+    """Send what `topics` decided (the rent check when it only found the topic) and keep its context."""
     if turn is None:
         return None
     if turn.reply is None:
@@ -82,12 +88,7 @@ def answer_instead_of_request(dispatcher: CollectingDispatcher, tracker: Tracker
     content = get_content()
     turn = topics.question_instead_of_request(content, message_text(tracker),
                                               Context.from_slot(tracker.get_slot(CONTEXT_SLOT)), now(), _closing_days())
-    if turn is None:
-        return None
-    if turn.reply is None:
-        return _housing_costs(dispatcher, tracker)
-    send(dispatcher, topics.finish(content, turn))
-    return [SlotSet(CONTEXT_SLOT, turn.context.to_slot()), SlotSet("pending_topic", _pending_topic(turn.context))]
+    return _say_turn(dispatcher, tracker, content, turn)
 
 
 class ActionAnswer(Action):

@@ -122,6 +122,7 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[
         self._resource = resource
         self.pipeline = pipeline
         self._model: LinearModel | None = None
+        self._rules = rule_patterns(self.config["rule_intents"])  # compiled once, not per message
         if pipeline is not None:
             self._prepare_weights()
 
@@ -164,13 +165,12 @@ class GermanIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[
         probabilities = self._without_identification(texts, probabilities)
         probabilities = self._about_more_than_values(messages, probabilities)
         classes = self.pipeline.classes_
-        rules = rule_patterns(self.config["rule_intents"])
         for text, message, row in zip(texts, messages, probabilities):
             ranking: list[IntentScore] = sorted(
                 ({"name": str(name), "confidence": float(p)} for name, p in zip(classes, row)),
                 key=lambda entry: -entry["confidence"],
             )
-            ruled = next((name for name, rule in rules.items() if rule.search(text[:MAX_RULE_CHARS])), None)
+            ruled = next((name for name, rule in self._rules.items() if rule.search(text[:MAX_RULE_CHARS])), None)
             if ruled is not None:  # an intent decided by its words (config rule_intents), not learnt
                 behind: list[IntentScore] = [{"name": r["name"], "confidence": r["confidence"] * 0.5} for r in ranking]
                 ranking = [{"name": ruled, "confidence": 1.0}, *behind]
