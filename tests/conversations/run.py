@@ -108,6 +108,19 @@ class World:
         # the state after start-up, restored before every conversation (demo appointments are seeded per `now`)
         self.baseline = {key: self.redis.dump(key) for key in self.redis.scan_iter("*")
                          if not key.startswith(b"cal:")}
+        self.widget: Widget | None = None
+
+    def open_widget(self) -> str:
+        """A new web chat session (after reset: the server keeps its resume secret in Redis); its id is
+        the conversation's sender."""
+        self.close_widget()
+        self.widget = Widget(self.assistant.url())
+        return self.widget.session_id
+
+    def close_widget(self) -> None:
+        if self.widget is not None:
+            self.widget.close()
+            self.widget = None
 
     def reset(self) -> None:
         pipe = self.redis.pipeline(transaction=True)
@@ -167,8 +180,12 @@ class World:
         return notes
 
     def say(self, sender: str, message: str, channel: str = "rest") -> list[dict]:
-        """Chat over the REST channel (REST token); voice over the voice channel's webhook with the internal
-        token, exactly as the voice gateway posts what it recognised (input channel "voice")."""
+        """Chat over the REST channel (REST token); the web chat over its socket as the widget does (a live
+        channel: handovers can be queued); voice over the voice channel's webhook with the internal token,
+        exactly as the voice gateway posts what it recognised (input channel "voice")."""
+        if channel == "webchat":
+            assert self.widget is not None and self.widget.session_id == sender
+            return self.widget.say(message)
         if channel != "voice":
             return self.assistant.say(sender, message)
         response = requests.post(f"{self.assistant.url()}/webhooks/voice/webhook",
@@ -204,6 +221,74 @@ class World:
         return response.json().get("slots") or {}
 
 
+class Widget:
+    """The chat widget's socket.io protocol (bot/channels/webchat.py): session_request, user_uttered, and the
+    answers (bot_uttered) of a turn up to the server's "typing: false". A message read by a person (queued or
+    taken over) gets no typing signal: then the turn ends when the echo came and nothing followed for a
+    moment."""
+
+    QUIET_SECONDS = 1.0
+
+    def __init__(self, url: str, timeout: float = 60):
+        import socketio
+
+        self.timeout = timeout
+        self.sio = socketio.Client()
+        self.answers: list[dict] = []
+        self.condition = threading.Condition()
+        self.done = False
+        self.echoed = False
+        self.typing = False
+        self.last_event = time.monotonic()
+        confirmed: dict = {}
+
+        def on(event: str, data: Any) -> None:
+            with self.condition:
+                self.last_event = time.monotonic()
+                if event == "session_confirm":
+                    confirmed.update(data)
+                elif event in ("bot_uttered", "error") and isinstance(data, dict):
+                    self.answers.append({"text": data.get("text", ""), "buttons": data.get("buttons") or []})
+                elif event == "user_echo":
+                    self.echoed = True
+                elif event == "typing" and isinstance(data, dict) and data.get("role") == "bot" \
+                        and not data.get("typing"):
+                    self.done = True
+                self.condition.notify_all()
+
+        for name in ("session_confirm", "bot_uttered", "error", "user_echo", "typing"):
+            self.sio.on(name, lambda data, name=name: on(name, data))
+        self.sio.connect(url, socketio_path="/webchat/socket.io", transports=["websocket"], wait_timeout=30)
+        self.sio.emit("session_request", {})
+        with self.condition:
+            if not self.condition.wait_for(lambda: "session_id" in confirmed, timeout=30):
+                raise TimeoutError("web chat: no session_confirm")
+        self.session_id = str(confirmed["session_id"])
+
+    def say(self, message: str) -> list[dict]:
+        with self.condition:
+            self.answers, self.done, self.echoed, self.typing = [], False, False, False
+        self.sio.emit("user_uttered", {"session_id": self.session_id, "message": message})
+        deadline = time.monotonic() + self.timeout
+
+        def finished() -> bool:
+            quiet = time.monotonic() - self.last_event >= self.QUIET_SECONDS
+            return self.done or (self.echoed and not self.typing and quiet)
+
+        with self.condition:
+            while not finished():
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"web chat: no end of turn for {message!r}")
+                self.condition.wait(0.1)
+            return list(self.answers)
+
+    def close(self) -> None:
+        try:
+            self.sio.disconnect()
+        except Exception:  # noqa: BLE001 - a dropped socket at the end of a conversation is of no interest
+            pass
+
+
 def _aware(moment: dt.datetime) -> dt.datetime:
     from bot.core.clock import aware
 
@@ -224,6 +309,8 @@ def play(world: World, conversation: dict) -> Result:
     now = berlin(conversation["now"]) if conversation.get("now") else now_local()
     try:
         world.reset()
+        if result.channel == "webchat":
+            sender = world.open_widget()
         result.notes += world.prepare(conversation, sender, now)
     except Exception as error:  # noqa: BLE001 - a broken set-up is reported, not raised
         result.error = f"setup: {error}"
@@ -270,6 +357,7 @@ def play(world: World, conversation: dict) -> Result:
             break
         result.turns_passed = index
         previous = seen
+    world.close_widget()
     result.passed = result.failed_turn is None
     result.seconds = round(time.monotonic() - started, 2)
     return result
