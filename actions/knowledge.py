@@ -146,12 +146,14 @@ def _housing_costs(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[d
         persons=int(persons) if persons else None,
         rent=rent,
         expecting_persons=waiting and (persons is None or rent is None),
+        warm_rent=tracker.get_slot("kdu_warm") if waiting else None,
     )
     reply = outcome.reply if outcome.waiting_for_input else topics.with_next_step(content, outcome.reply)
     send(dispatcher, reply)
     return [
         SlotSet("kdu_persons", outcome.persons),
         SlotSet("kdu_rent", outcome.rent),
+        SlotSet("kdu_warm", outcome.warm),
         SlotSet("pending_topic", KDU if outcome.waiting_for_input else None),
         SlotSet(CONTEXT_SLOT, Context(KDU).to_slot()),
     ]

@@ -15,6 +15,7 @@ from functools import lru_cache
 import holidays
 
 from bot.content import PLACEHOLDER, Button, Content, Office, OpeningHours, TimeRange
+from bot.knowledge.calculations import RentParts, rent_parts
 from bot.language import textparse
 from bot.language.formatting import WEEKDAY_NAMES, WEEKDAY_SHORT, clock, date, euro
 from bot.language.formatting import persons as persons_text
@@ -35,6 +36,7 @@ class KduOutcome:
     persons: int | None = None
     rent: float | None = None
     waiting_for_input: bool = False  # the assistant asked for a missing value
+    warm: float | None = None  # a warm rent whose heating part was asked for
     extra: list[str] = field(default_factory=list)
 
 
@@ -219,11 +221,13 @@ MAX_RENT = 10_000.0
 
 def housing_costs(
     content: Content, message: str, persons: int | None = None, rent: float | None = None,
-    expecting_persons: bool = False,
+    expecting_persons: bool = False, warm_rent: float | None = None,
 ) -> KduOutcome:
     """Compare a Bruttokaltmiete with the KdU table. Values missing from the message may come
-    from earlier turns (`persons`, `rent`). `expecting_persons`: the assistant asked for the household
-    size (or showed the table), so a bare count ("drei", "wir sind 4") is the number of persons."""
+    from earlier turns (`persons`, `rent`, `warm_rent`: a warm rent whose split was asked for).
+    `expecting_persons`: the assistant asked for the household size (or showed the table), so a bare count
+    ("drei", "wir sind 4") is the number of persons. Kaltmiete and kalte Nebenkosten are added up
+    ("420 kalt plus 80 nebenkosten"); a warm rent asks for its heating part."""
     kdu = content.kdu
     found_persons = textparse.find_persons(message)
     if found_persons is None and expecting_persons:
@@ -231,11 +235,18 @@ def housing_costs(
         found_persons = count if count is not None and 1 <= count <= MAX_PERSONS else None
     new_persons = found_persons is not None
     persons = found_persons if found_persons is not None else persons
-    new_rent = textparse.find_rent(message, persons)
+    parts = rent_parts(message)
+    if parts.heating is not None and parts.gross is None and warm_rent is not None and warm_rent > parts.heating:
+        parts = RentParts(warm=warm_rent, heating=parts.heating)  # "davon 90 heizung" after a warm rent
+    if parts.needs_split and parts.warm is not None:
+        # a warm rent: the limits are for the Bruttokaltmiete, so ask for the heating part first
+        return KduOutcome(Reply(template(content, "kdu_warm_split", rent=euro(parts.warm))), persons, None,
+                          waiting_for_input=True, warm=parts.warm)
+    new_rent = parts.gross if parts.gross is not None else textparse.find_rent(message, persons)
     if new_rent is None:
         new_rent = textparse.find_spoken_amount(message)
     rent = new_rent if new_rent is not None else rent
-    warm = textparse.mentions_warm_rent(message)
+    warm = textparse.mentions_warm_rent(message) and parts.gross is None
 
     if persons is not None and not 1 <= persons <= MAX_PERSONS:
         return KduOutcome(Reply(template(content, "kdu_invalid_persons")), None, rent, waiting_for_input=True)
@@ -263,11 +274,20 @@ def housing_costs(
     values = dict(rent=euro(rent), persons=persons_text(persons), limit=euro(limit.rent), size=f"{limit.size_m2:g}")
     if warm and rent > limit.rent:
         return KduOutcome(Reply(template(content, "kdu_warm_note")), persons, None, waiting_for_input=True)
+    summed = ""
+    if parts.gross is not None and parts.gross_cold is None and parts.cold is not None:
+        summed = template(content, "kdu_parts", cold=euro(parts.cold), services=euro(parts.services or 0),
+                          gross=euro(parts.gross))
+    elif parts.gross is not None and parts.gross_cold is None:
+        summed = template(content, "kdu_parts_warm", warm=euro(parts.warm or 0), heating=euro(parts.heating or 0),
+                          gross=euro(parts.gross))
     if rent <= limit.rent:
         text = template(content, "kdu_ok", **values)
     else:
         months = content.figures["kostensenkung_monate"].formatted if "kostensenkung_monate" in content.figures else ""
         text = template(content, "kdu_too_high", difference=euro(round(rent - limit.rent, 2)), months=months, **values)
+    if summed:
+        text = f"{summed} {text}"
     text += "\n\n" + content.caveat + "\n" + template(content, "stand", date=date(kdu.stand))
     return KduOutcome(Reply(text), persons, rent)
 

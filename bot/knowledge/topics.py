@@ -15,7 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.content import Button, Content
-from bot.knowledge import hours
+from bot.knowledge import calculations, hours
 from bot.knowledge.answers import Reply, answer_for_intent, fill, looks_like_rent_question, stand_line, template
 from bot.knowledge.context import Context
 from bot.language import textparse
@@ -192,21 +192,57 @@ def assets_for_household(content: Content, message: str) -> Reply | None:
     return Reply(_with_footer(content, text, keys))
 
 
-def earnings_allowance(content: Content, income: float) -> Reply | None:
-    """How much of a gross monthly income up to the second limit stays free (§ 11b SGB II)."""
-    base = _figure(content, "freibetrag_grund")
-    limit_1, rate_1 = _figure(content, "freibetrag_grenze_1"), _figure(content, "freibetrag_satz_1")
-    limit_2, rate_2 = _figure(content, "freibetrag_grenze_2"), _figure(content, "freibetrag_satz_2")
-    if None in (base, limit_1, rate_1, limit_2, rate_2) or not 0 < income <= (limit_2 or 0):
+EARNINGS_KEYS = ("freibetrag_grund", "freibetrag_grenze_1", "freibetrag_satz_1", "freibetrag_grenze_2",
+                 "freibetrag_satz_2", "freibetrag_grenze_3", "freibetrag_grenze_3_kind", "freibetrag_satz_3",
+                 "minijob_grenze")
+
+
+def _allowance_rules(content: Content) -> calculations.Allowance | None:
+    values = [_figure(content, key) for key in EARNINGS_KEYS]
+    if any(v is None for v in values):
         return None
-    assert base is not None and limit_1 is not None and rate_1 is not None and rate_2 is not None
-    free = min(income, base) + max(0.0, min(income, limit_1) - base) * rate_1 / 100
-    free += max(0.0, income - limit_1) * rate_2 / 100
-    free = round(free, 2)
-    text = template(content, "earnings_allowance", income=euro(income), free=euro(free),
-                    counted=euro(round(income - free, 2)))
-    keys = {"freibetrag_grund", "freibetrag_grenze_1", "freibetrag_satz_1", "freibetrag_grenze_2", "freibetrag_satz_2"}
-    return Reply(_with_footer(content, text, keys))
+    base, limit_1, rate_1, limit_2, rate_2, limit_3, limit_3_child, rate_3, minijob = (float(v or 0) for v in values)
+    return calculations.Allowance(base, limit_1, rate_1, limit_2, rate_2, limit_3, limit_3_child, rate_3, minijob)
+
+
+def earnings_allowance(content: Content, income: float | None, message: str = "") -> Reply | None:
+    """How much of a gross monthly income stays free (§ 11b SGB II), with a minor child and for pupils,
+    students and trainees under 25 as the message says; without an amount the rules and the question for it."""
+    rules = _allowance_rules(content)
+    if rules is None:
+        return None
+    if income is None:
+        return _template_reply(content, "earnings_rules")
+    if not 0 < income <= 100000:
+        return None
+    with_child = textparse.mentions_any(message, CHILD_WORDS)
+    result = calculations.earnings(rules, income, with_child=with_child,
+                                   young=calculations.is_young_earner(message))
+    values = dict(income=euro(income), free=euro(result.free), counted=euro(result.counted))
+    if result.young:
+        text = template(content, "earnings_allowance_young", **values)
+    else:
+        top = rules.limit_3_child if with_child else rules.limit_3
+        text = template(content, "earnings_allowance", top=euro(top), **values,
+                        child_note=" (mit minderjährigem Kind im Haushalt)" if with_child else "")
+    return Reply(_with_footer(content, text, set(EARNINGS_KEYS)))
+
+
+def pregnancy_answer(content: Content, message: str) -> Reply | None:
+    """The pregnancy Mehrbedarf worked out for the mother's Regelbedarf (partner: Stufe 2), from when."""
+    percent = _figure(content, "mehrbedarf_schwangerschaft")
+    key = "regelbedarf_2" if _adults(message) == 2 else "regelbedarf_1"
+    base = _figure(content, key)
+    if percent is None or base is None:
+        return None
+    week = calculations.pregnancy_week(message)
+    from_week = ""
+    if week is not None and week < 13:
+        from_week = f" – bei Ihnen in etwa {13 - week} {'Woche' if 13 - week == 1 else 'Wochen'}"
+    text = template(content, "pregnancy_extra", base=euro(base), extra=euro(round(base * percent / 100, 2)),
+                    from_week=from_week)
+    return Reply(_with_footer(content, text, {"mehrbedarf_schwangerschaft", key}),
+                 (Button("Antrag Mehrbedarf", "request_document"),))
 
 
 # ----------------------------------------------------------------------------- special questions
@@ -217,6 +253,8 @@ _OBJECTION = re.compile(r"\b(widerspruch\w*|ueberpruefungsantrag|einspruch)\b|\b
                         r"nicht einverstanden|anfechten|fehler)\b|\b(falsch|dagegen)\b.*\bbescheid\b")
 _BACK_PAYMENT = re.compile(r"\b(\w*nachzahlung\w*|nebenkostenabrechnung\w*|betriebskostenabrechnung\w*|"
                            r"heizkostenabrechnung\w*|nachzahlen)\b")
+_CREDIT = re.compile(r"\bguthaben\b.*\b(abrechnung\w*|nebenkosten\w*|heizkosten\w*|betriebskosten\w*)\b|"
+                     r"\b(nebenkosten\w*|heizkosten\w*|betriebskosten\w*)\b.*\b(guthaben|rueckzahlung|zurueck)\b")
 _AFTER_FIRST_YEAR = re.compile(r"\b(nach dem ersten jahr|nach einem jahr|nach der karenzzeit|danach|spaeter|"
                                r"zweiten jahr|ab dem zweiten|nach ablauf|nach 12 monaten)\b")
 _HOUSING_WORRY = re.compile(r"\b(verlieren|verliere|kuendig\w*|rausfliegen|raus muss|ausziehen muss|umziehen muss|"
@@ -252,6 +290,8 @@ def _special(content: Content, message: str, intent: str) -> Turn | None:
         return Turn(_template_reply(content, "referral_wohngeld"), Context("referral"))
     if _OBJECTION.search(norm):
         return Turn(_template_reply(content, "objection"), Context("objection"))
+    if _CREDIT.search(norm):
+        return Turn(_template_reply(content, "utility_credit"), Context("kdu"))
     if _BACK_PAYMENT.search(norm):
         return Turn(_template_reply(content, "utility_back_payment"), Context("kdu"))
     if intent == "ask_housing_costs" and _HOUSING_WORRY.search(norm) and textparse.find_amount(message) is None:
@@ -261,12 +301,33 @@ def _special(content: Content, message: str, intent: str) -> Turn | None:
                     Context("sanctions"))
     if intent in ("nlu_fallback", "out_of_scope", "submit_complaint") and _LEGAL_STEPS.search(norm):
         return Turn(_template_reply(content, "legal_steps"), Context("objection"))
-    if _EARNINGS.search(norm) and intent != "ask_housing_costs":
-        income = textparse.find_amount(message)
-        reply = earnings_allowance(content, income) if income else None
+    if (_EARNINGS.search(norm) or calculations.asks_about_earnings(message)) and intent != "ask_housing_costs":
+        income = textparse.find_amount(message) or _plain_income(message)
+        reply = earnings_allowance(content, income, message) if income or calculations.asks_about_earnings(
+            message) else None
         if reply:
             return Turn(reply, Context("earnings"))
+    if "erstausstattung" in norm or ("baby" in norm and _FIRST_EQUIPMENT.search(norm)):
+        return Turn(_template_reply(content, "first_equipment", (Button("Antrag § 24", "request_document"),)),
+                    Context("additional_needs"))
+    if calculations.mentions_pregnancy(message) and _MORE_MONEY.search(norm):
+        reply = pregnancy_answer(content, message)
+        if reply:
+            return Turn(reply, Context("additional_needs"))
     return None
+
+
+_FIRST_EQUIPMENT = re.compile(r"\b(ausstattung|kinderwagen|babybett|kinderbett|babysachen|erstausstattung)\b")
+_MORE_MONEY = re.compile(r"\b(mehr geld|mehr bekommen|zusaetzlich|extra|mehrbedarf\w*|zuschuss|zuschlag|"
+                         r"unterstuetzung|bekomm\w* ich|krieg\w* ich|steht mir|anspruch|hilfe|geld)\b")
+_INCOME_NUMBER = re.compile(r"\b(\d{2,5})(?:[.,]\d{1,2})?\s*(?:brutto|netto|im monat|monatlich)\b|"
+                            r"\b(?:verdien\w*|bekomme|krieg\w*)\s+(?:ca\.? |etwa |so )?(\d{2,5})\b")
+
+
+def _plain_income(message: str) -> float | None:
+    """A gross income said without a currency ("ich verdiene 1300 brutto")."""
+    match = _INCOME_NUMBER.search(textparse.normalise(message))
+    return float(match.group(1) or match.group(2)) if match else None
 
 
 def _follow_up(content: Content, message: str, intent: str, ctx: Context, now: dt.datetime,
@@ -420,6 +481,18 @@ def question_instead_of_request(content: Content, message: str, ctx: Context, no
     if hours.asks_hours(message) or (office and textparse.mentions_now(message)):
         reply, new_ctx = hours.answer_hours(content, message, now, ctx, closing_days)
         return Turn(reply, new_ctx)
+    if calculations.asks_about_earnings(message):  # "freibetrag bei einkommen", not "ich habe einen neuen job"
+        earned = earnings_allowance(content, textparse.find_amount(message) or _plain_income(message), message)
+        if earned:
+            return Turn(earned, Context("earnings"))
+    reports = bool(re.search(r"\b(melden|mitteilen|einreichen|hochladen)\b", norm))
+    if (_CREDIT.search(norm) or _BACK_PAYMENT.search(norm)) and not reports:  # one-off bills are no income
+        key = "utility_credit" if _CREDIT.search(norm) else "utility_back_payment"
+        return Turn(_template_reply(content, key), Context("kdu"))
+    if calculations.mentions_pregnancy(message) and _MORE_MONEY.search(norm) and "?" in message:
+        extra = pregnancy_answer(content, message)
+        if extra:
+            return Turn(extra, Context("additional_needs"))
     if (looks_like_rent_question(message) and textparse.find_persons(message) is not None
             and not _MOVE.search(norm)):
         return Turn(None, Context("kdu"))

@@ -178,7 +178,7 @@ def find_persons(text: str) -> int | None:
     match = re.search(r"\b(eine|zwei|drei|vier|fuenf|sechs|sieben|acht|neun|zehn)\s*-?\s*(?:personen|person|leute)", norm)
     if match:
         return _NUMBER_WORDS[match.group(1)]
-    if re.search(r"\b(fuer mich allein|fuer mich alleine|alleinstehend|single|ich allein|ich alleine|1 zimmer fuer mich)\b", norm):
+    if re.search(r"\b(fuer mich allein|fuer mich alleine|alleinstehend|single|ich allein|ich alleine|1 zimmer fuer mich|(wohne|lebe) (ganz )?allein\w*|allein (wohnend|lebend))\b", norm):
         return 1
     return None
 
@@ -298,6 +298,7 @@ def _age_value(word: str) -> int:
 def find_ages(text: str) -> list[int]:
     """Ages of people in the text: "4 und 10 jahre", "kind mit acht jahren", "sohn der ist 15", "kind von 2",
     "tochter (4)". Only sensible ages (0 to 99) in the order given."""
+    text = re.sub(r"\((\d{1,2}(?:\s*(?:,|und|u\.?|&)\s*\d{1,2})+)\)", r" \1 jahre ", text)  # "(3 und 8)"
     norm = normalise(re.sub(r"\((\d{1,2})\)", r" ist \1 ", text))
     match = re.search(rf"((?:{_AGE_NUMBER}\s*(?:,|und)\s*)*{_AGE_NUMBER})\s*(?:jahre|jahren|jahr|jaehrig\w*|j)\b", norm)
     if match:

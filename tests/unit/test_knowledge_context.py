@@ -243,7 +243,9 @@ def test_earnings_allowance(content):
     (reply,) = play(content, [("darf ich nebenbei nen minijob machen, 603 euro, wieviel davon darf ich behalten",
                                "ask_assets")])
     assert "208,90 €" in reply.text and "394,10 €" in reply.text
-    assert topics.earnings_allowance(content, 5000) is None
+    top = topics.earnings_allowance(content, 5000)  # above all limits: the maximum allowance, 348 €
+    assert top is not None and "348 €" in top.text and "4.652 €" in top.text
+    assert topics.earnings_allowance(content, 0) is None and topics.earnings_allowance(content, -5) is None
 
 
 @pytest.mark.parametrize("message, intent, expected", [
