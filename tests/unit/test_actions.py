@@ -54,7 +54,8 @@ def test_opening_hours_follow_up_with_just_an_office_name():
 def test_housing_costs_asks_for_missing_values_and_completes_on_inform():
     messages, slots = run(ActionHousingCosts(), "ist meine miete von 520 euro zu hoch", "ask_housing_costs")
     assert messages[0]["text"].startswith("Für wie viele Personen")
-    assert slots == {"kdu_persons": None, "kdu_rent": 520.0, "pending_topic": "kdu", "knowledge_context": {"topic": "kdu"}}
+    assert slots == {"kdu_persons": None, "kdu_rent": 520.0, "kdu_warm": None, "pending_topic": "kdu",
+                     "knowledge_context": {"topic": "kdu"}}
     messages, slots = run(ActionInform(), "3 personen", "inform", slots=slots)
     assert "um 52 € über dem Richtwert" in messages[0]["text"]
     assert slots["pending_topic"] is None
