@@ -302,7 +302,7 @@ def _special(content: Content, message: str, intent: str) -> Turn | None:
     if intent in ("nlu_fallback", "out_of_scope", "submit_complaint") and _LEGAL_STEPS.search(norm):
         return Turn(_template_reply(content, "legal_steps"), Context("objection"))
     if (_EARNINGS.search(norm) or calculations.asks_about_earnings(message)) and intent != "ask_housing_costs":
-        income = textparse.find_amount(message) or _plain_income(message)
+        income = _income(message)
         reply = earnings_allowance(content, income, message) if income or calculations.asks_about_earnings(
             message) else None
         if reply:
@@ -322,6 +322,11 @@ _MORE_MONEY = re.compile(r"\b(mehr geld|mehr bekommen|zusaetzlich|extra|mehrbeda
                          r"unterstuetzung|bekomm\w* ich|krieg\w* ich|steht mir|anspruch|hilfe|geld)\b")
 _INCOME_NUMBER = re.compile(r"\b(\d{2,5})(?:[.,]\d{1,2})?\s*(?:brutto|netto|im monat|monatlich)\b|"
                             r"\b(?:verdien\w*|bekomme|krieg\w*)\s+(?:ca\.? |etwa |so )?(\d{2,5})\b")
+
+
+def _income(message: str) -> float | None:
+    """A gross income in the message: with a currency, "1300 brutto", or in words ("neunhundert euro")."""
+    return textparse.find_amount(message) or _plain_income(message) or textparse.find_spoken_amount(message)
 
 
 def _plain_income(message: str) -> float | None:
@@ -345,6 +350,10 @@ def _follow_up(content: Content, message: str, intent: str, ctx: Context, now: d
         household = assets_for_household(content, message)
         if household:
             return Turn(household, ctx)
+    if ctx.topic == "earnings" and (follow_intent or intent in KNOWLEDGE_INTENTS) and _income(message):
+        earned = earnings_allowance(content, _income(message), message)  # "so 850 brutto" after the rules
+        if earned:
+            return Turn(earned, ctx)
     if ctx.topic == "benefit_amount" and (follow_intent or intent == "ask_benefit_amount"):
         reply = benefit_amount(content, message, follow_up=True)
         if reply:
@@ -482,7 +491,7 @@ def question_instead_of_request(content: Content, message: str, ctx: Context, no
         reply, new_ctx = hours.answer_hours(content, message, now, ctx, closing_days)
         return Turn(reply, new_ctx)
     if calculations.asks_about_earnings(message):  # "freibetrag bei einkommen", not "ich habe einen neuen job"
-        earned = earnings_allowance(content, textparse.find_amount(message) or _plain_income(message), message)
+        earned = earnings_allowance(content, _income(message), message)
         if earned:
             return Turn(earned, Context("earnings"))
     reports = bool(re.search(r"\b(melden|mitteilen|einreichen|hochladen)\b", norm))
