@@ -242,6 +242,26 @@ def _office_day(content: Content, office: Office, day: dt.date | None, weekday: 
     return template(content, "hours_office_day_closed", office=office.name, day=label)
 
 
+def _between_the_years(content: Content, offices: list[Office], today: dt.date,
+                       closing_days: Collection[dt.date]) -> str:
+    """Each working day from 27 to 31 December (this year's, or next year's once they are past), per office:
+    its hours, or "geschlossen" with the reason."""
+    year = today.year if today <= dt.date(today.year, 12, 31) else today.year + 1
+    rows = []
+    for day in (dt.date(year, 12, d) for d in range(27, 32)):
+        if day.weekday() >= 5:
+            continue
+        reason = closed_reason(content, day, closing_days)
+        if reason:
+            rows.append(f"• {day_label(day)}: geschlossen ({reason})")
+            continue
+        parts = [f"{o.name.removeprefix('Geschäftsstelle ')} {ranges_text(o.hours.get(day.weekday(), ()))} Uhr"
+                 if o.hours.get(day.weekday()) else f"{o.name.removeprefix('Geschäftsstelle ')} geschlossen"
+                 for o in offices]
+        rows.append(f"• {day_label(day)}: {', '.join(parts)}")
+    return template(content, "hours_between_years", rows="\n".join(rows))
+
+
 def _contact_lines(content: Content, message: str, offices: Iterable[Office]) -> list[str]:
     """Address, phone and e-mail lines when the hours question also asks for them."""
     lines = []
@@ -311,7 +331,9 @@ def answer_hours(content: Content, message: str, now: dt.datetime, ctx: Context 
 
     offices = [content.offices[office_key]] if office_key else list(content.offices.values())
     lines: list[str] = []
-    if is_now:
+    if textparse.mentions_between_the_years(message) and explicit is None:
+        lines.append(_between_the_years(content, offices, today, closing_days))
+    elif is_now:
         lines.append(_now_office(content, offices[0], local, closed, closing_days) if office_key
                      else _now_all(content, offices, local, closed, closing_days))
     elif day is not None and closed(day):

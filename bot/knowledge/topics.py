@@ -255,6 +255,13 @@ _BACK_PAYMENT = re.compile(r"\b(\w*nachzahlung\w*|nebenkostenabrechnung\w*|betri
                            r"heizkostenabrechnung\w*|nachzahlen)\b")
 _CREDIT = re.compile(r"\bguthaben\b.*\b(abrechnung\w*|nebenkosten\w*|heizkosten\w*|betriebskosten\w*)\b|"
                      r"\b(nebenkosten\w*|heizkosten\w*|betriebskosten\w*)\b.*\b(guthaben|rueckzahlung|zurueck)\b")
+_OLD_AGE = re.compile(r"\b(grundsicherung im alter|altersgrundsicherung|erwerbsminderung\w*|erwerbsgemindert|"
+                      r"rentenalter|altersrente)\b|\b(bin|ich)\s+(6[6-9]|[7-9]\d)\b.*\brente\b|"
+                      r"\brente\b.*\b(reicht|reichen) nicht\b")
+_MAINTENANCE = re.compile(r"\bunterhaltsvorschuss\b|\bunterhalt\b.*\b(zahlt|bezahlt|kommt|bekomme?)\b.*"
+                          r"\b(nicht|kein\w*|nie)\b|\b(zahlt|bezahlt|bekomme?|kriege?)\b.*\b(keinen|kein|nicht)\b.*\bunterhalt\b")
+_MOVING_COSTS = re.compile(r"\b(umzugskosten|umzugshilfe|mietkaution|kaution|zusicherung)\b|"
+                           r"\bumzieh\w*\b.*\b(zahlt|bezahlt|uebernimmt|kosten|darf ich|erlaubt|genehmig\w*)\b")
 _AFTER_FIRST_YEAR = re.compile(r"\b(nach dem ersten jahr|nach einem jahr|nach der karenzzeit|danach|spaeter|"
                                r"zweiten jahr|ab dem zweiten|nach ablauf|nach 12 monaten)\b")
 _HOUSING_WORRY = re.compile(r"\b(verlieren|verliere|kuendig\w*|rausfliegen|raus muss|ausziehen muss|umziehen muss|"
@@ -288,6 +295,13 @@ def _special(content: Content, message: str, intent: str) -> Turn | None:
         return Turn(_template_reply(content, "referral_debts"), Context("referral"))
     if "wohngeld" in norm:
         return Turn(_template_reply(content, "referral_wohngeld"), Context("referral"))
+    if _OLD_AGE.search(norm):
+        return Turn(_template_reply(content, "referral_social_welfare"), Context("referral"))
+    if _MAINTENANCE.search(norm):
+        return Turn(_template_reply(content, "referral_youth_office"), Context("referral"))
+    if _MOVING_COSTS.search(norm):
+        return Turn(_template_reply(content, "moving_costs", (Button("Richtwerte Miete", "ask_housing_costs"),)),
+                    Context("kdu"))
     if _OBJECTION.search(norm):
         return Turn(_template_reply(content, "objection"), Context("objection"))
     if _CREDIT.search(norm):

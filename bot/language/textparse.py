@@ -238,10 +238,45 @@ def mentions_now(text: str) -> bool:
     return mentions_any(text, _NOW_WORDS)
 
 
+# Days citizens name instead of a date: fixed (month, day) or days after Easter Sunday.
+_NAMED_FIXED = {"heiligabend": (12, 24), "heiligen abend": (12, 24), "silvester": (12, 31), "neujahr": (1, 1),
+                "erster weihnachtstag": (12, 25), "1 weihnachtstag": (12, 25), "weihnachten": (12, 25),
+                "zweiter weihnachtstag": (12, 26), "2 weihnachtstag": (12, 26), "tag der arbeit": (5, 1),
+                "tag der deutschen einheit": (10, 3)}
+_NAMED_EASTER = {"karfreitag": -2, "ostersonntag": 0, "ostern": 1, "ostermontag": 1, "himmelfahrt": 39,
+                 "christi himmelfahrt": 39, "pfingsten": 50, "pfingstmontag": 50, "fronleichnam": 60}
+
+
+def find_named_day(text: str, today: dt.date) -> dt.date | None:
+    """"Heiligabend", "an silvester", "zweiter weihnachtstag", "ostermontag": the next such day from today."""
+    from dateutil.easter import easter
+
+    norm = " ".join(re.sub(r"[.]", " ", normalise(text)).split())
+    for names, resolve in ((_NAMED_FIXED, lambda year, v: dt.date(year, *v)),
+                           (_NAMED_EASTER, lambda year, v: easter(year) + dt.timedelta(days=v))):
+        for name in sorted(names, key=len, reverse=True):  # "zweiter weihnachtstag" before "weihnachten"
+            if re.search(rf"\b{name}\b", norm):
+                for year in (today.year, today.year + 1):
+                    day = resolve(year, names[name])
+                    if day >= today:
+                        return day
+    return None
+
+
+def mentions_between_the_years(text: str) -> bool:
+    """"zwischen den Jahren": the working days between Christmas and New Year."""
+    return bool(re.search(r"\bzwischen (den )?(jahren|feiertagen|weihnachten und (neujahr|silvester))\b",
+                          normalise(text)))
+
+
 def find_date(text: str, today: dt.date, reference: dt.date | None = None) -> dt.date | None:
     """A calendar date in the text: "am 25.12.", "25.12.2026", "am 3.1." (the next such date from today on),
-    or a bare day of the month ("und am 28.?") in the month of `reference` (or the current month)."""
+    a named day ("Heiligabend", "Ostermontag"), or a bare day of the month ("und am 28.?") in the month of
+    `reference` (or the current month)."""
     norm = normalise(text)
+    named = find_named_day(text, today)
+    if named is not None:
+        return named
     match = re.search(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.?(?:\s?(\d{4}|\d{2})(?![\d.]))?", norm)
     if match:
         day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)

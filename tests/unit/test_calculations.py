@@ -155,3 +155,42 @@ def test_questions_filed_as_declarations_are_answered(content, message, expected
                                      "12345BG0000002 freibetrag", "nachzahlung der nebenkosten melden"])
 def test_declarations_stay_declarations(content, message):
     assert topics.question_instead_of_request(content, message, Context(), NOW) is None
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("ich bin 68 und meine rente reicht nicht, bin ich bei euch richtig", "Sozialamt"),
+    ("brauche grundsicherung im alter", "Sozialamt"),
+    ("der vater zahlt keinen unterhalt für mein kind, wer hilft da", "Unterhaltsvorschuss"),
+    ("ich bekomme keinen unterhalt mehr für die kinder", "Jugendamt"),
+    ("wir wollen umziehen, zahlt das jobcenter die umzugskosten", "Zusicherung"),
+    ("übernehmt ihr die mietkaution", "Darlehen"),
+])
+def test_referrals_and_moving(content, message, expected):
+    assert expected in reply_to(content, message)
+
+
+def test_moving_report_is_no_moving_question(content):
+    turn = topics.respond(content, "ich bin umgezogen", "inform", Context(), NOW)
+    assert turn is None or "Zusicherung" not in (turn.reply.text if turn.reply else "")
+
+
+@pytest.mark.parametrize("message, day", [("habt ihr heiligabend auf", dt.date(2026, 12, 24)),
+                                          ("an silvester", dt.date(2026, 12, 31)),
+                                          ("zweiter weihnachtstag", dt.date(2026, 12, 26)),
+                                          ("ostermontag", dt.date(2027, 3, 29)),
+                                          ("neujahr", dt.date(2027, 1, 1))])
+def test_named_days(message, day):
+    from bot.language.textparse import find_date
+
+    assert find_date(message, NOW.date()) == day
+
+
+def test_between_the_years_lists_each_working_day(content):
+    from bot.knowledge import hours
+
+    reply, _ = hours.answer_hours(content, "wie habt ihr zwischen den jahren offen", NOW,
+                                  closing_days={dt.date(2026, 12, 24), dt.date(2026, 12, 31)})
+    lines = [line for line in reply.text.splitlines() if line.startswith("•")]
+    assert [line[2:line.index(":")] for line in lines] == [
+        "Montag, 28.12.2026", "Dienstag, 29.12.2026", "Mittwoch, 30.12.2026", "Donnerstag, 31.12.2026"]
+    assert "geschlossen (Schließtag)" in lines[-1] and "Süd 07:30–12:00 Uhr" in lines[0]
