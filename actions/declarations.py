@@ -18,6 +18,7 @@ from actions.common import current_intent, message_text, now_local, say, send
 from actions.forms import reset_flow
 from actions.handover import hand_over, report_threat
 from actions.identification import ID_SLOTS, IdentifyingFormValidation, say_id_failed
+from actions.knowledge import answer_instead_of_request
 from bot.appointments import booking
 from bot.appointments.store import get_book
 from bot.content import get_content
@@ -42,6 +43,11 @@ class ActionStartDeclaration(Action):
         return "action_start_declaration"
 
     async def run(self, dispatcher, tracker, domain):
+        if (answered := answer_instead_of_request(dispatcher, tracker)) is not None:
+            # a general question the NLU filed as this request ("wo meld ich mich arbeitslos"): answered, and
+            # the form that follows ends at once without a word
+            return [*answered, *reset_flow(), SlotSet("decl_state", {"stage": "aborted", "message": "", "silent": True}),
+                    SlotSet("decl_value", None)]
         content, catalogue = get_content(), get_catalogue()
         declaration = catalogue.declarations.get(current_intent(tracker))
         if declaration is None:  # the declaration was removed from the content: answer instead

@@ -82,7 +82,7 @@ def _say_turn(dispatcher: CollectingDispatcher, tracker: Tracker, content: Conte
 
 
 def answer_instead_of_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
-    """For the declaration flows (not wired here): a general question the NLU filed as a declaration or request
+    """For the declaration flows (`ActionStartDeclaration`): a general question the NLU filed as a declaration or request
     is answered (events to return), or None when it is a request after all. See
     `bot.knowledge.topics.question_instead_of_request`."""
     content = get_content()

@@ -170,6 +170,7 @@ KNOWLEDGE_TEMPLATE_FIELDS: dict[str, set[str]] = {
     "objection": set(),
     "referral_unemployment": set(),
     "referral_debts": set(),
+    "late_documents": set(),
     "utility_back_payment": set(),
     "earnings_allowance": {"income", "free", "counted"},
     "benefit_estimate": {"rows", "total"},
