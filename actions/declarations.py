@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import current_intent, message_text, now_local, say, send
 from actions.forms import reset_flow
 from actions.handover import hand_over, report_threat
 from actions.identification import ID_SLOTS, IdentifyingFormValidation, say_id_failed
+from actions.knowledge import CONTEXT_SLOT, answer_instead_of_request
 from bot.appointments import booking
 from bot.appointments.store import get_book
 from bot.content import get_content
@@ -26,10 +27,12 @@ from bot.core.redis_server import redis_client
 from bot.declarations import flow
 from bot.declarations.catalogue import get_catalogue
 from bot.declarations.flow import FINISHED
-from bot.declarations.submit import Submitter, link_reply, next_step, submit, transcript_excerpt
+from bot.declarations.submit import Submitter, link_reply, next_step, report_here, submit, transcript_excerpt
 from bot.knowledge.answers import Reply, answer_for_intent, fill, housing_costs
+from bot.knowledge.context import Context
 
 QUESTION_CONFIDENCE = 0.5
+DOCUMENTS = "request_documents"  # the declaration that sends forms and leaflets
 
 
 def say_text(key: str) -> str:
@@ -37,26 +40,44 @@ def say_text(key: str) -> str:
     return say_content(key, get_content())
 
 
+def start_declaration(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> list[dict[str, Any]]:
+    """The events that open the declaration of `intent` with every value the message already holds."""
+    content, catalogue = get_content(), get_catalogue()
+    declaration = catalogue.declarations.get(intent)
+    if declaration is None:  # the declaration was removed from the content: answer instead
+        reply = answer_for_intent(content, intent) or answer_for_intent(content, "help")
+        if reply is not None:
+            send(dispatcher, reply)
+        return [SlotSet("decl_state", {"stage": "aborted", "message": ""})]
+    state = flow.new_state(declaration, message_text(tracker), catalogue, now_local().date(), content)
+    if declaration.intro and state["stage"] != "aborted":
+        dispatcher.utter_message(text=fill(content, declaration.intro)[0])
+    if flow.needs_identification(declaration, state, catalogue) and not tracker.get_slot("customer_id") \
+            and state["stage"] in ("fields", "confirm"):
+        notes = flow.opening_notes(declaration, state, catalogue, content)
+        if notes:  # what was understood comes before the identification questions
+            dispatcher.utter_message(text=notes)
+            state = {**state, "noted": [], "notes": []}
+    return [*reset_flow(), SlotSet("decl_state", state), SlotSet("decl_value", None)]
+
+
+def start_document_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """A request for a form, leaflet or link that the NLU filed under the topic's question ("gibts dafür ein
+    formular, link bitte"): the documents request starts here and its form follows at once."""
+    return [*start_declaration(dispatcher, tracker, DOCUMENTS), FollowupAction("declaration_form")]
+
+
 class ActionStartDeclaration(Action):
     def name(self) -> str:
         return "action_start_declaration"
 
     async def run(self, dispatcher, tracker, domain):
-        content, catalogue = get_content(), get_catalogue()
-        declaration = catalogue.declarations.get(current_intent(tracker))
-        if declaration is None:  # the declaration was removed from the content: answer instead
-            send(dispatcher, answer_for_intent(content, current_intent(tracker)) or answer_for_intent(content, "help"))
-            return [SlotSet("decl_state", {"stage": "aborted", "message": ""})]
-        state = flow.new_state(declaration, message_text(tracker), catalogue, now_local().date(), content)
-        if declaration.intro and state["stage"] != "aborted":
-            dispatcher.utter_message(text=fill(content, declaration.intro)[0])
-        if flow.needs_identification(declaration, state, catalogue) and not tracker.get_slot("customer_id") \
-                and state["stage"] in ("fields", "confirm"):
-            notes = flow.opening_notes(declaration, state, catalogue, content)
-            if notes:  # what was understood comes before the identification questions
-                dispatcher.utter_message(text=notes)
-                state = {**state, "noted": [], "notes": []}
-        return [*reset_flow(), SlotSet("decl_state", state), SlotSet("decl_value", None)]
+        if (answered := answer_instead_of_request(dispatcher, tracker)) is not None:
+            # a general question the NLU filed as this request ("wo meld ich mich arbeitslos"): answered, and
+            # the form that follows ends at once without a word
+            return [*answered, *reset_flow(), SlotSet("decl_state", {"stage": "aborted", "message": "", "silent": True}),
+                    SlotSet("decl_value", None)]
+        return start_declaration(dispatcher, tracker, current_intent(tracker))
 
 
 def _question_reply(intent: dict, text: str) -> Reply | None:
@@ -187,7 +208,9 @@ class ActionSubmitDeclaration(Action):
         if stage == "link":
             send(dispatcher, link_reply(declaration, state, catalogue, content))
             send(dispatcher, next_step(content))
-            return events
+            # follow-ups ("wo geb ich das ab", "kann ich das auch hier melden") know what was sent
+            context = Context("documents", offer=report_here(declaration, state, catalogue))
+            return [*events, SlotSet(CONTEXT_SLOT, context.to_slot())]
         if stage != "send":
             return events
         who = Submitter(customer=tracker.get_slot("customer_id"),

@@ -11,11 +11,14 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import current_intent, learn, message_text, now, send
 from bot.content import Content, get_content
+from bot.content import say as say_text
+from bot.declarations.catalogue import get_catalogue
+from bot.declarations.document_requests import asks_for_document, wants_to_report_here
 from bot.knowledge import answers as knowledge
 from bot.knowledge import topics
 from bot.knowledge.context import Context
@@ -82,13 +85,39 @@ def _say_turn(dispatcher: CollectingDispatcher, tracker: Tracker, content: Conte
 
 
 def answer_instead_of_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
-    """For the declaration flows (not wired here): a general question the NLU filed as a declaration or request
+    """For the declaration flows (`ActionStartDeclaration`): a general question the NLU filed as a declaration or request
     is answered (events to return), or None when it is a request after all. See
     `bot.knowledge.topics.question_instead_of_request`."""
     content = get_content()
     turn = topics.question_instead_of_request(content, message_text(tracker),
                                               Context.from_slot(tracker.get_slot(CONTEXT_SLOT)), now(), _closing_days())
     return _say_turn(dispatcher, tracker, content, turn)
+
+
+def documents_instead_of_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """A topic question that asks for the topic's form, PDF or link ("antrag für klassenfahrt als link"): the
+    documents request starts (events to return), or None when the message is a question after all."""
+    from actions.declarations import start_document_request  # actions.declarations imports this module
+
+    if not asks_for_document(message_text(tracker), get_catalogue()):
+        return None
+    return start_document_request(dispatcher, tracker)
+
+
+def report_here_instead_of_answer(dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  intent: str) -> list[dict[str, Any]] | None:
+    """After the link to a form the chat can take instead (the Veränderungsmitteilung), "ja" or "kann ich das
+    auch gleich hier melden" starts that declaration (events to return); None otherwise."""
+    from actions.declarations import start_declaration  # actions.declarations imports this module
+
+    context = Context.from_slot(tracker.get_slot(CONTEXT_SLOT))
+    if context.topic != "documents" or not context.offer or context.offer not in get_catalogue().declarations:
+        return None
+    if intent != "affirm" and not wants_to_report_here(message_text(tracker)):
+        return None
+    dispatcher.utter_message(text=say_text("declarations.report_here_start", get_content()))
+    return [SlotSet(CONTEXT_SLOT, None), *start_declaration(dispatcher, tracker, context.offer),
+            FollowupAction("declaration_form")]
 
 
 class ActionAnswer(Action):
@@ -107,6 +136,10 @@ class ActionAnswer(Action):
             handle = confirm_outbound_reminder if intent == "affirm" else start_outbound_call
             if (events := handle(dispatcher, tracker)) is not None:
                 return events
+        if (events := report_here_instead_of_answer(dispatcher, tracker, intent)) is not None:
+            return events
+        if intent in topics.KNOWLEDGE_INTENTS and (events := documents_instead_of_answer(dispatcher, tracker)) is not None:
+            return events
         if (events := answer_in_context(dispatcher, tracker, intent)) is not None:
             return events
         if intent == "out_of_scope" and consecutive_misses(tracker.events) >= 2:
@@ -167,6 +200,8 @@ class ActionHousingCosts(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         learn(tracker, "unsure")
+        if (events := documents_instead_of_answer(dispatcher, tracker)) is not None:
+            return events
         if (events := answer_in_context(dispatcher, tracker, "ask_housing_costs")) is not None:
             return events
         return _housing_costs(dispatcher, tracker)

@@ -44,6 +44,7 @@ class Option:
     url: str = ""
     post_only: bool = False
     refer: str = ""  # documents another office issues: what the citizen is told instead
+    declaration: str = ""  # documents: the declaration (intent) the assistant can take in the chat instead
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _parse_documents(node: Node, placeholders: set[str]) -> dict[str, Option]:
     for key, entry in docs.items():
         if not entry.is_mapping():
             continue
-        entry.unknown_keys({"title", "aliases", "url", "post_only", "refer"})
+        entry.unknown_keys({"title", "aliases", "url", "post_only", "refer", "declaration"})
         title = entry.get("title")
         url_node = entry.get("url", required=False)
         refer_node = entry.get("refer", required=False)
@@ -134,8 +135,10 @@ def _parse_documents(node: Node, placeholders: set[str]) -> dict[str, Option]:
             entry.problem("Bitte „url“ oder „refer“ angeben oder „post_only: true“ setzen.")
         url = _check_text(url_node, url_node.text() or "", placeholders) if url_node else ""
         refer = _check_text(refer_node, refer_node.text() or "", placeholders) if refer_node else ""
+        declaration_node = entry.get("declaration", required=False)
         documents[str(key)] = Option(str(key), (title.text() if title else "") or str(key),
-                                     _aliases(entry.get("aliases")), url, post_only, refer)
+                                     _aliases(entry.get("aliases")), url, post_only, refer,
+                                     (declaration_node.text() or "") if declaration_node else "")
     return documents
 
 
@@ -305,6 +308,10 @@ def load_catalogue(root: Path = PROJECT_ROOT) -> Catalogue:
             kinds = [d.kind for d in declarations.values()]
             for kind in {k for k in kinds if kinds.count(k) > 1}:
                 entries.problem(f"Die Vorgangsart „{kind}“ ist mehrfach vergeben.")
+            for document in documents.values():
+                if document.declaration and document.declaration not in declarations:
+                    entries.problem(f"content/documents.yml, {document.key}: „declaration: {document.declaration}“ "
+                                    f"ist keine Erklärung.")
             for declaration in declarations.values():
                 for note in declaration.notes:
                     if note.offer and note.offer not in declarations:

@@ -78,6 +78,7 @@ def new_state(declaration: Declaration, first_message: str, catalogue: Catalogue
                                      opening=True)
         state.pop("sources", None)
         _referral(declaration, state, catalogue, content)
+        _post_only(declaration, state, catalogue, content)
         for note in declaration.notes:  # not this declaration after all ("mein Sohn ist krank")
             if note.at == "start" and re.search(note.match, norm):
                 state.update({"stage": "aborted", "message": fill(content or get_content(), note.text)[0]})
@@ -114,6 +115,21 @@ def _referral(declaration: Declaration, state: dict, catalogue: Catalogue, conte
         state.update({"stage": "aborted", "message": text})
 
 
+def _post_only(declaration: Declaration, state: dict, catalogue: Catalogue, content: Content | None) -> None:
+    """A document sent only by post (a copy of a Bescheid) asked for as link or PDF: the wish is not noted as the
+    delivery, and the citizen is told that it comes by post."""
+    wished = [f.key for f in declaration.fields if f.type == "delivery" and f.key in state["fields"]
+              and state["fields"][f.key].get("value") == "link"]
+    post_only = [d for d in documents(declaration, state, catalogue) if d.post_only]
+    if not wished or not post_only:
+        return
+    for key in wished:
+        state["fields"].pop(key)
+    state["noted"] = [k for k in state.get("noted", []) if k not in wished]
+    state.setdefault("notes", []).extend(fill(content or get_content(), say("declarations.post_only_note", content,
+                                                                            document=d.label))[0] for d in post_only)
+
+
 def _complete(declaration: Declaration, state: dict, catalogue: Catalogue) -> None:
     """Everything answered: the summary (or, for a link, the link) comes next."""
     if state["stage"] == "fields" and pending(declaration, state, catalogue) is None:
@@ -139,6 +155,11 @@ def documents(declaration: Declaration, state: dict, catalogue: Catalogue) -> li
             keys = value if isinstance(value, list) else [value]
             return [catalogue.documents[k] for k in keys if k in catalogue.documents]
     return []
+
+
+def named_documents(text: str, catalogue: Catalogue) -> list[Option]:
+    """The documents of the catalogue a text names (title or alias; generic words such as "ja" do not count)."""
+    return _matching_options(text, catalogue.documents, generic=False)
 
 
 def _document(declaration: Declaration, state: dict, catalogue: Catalogue) -> Option | None:

@@ -42,13 +42,24 @@ def _days(count: int) -> str:
 
 
 def link_reply(declaration: Declaration, state: dict, catalogue: Catalogue, content: Content) -> Reply:
-    """Documents sent as links: no case, one line per document."""
+    """Documents sent as links: no case, one line per document; for a form the chat can take instead (a
+    Veränderungsmitteilung), the offer to take it right here."""
     lines = []
     for document in documents(declaration, state, catalogue):
         url, _ = fill(content, document.url)
         text, _ = fill(content, declaration.texts["done_link"], {"document": document.label, "url": url})
         lines.append(text)
-    return Reply("\n".join(lines))
+    here = report_here(declaration, state, catalogue)
+    if here is None:
+        return Reply("\n".join(lines))
+    lines.append(say("declarations.report_here_offer", content, what=catalogue.declarations[here].title))
+    return Reply("\n".join(lines), (Button(say("declarations.report_here_button", content), here),))
+
+
+def report_here(declaration: Declaration, state: dict, catalogue: Catalogue) -> str | None:
+    """The declaration (intent) the chat can take instead of the form sent as link, or None."""
+    return next((d.declaration for d in documents(declaration, state, catalogue)
+                 if d.declaration in catalogue.declarations), None)
 
 
 def notes_for(declaration: Declaration, given: dict[str, dict], content: Content) -> list[str]:

@@ -275,6 +275,16 @@ _UNEMPLOYMENT = re.compile(r"\b(meld\w* (ich )?mich arbeitslos|arbeitslos meld\w
 _DEBTS = re.compile(r"\b(schulden|schuldnerberatung|verschuldet|inkasso|mahnungen)\b")
 _MOVE = re.compile(r"\b(umgezogen|umzug|ziehe\w*|neue adresse|neue anschrift|eingezogen|ausgezogen)\b")
 _FROM_WHEN = re.compile(r"\b(ab wann|ab welchem|seit wann|rueckwirkend)\b")
+# "wo geb ich das ab", "wohin schicke ich den antrag": where a filled-in form goes
+_HAND_IN = re.compile(r"\b(wo\b.{0,25}\b(abgeb\w*|abzugeben|einreich\w*|einzureichen|hinschick\w*|hinbring\w*|hin)\b|"
+                      r"wo (geb|reich|bring|schick|werf)\w*\b.{0,25}\b(ab|ein|hin)\b|"
+                      r"wohin\b|abgeb\w* (kann|muss|soll)|wie (reiche|gebe|schicke) ich)")
+# "was passiert, wenn ich die unterlagen nicht rechtzeitig schaffe": what a missed deadline means, not yet a request
+_WHAT_IF = re.compile(r"\b(was passiert|was ist|was geschieht|was droht|was sind die folgen|welche folgen|"
+                      r"schlimm)\b.{0,20}\b(wenn|falls)\b")
+_LATE = re.compile(r"\b(nicht (rechtzeitig|puenktlich|fristgerecht|bis zur frist|bis zum)\w*|zu spaet|"
+                   r"nicht (schaffe|hinbekomme|einreiche|abgebe|schicke)\w*|frist\w* (verpass|versaeum)\w*)")
+_PAPERS = re.compile(r"\b(unterlagen|nachweis\w*|dokument\w*|papiere|belege|kontoauszu\w*|frist\w*)\b")
 
 
 def _template_reply(content: Content, key: str, buttons: tuple[Button, ...] = ()) -> Reply:
@@ -378,6 +388,8 @@ def _follow_up(content: Content, message: str, intent: str, ctx: Context, now: d
     if ctx.topic == "payment" and (follow_intent or intent == "ask_payment") and NOT_ARRIVED.search(norm):
         buttons = content.answers["ask_payment"].buttons if "ask_payment" in content.answers else ()
         return Turn(_template_reply(content, "payment_missing", buttons), ctx)
+    if ctx.topic == "documents" and _HAND_IN.search(norm):
+        return Turn(_template_reply(content, "documents_hand_in"), ctx)
     if ctx.topic in ("online_services", "hotline") and textparse.mentions_any(message, hours.HOTLINE_WORDS):
         return Turn(Reply(template(content, "hotline_hours")), Context("hotline"))
     if ctx.is_location and follow_intent:
@@ -500,6 +512,9 @@ def question_instead_of_request(content: Content, message: str, ctx: Context, no
     norm = textparse.normalise(message)
     if _UNEMPLOYMENT.search(norm) and re.search(r"\b(wo|wie|bei euch|muss ich|wann)\b", norm):
         return Turn(_template_reply(content, "referral_unemployment"), Context("referral"))
+    if _WHAT_IF.search(norm) and _LATE.search(norm) and _PAPERS.search(norm):
+        extension = Button("Fristverlängerung beantragen", "request_deadline_extension")
+        return Turn(_template_reply(content, "late_documents", (extension,)), Context("deadline"))
     office = hours.find_office(content, message)
     if hours.asks_hours(message) or (office and textparse.mentions_now(message)):
         reply, new_ctx = hours.answer_hours(content, message, now, ctx, closing_days)

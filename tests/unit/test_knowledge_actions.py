@@ -75,3 +75,14 @@ def test_question_filed_as_a_request_is_answered_by_the_helper():
     dispatcher = CollectingDispatcher()
     assert answer_instead_of_request(dispatcher, tracker("neue iban 12345BG0000001 12.08.1985", "report_change")) is None
     assert dispatcher.messages == []
+
+
+def test_a_declaration_started_by_a_general_question_answers_it_and_ends_silently():
+    from actions.declarations import ActionStartDeclaration
+
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionStartDeclaration().run(
+        dispatcher, tracker("mein job endet ende januar, wo meld ich mich arbeitslos?", "report_employment"), {}))
+    assert "Agentur für Arbeit" in dispatcher.messages[0]["text"]
+    state = next(e["value"] for e in events if e.get("name") == "decl_state")
+    assert state["stage"] == "aborted" and state["silent"]

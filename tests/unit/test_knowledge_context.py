@@ -420,6 +420,8 @@ def test_referrals(content, message, intent, expected):
     ("kann ich jetzt noch in die mitte kommen", "Nein, Geschäftsstelle Mitte hat jetzt geschlossen"),
     ("mein job endet ende januar, wo meld ich mich arbeitslos, bei euch?", "Agentur für Arbeit"),
     ("wir sind zu zweit die neue wohnung kostet 390 bruttokalt", None),  # the rent check (needs the KdU slots)
+    ("was passiert wenn ich die unterlagen nicht rechtzeitig schaffe", "Fristverlängerung"),
+    ("was ist, wenn ich die nachweise zu spät abgebe?", "Fristverlängerung"),
 ])
 def test_questions_filed_as_requests_are_answered(content, message, expected):
     turn = topics.question_instead_of_request(content, message, Context(), FRIDAY_AFTERNOON)
@@ -435,6 +437,15 @@ def test_questions_filed_as_requests_are_answered(content, message, expected):
     "neue bankverbindung 12345BG0000001 12.08.1985",
     "mein job endet ende januar 12345BG0000002 01.02.1979",
     "ich habe ab montag eine neue arbeit",
+    "ich schaffe die unterlagen nicht rechtzeitig, kann ich mehr zeit haben",
+    "brauche mehr zeit für die unterlagen bis zum 20.12.",
 ])
 def test_requests_stay_requests(content, message):
     assert topics.question_instead_of_request(content, message, Context(), FRIDAY_AFTERNOON) is None
+
+
+def test_a_missed_deadline_question_offers_the_extension_as_a_button(content):
+    turn = topics.question_instead_of_request(content, "was passiert wenn ich die frist verpasse", Context(),
+                                              FRIDAY_AFTERNOON)
+    assert turn is not None and turn.reply is not None
+    assert [b.payload for b in turn.reply.buttons] == ["/request_deadline_extension"]
