@@ -531,6 +531,8 @@ def question_instead_of_request(content: Content, message: str, ctx: Context, no
         extra = pregnancy_answer(content, message)
         if extra:
             return Turn(extra, Context("additional_needs"))
+    if ctx.topic == "kdu" and calculations.rent_parts(message).said and not _MOVE.search(norm):
+        return Turn(None, Context("kdu"))  # "davon sind 90 heizung" after the question for the heating part
     if (looks_like_rent_question(message) and textparse.find_persons(message) is not None
             and not _MOVE.search(norm)):
         return Turn(None, Context("kdu"))

@@ -194,3 +194,9 @@ def test_between_the_years_lists_each_working_day(content):
     assert [line[2:line.index(":")] for line in lines] == [
         "Montag, 28.12.2026", "Dienstag, 29.12.2026", "Mittwoch, 30.12.2026", "Donnerstag, 31.12.2026"]
     assert "geschlossen (Schließtag)" in lines[-1] and "Süd 07:30–12:00 Uhr" in lines[0]
+
+
+def test_heating_part_after_a_warm_rent_is_no_declaration(content):
+    turn = topics.question_instead_of_request(content, "davon sind 90 heizung", Context("kdu"), NOW)
+    assert turn is not None and turn.reply is None and turn.context.topic == "kdu"  # the rent check runs
+    assert topics.question_instead_of_request(content, "davon sind 90 heizung", Context(), NOW) is None
