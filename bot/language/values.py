@@ -30,7 +30,7 @@ MONTH_NAMES = {"januar": 1, "jan": 1, "jaenner": 1, "jänner": 1, "februar": 2, 
 
 BG_NUMBER = re.compile(r"(?<![\d])(\d{5})\s*-?\s*b\s*\.?\s*g\s*\.?\s*-?\s*((?:\d\s?){6}\d)(?!\d)", re.IGNORECASE)
 CUSTOMER_NUMBER = re.compile(r"(?<![\w])(\d{3})\s*-?\s*([a-z])\s*-?\s*((?:\d\s?){5}\d)(?!\d)", re.IGNORECASE)
-_DATE = re.compile(r"(?<![\d.])(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4}|\d{2})(?![\d])")
+_DATE = re.compile(r"(?<![\d.])(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4}|\d{2})(?![\d]|[./-]\d)")
 _DATE_MONTH_NAME = re.compile(r"(?<![\d.])(\d{1,2})\.?\s*(" + "|".join(MONTH_NAMES) + r")\.?\s*(\d{4})(?!\d)",
                               re.IGNORECASE)
 _BIRTH_CUE = re.compile(r"\b(geb(?:oren)?|geb\.|geburtsdatum|geburtstag|gebdatum|geb\.?-?datum|jahrgang)\b\.?:?",

@@ -132,3 +132,13 @@ def test_cancellation_reasons_in_compounds_and_new_jobs():
     assert booking.has_cancel_reason("ich hab morgen einen arzttermin beim facharzt")
     assert booking.new_job("ich fange am montag bei rewe an zu arbeiten")
     assert not booking.new_job("krank")
+
+
+@pytest.mark.parametrize("text, birth", [
+    ("brauch bis zum 18.12. 12345BG0000002 01.02.1979", dt.date(1979, 2, 1)),
+    ("vorstellungsgespräch am 8.12. 12345BG0000001 12.08.1985", dt.date(1985, 8, 12)),
+    ("termin am 8.12. 12.08.1985", dt.date(1985, 8, 12)),
+])
+def test_a_day_without_year_before_the_birth_date_does_not_swallow_it(text, birth):
+    found = identification(text, dt.date(2026, 12, 2))
+    assert found.birth_date == birth
