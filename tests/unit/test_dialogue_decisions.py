@@ -96,3 +96,18 @@ def test_callback_case_urgent_or_normal():
     assert normal.fields == {"kontakt": "0151", "wunschzeit": "vormittags", "thema": "ask_payment", "verlauf": "s"}
     urgent = conversation.callback_case("", "s", "0151", "heute", "urgent_need")
     assert (urgent.kind, urgent.priority) == ("notlage", "high")
+
+
+def test_a_form_question_is_a_repeat_only_after_a_message_that_did_not_start_the_form():
+    from bot.handover.conversation import asked_before
+
+    started_now = [{"event": "user", "text": "kein geld"}, {"event": "active_loop", "name": "callback_form"}]
+    asked_again = [*started_now, {"event": "action", "name": "action_listen"}, {"event": "user", "text": "hm"}]
+    assert not asked_before(started_now, "callback_form")
+    assert asked_before(asked_again, "callback_form")
+
+
+def test_only_digits_or_an_at_sign_are_an_attempt_at_a_contact():
+    from bot.handover.conversation import tried_contact
+
+    assert tried_contact("0171") and tried_contact("max@") and not tried_contact("ich will mein geld")
