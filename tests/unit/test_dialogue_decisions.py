@@ -111,3 +111,29 @@ def test_only_digits_or_an_at_sign_are_an_attempt_at_a_contact():
     from bot.handover.conversation import tried_contact
 
     assert tried_contact("0171") and tried_contact("max@") and not tried_contact("ich will mein geld")
+
+
+def test_a_slot_only_reset_at_the_start_of_a_flow_is_not_validated_as_an_answer():
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.forms import FlowFormValidation
+
+    class Validation(FlowFormValidation):
+        def name(self) -> str:
+            return "validate_test_form"
+
+        async def validate_id_number(self, value, dispatcher, tracker, domain):
+            dispatcher.utter_message(text="Das ist keine gültige Nummer.")
+            return {"id_number": None}
+
+    events = [{"event": "user", "text": "hab arbeit gefunden", "parse_data": {"intent": {"name": "x"}}},
+              {"event": "slot", "name": "id_number", "value": None}]
+    tracker = Tracker("t", {"id_number": None, "requested_slot": None}, {"text": "hab arbeit gefunden"}, events,
+                      False, None, {"name": "test_form"}, "action_start_declaration")
+    dispatcher = CollectingDispatcher()
+    domain = {"forms": {"test_form": {"required_slots": ["id_number"]}}, "slots": {"id_number": {}}}
+    asyncio.run(Validation().get_validation_events(dispatcher, tracker, domain))
+    assert dispatcher.messages == []
