@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import now_local, say, send
+from actions.common import message_text, now_local, say, send
 from actions.forms import FlowFormValidation
 from bot.appointments.booking import is_abort
 from bot.cases.store import CaseStore
@@ -60,6 +60,11 @@ def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str)
                          customer=tracker.get_slot("customer_id") or "")
         position = handover.position(tracker.sender_id) or 1
         say(dispatcher, "handover_queued", position=position, minutes=wait_estimate_minutes(position, agents))
+        return []
+    if conversation.asks_for_caseworker(message_text(tracker)):
+        # nobody can put the citizen through to their caseworker: an appointment with them, or a callback
+        say(dispatcher, "handover_caseworker", (Button("Termin vereinbaren", "book_appointment"),
+                                                Button("Rückruf vereinbaren", "/request_human")))
         return []
     say(dispatcher, "handover_callback_intro", hours=knowledge.compact_week(content.service_center.hours))
     return [FollowupAction("callback_form")]

@@ -51,6 +51,7 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "stand": {"date"},
     "handover_queued": {"position", "minutes"},
     "handover_callback_intro": {"hours"},
+    "handover_caseworker": set(),
     "ask_callback_contact": set(),
     "ask_callback_time": set(),
     "callback_invalid_contact": set(),

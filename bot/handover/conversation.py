@@ -73,3 +73,16 @@ def asked_before(events: list[dict[str, Any]], form: str) -> bool:
         if event.get("event") == "active_loop" and event.get("name") == form:
             return False
     return False
+
+
+# One's own Arbeitsvermittler(in), Fallmanager(in), Sachbearbeiter(in), Ansprechpartner(in), by role or name:
+# the Service Center cannot put the citizen through; a Beratungstermin (or a message for the team) can.
+CASEWORKER = re.compile(r"(?i)\b(mein(e|em|en|er)?|unser(e|em|en|er)?|zu(stündig|staendig)\w*)\s+(\w+\s+)?"
+                        r"(arbeitsvermittler\w*|vermittler\w*|fallmanager\w*|sachbearbeiter\w*|ansprechpartner\w*|"
+                        r"integrationsfachkr\w*|betreuer\w*|berater\w*)\b")
+
+
+def asks_for_caseworker(text: str) -> bool:
+    """Does the citizen want to talk to their own caseworker ("kann ich mit meiner arbeitsvermittlerin frau schulz
+    sprechen")?"""
+    return bool(CASEWORKER.search(text))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from bot.declarations import flow
 from bot.declarations.submit import transcript_excerpt
 from bot.handover import conversation
@@ -137,3 +139,16 @@ def test_a_slot_only_reset_at_the_start_of_a_flow_is_not_validated_as_an_answer(
     domain = {"forms": {"test_form": {"required_slots": ["id_number"]}}, "slots": {"id_number": {}}}
     asyncio.run(Validation().get_validation_events(dispatcher, tracker, domain))
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("kann ich mit meiner arbeitsvermittlerin frau schulz sprechen", True),
+    ("ich will meinen sachbearbeiter sprechen", True),
+    ("verbinden sie mich mit meinem zuständigen fallmanager", True),
+    ("ich will mit einem menschen sprechen", False),
+    ("verbinden sie mich bitte mit einem mitarbeiter", False),
+])
+def test_a_wish_for_ones_own_caseworker_is_recognised(text, wanted):
+    from bot.handover.conversation import asks_for_caseworker
+
+    assert asks_for_caseworker(text) is wanted
