@@ -52,6 +52,7 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "handover_queued": {"position", "minutes"},
     "handover_callback_intro": {"hours"},
     "handover_caseworker": set(),
+    "callback_when": {"contact", "time"},
     "ask_callback_contact": set(),
     "ask_callback_time": set(),
     "callback_invalid_contact": set(),

@@ -86,3 +86,27 @@ def asks_for_caseworker(text: str) -> bool:
     """Does the citizen want to talk to their own caseworker ("kann ich mit meiner arbeitsvermittlerin frau schulz
     sprechen")?"""
     return bool(CASEWORKER.search(text))
+
+
+ASKS_WHEN_CALLED = re.compile(r"(?i)\b(wann|uhrzeit|wie lange|wie schnell)\b.{0,40}\b(ruf\w*|anruf\w*|zurückruf\w*|"
+                              r"zurueckruf\w*|rückruf\w*|rueckruf\w*|meld\w*)\b")
+
+
+def recorded_callback(events: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """(contact, wished time) of the callback taken in this conversation (the slots keep them until the
+    request is filed), or None."""
+    contact = when = None
+    for event in reversed(events):
+        if event.get("event") == "slot" and event.get("value"):
+            if event.get("name") == "callback_time" and when is None:
+                when = str(event["value"])
+            elif event.get("name") == "callback_contact" and contact is None:
+                contact = str(event["value"])
+        if contact and when:
+            return contact, when
+    return None
+
+
+def asks_when_called(text: str) -> bool:
+    """ "und wann genau ruft ihr an?" after a callback request."""
+    return bool(ASKS_WHEN_CALLED.search(text))

@@ -152,3 +152,16 @@ def test_a_wish_for_ones_own_caseworker_is_recognised(text, wanted):
     from bot.handover.conversation import asks_for_caseworker
 
     assert asks_for_caseworker(text) is wanted
+
+
+def test_the_callback_taken_earlier_is_found_after_its_slots_were_cleared():
+    from bot.handover.conversation import asks_when_called, recorded_callback
+
+    events = [{"event": "slot", "name": "callback_contact", "value": "0171 2345678"},
+              {"event": "slot", "name": "callback_time", "value": "montag nachmittag"},
+              {"event": "slot", "name": "callback_contact", "value": None},
+              {"event": "slot", "name": "callback_time", "value": None}]
+    assert recorded_callback(events) == ("0171 2345678", "montag nachmittag")
+    assert recorded_callback(events[:1]) is None
+    assert asks_when_called("und wann genau ruft ihr an?") and asks_when_called("wann meldet sich jemand")
+    assert not asks_when_called("wann habt ihr offen")
