@@ -99,7 +99,7 @@ class FlowFormValidation(FormValidationAction, ABC):
                 slots.pop(slot_name)
                 continue
             method = getattr(self, f"validate_{slot_name}", None)
-            if method is None:
+            if method is None or slot_value is None:  # None: the slot was only reset (start of a flow), no answer
                 continue
             said = len(dispatcher.messages)
             output = await method(slot_value, dispatcher, tracker, domain)

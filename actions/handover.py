@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import now_local, say, send
+from actions.common import message_text, now_local, say, send
 from actions.forms import FlowFormValidation
 from bot.appointments.booking import is_abort
 from bot.cases.store import CaseStore
@@ -36,6 +36,18 @@ def topic_and_summary(tracker: Tracker) -> tuple[str, str]:
     return conversation.topic_and_summary(tracker.events, tracker.get_slot("customer_name"))
 
 
+URGENT = "urgent_need"
+
+
+def urgent_case(tracker: Tracker) -> str:
+    """The conversation's Notlage case (opened by action_urgent_need; opened here if it is missing)."""
+    from bot.safety.response import open_urgent_case
+
+    return open_urgent_case(redis_client(), sender=tracker.sender_id, channel=tracker.get_latest_input_channel() or "",
+                            text=tracker.latest_message.get("text") or "", now=now_local(),
+                            customer=tracker.get_slot("customer_id"), office=tracker.get_slot("customer_office") or "")
+
+
 def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str) -> list[dict[str, Any]]:
     content = get_content()
     _learn_from_handover(tracker)
@@ -48,6 +60,11 @@ def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str)
                          customer=tracker.get_slot("customer_id") or "")
         position = handover.position(tracker.sender_id) or 1
         say(dispatcher, "handover_queued", position=position, minutes=wait_estimate_minutes(position, agents))
+        return []
+    if conversation.asks_for_caseworker(message_text(tracker)):
+        # nobody can put the citizen through to their caseworker: an appointment with them, or a callback
+        say(dispatcher, "handover_caseworker", (Button("Termin vereinbaren", "book_appointment"),
+                                                Button("Rückruf vereinbaren", "/request_human")))
         return []
     say(dispatcher, "handover_callback_intro", hours=knowledge.compact_week(content.service_center.hours))
     return [FollowupAction("callback_form")]
@@ -137,6 +154,11 @@ class ValidateCallbackForm(FlowFormValidation):
             return {"callback_contact": None, "flow_aborted": True}
         if found := EMAIL.search(text) or PHONE.search(text):
             return {"callback_contact": found.group(0).strip()}
+        if tracker.get_slot("callback_reason") == URGENT and not conversation.tried_contact(text):
+            # no money today and no contact given ("ich will mein geld"): the case exists already; what helps
+            # today is said again instead of a format hint
+            say(dispatcher, "callback_urgent_reminder", case=urgent_case(tracker))
+            return {"callback_contact": None}
         say(dispatcher, "callback_invalid_contact")
         return {"callback_contact": None}
 
@@ -160,7 +182,9 @@ class ActionAskCallbackContact(Action):
         return "action_ask_callback_contact"
 
     async def run(self, dispatcher, tracker, domain):
-        say(dispatcher, "ask_callback_contact")
+        urgent = tracker.get_slot("callback_reason") == URGENT
+        asked_before = conversation.asked_before(tracker.events, "callback_form")
+        say(dispatcher, "ask_callback_contact_again" if urgent and asked_before else "ask_callback_contact")
         return []
 
 
@@ -181,16 +205,23 @@ class ActionSubmitCallback(Action):
 
     async def run(self, dispatcher, tracker, domain):
         if tracker.get_slot("flow_aborted"):
-            say(dispatcher, "callback_aborted")
+            if tracker.get_slot("callback_reason") == URGENT:
+                say(dispatcher, "callback_urgent_no_contact", case=urgent_case(tracker))
+            else:
+                say(dispatcher, "callback_aborted")
             return [SlotSet("callback_contact", None), SlotSet("callback_time", None), SlotSet("flow_aborted", None),
                     SlotSet("callback_reason", None)]
         topic, summary = topic_and_summary(tracker)
         contact, when = tracker.get_slot("callback_contact"), tracker.get_slot("callback_time")
         case = conversation.callback_case(topic, summary, contact, when, tracker.get_slot("callback_reason"))
-        case_id = CaseStore(redis_client()).create(
-            case.kind, case.fields, now_local(), customer=tracker.get_slot("customer_id"), priority=case.priority,
-            idempotency_key=f"callback:{tracker.sender_id}:{contact}:{when}", summary=case.summary,
-            office=tracker.get_slot("customer_office") or "", channel=tracker.get_latest_input_channel() or "")
+        if case.kind == "notlage":  # opened with the first answer (actions/safety.py): the contact completes it
+            case_id = urgent_case(tracker)
+            CaseStore(redis_client()).add_fields(case_id, case.fields, "assistent", now_local())
+        else:
+            case_id = CaseStore(redis_client()).create(
+                case.kind, case.fields, now_local(), customer=tracker.get_slot("customer_id"), priority=case.priority,
+                idempotency_key=f"callback:{tracker.sender_id}:{contact}:{when}", summary=case.summary,
+                office=tracker.get_slot("customer_office") or "", channel=tracker.get_latest_input_channel() or "")
         say(dispatcher, "callback_done", case=case_id, contact=contact, time=when)
         if opening := callback_opening(get_content(), when, now_local().replace(tzinfo=None)):
             day, start = opening

@@ -14,11 +14,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import current_intent, learn, message_text, now, send
+from actions.common import current_intent, learn, message_text, now, say, send
 from bot.content import Content, get_content
 from bot.content import say as say_text
 from bot.declarations.catalogue import get_catalogue
 from bot.declarations.document_requests import asks_for_document, wants_to_report_here
+from bot.handover.conversation import asks_when_called, recorded_callback
 from bot.knowledge import answers as knowledge
 from bot.knowledge import topics
 from bot.knowledge.context import Context
@@ -59,8 +60,13 @@ def _pending_topic(context: Context) -> str | None:
 
 
 def answer_in_context(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> list[dict[str, Any]] | None:
-    """Answer with `topics.respond`; None when the action's usual answer for the intent is right."""
+    """Answer with `topics.respond`; None when the action's usual answer for the intent is right.
+    "Wann ruft ihr an?" after a callback request repeats the wished time."""
     content = get_content()
+    callback = recorded_callback(tracker.events or [])
+    if callback is not None and asks_when_called(message_text(tracker)):
+        say(dispatcher, "callback_when", contact=callback[0], time=callback[1])
+        return [SlotSet("pending_topic", None)]
     turn = topics.respond(
         content,
         message_text(tracker),

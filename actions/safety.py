@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import message_text, now_local
 from bot.core.redis_server import redis_client
 from bot.safety.detect import assess
-from bot.safety.response import handle_crisis, record_possible_threat, safety_text
+from bot.safety.response import handle_crisis, open_urgent_case, record_possible_threat, safety_text
 
 
 def close_open_form(tracker: Tracker) -> list[dict[str, Any]]:
@@ -44,7 +44,11 @@ class ActionUrgentNeed(Action):
         return "action_urgent_need"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=safety_text("urgent_need"))
+        case = open_urgent_case(redis_client(), sender=tracker.sender_id,
+                                channel=tracker.get_latest_input_channel() or "", text=message_text(tracker),
+                                now=now_local(), customer=tracker.get_slot("customer_id"),
+                                office=tracker.get_slot("customer_office") or "")
+        dispatcher.utter_message(text=safety_text("urgent_need", case=case))
         return [SlotSet("callback_reason", "urgent_need"), FollowupAction("callback_form")]
 
 

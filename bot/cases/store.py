@@ -30,7 +30,7 @@ BUILTIN_KINDS = {"terminabsage": "Terminabsage", "termin_ohne_nummer": "Termin o
                  "email": "E-Mail-Anfrage", "email_auskunft": "E-Mail-Auskunft", "email_widerruf": "Widerruf per E-Mail"}
 
 _UPDATE = """
--- KEYS: case hash;  ARGV: field (status | assignee | note), value, actor, now
+-- KEYS: case hash;  ARGV: field (status | assignee | note | fields), value (fields: JSON object), actor, now
 local raw = redis.call('HGET', KEYS[1], 'data')
 if not raw then return nil end
 local case = cjson.decode(raw)
@@ -38,6 +38,9 @@ if case.history == nil then case.history = {} end
 if ARGV[1] == 'note' then
   if case.notes == nil then case.notes = {} end
   table.insert(case.notes, {text = ARGV[2], by = ARGV[3], at = ARGV[4]})
+elseif ARGV[1] == 'fields' then
+  if case.fields == nil then case.fields = {} end
+  for key, value in pairs(cjson.decode(ARGV[2])) do case.fields[key] = value end
 else
   case[ARGV[1]] = ARGV[2]
 end
@@ -173,6 +176,12 @@ class CaseStore:
         if change not in ("status", "assignee", "note"):
             raise ValueError("unknown change")
         raw = self._update(keys=[f"case:{case_id}"], args=[change, value, actor, now.isoformat(timespec="seconds")])
+        return _normalised(case_id, raw) if raw else None
+
+    def add_fields(self, case_id: str, fields: dict[str, str], actor: str, now: dt.datetime) -> dict[str, Any] | None:
+        """Add or replace fields of an existing case (e.g. the contact given after the case was opened)."""
+        raw = self._update(keys=[f"case:{case_id}"], args=["fields", json.dumps(fields, ensure_ascii=False), actor,
+                                                           now.isoformat(timespec="seconds")])
         return _normalised(case_id, raw) if raw else None
 
 

@@ -3,6 +3,7 @@ the agent's queue entry, the messages worth the editors' review, and the callbac
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,10 +42,71 @@ class CallbackCase:
     summary: str
 
 
+URGENT_SUMMARY = "Notlage: kein Geld, bitte heute zurückrufen"
+
+
+def urgent_case_key(sender: str, day: str) -> str:
+    """One Notlage case per conversation and day: opened with the first answer, completed by the callback."""
+    return f"urgent:{sender}:{day}"
+
+
 def callback_case(topic: str, summary: str, contact: str, when: str, reason: str | None) -> CallbackCase:
     """The case a callback request becomes; no money today (`urgent_need`) is a priority callback."""
     urgent = reason == "urgent_need"
     return CallbackCase("notlage" if urgent else "rueckruf",
                         {"kontakt": contact, "wunschzeit": when, "thema": topic, "verlauf": summary},
                         "high" if urgent else "normal",
-                        "Notlage: kein Geld, bitte heute zurückrufen" if urgent else f"Rückrufbitte: {topic}")
+                        URGENT_SUMMARY if urgent else f"Rückrufbitte: {topic}")
+
+
+def tried_contact(text: str) -> bool:
+    """Did the citizen try to give a phone number or an e-mail address (so that a format hint is in place)?"""
+    return bool(re.search(r"@|\d{3,}", text))
+
+
+def asked_before(events: list[dict[str, Any]], form: str) -> bool:
+    """Is the form's question a repeat: was `form` activated before the citizen's latest message (rather than by
+    it)? The ask actions run inside the form, so their own runs leave no event to count."""
+    for event in reversed(events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "active_loop" and event.get("name") == form:
+            return False
+    return False
+
+
+# One's own Arbeitsvermittler(in), Fallmanager(in), Sachbearbeiter(in), Ansprechpartner(in), by role or name:
+# the Service Center cannot put the citizen through; a Beratungstermin (or a message for the team) can.
+CASEWORKER = re.compile(r"(?i)\b(mein(e|em|en|er)?|unser(e|em|en|er)?|zu(stündig|staendig)\w*)\s+(\w+\s+)?"
+                        r"(arbeitsvermittler\w*|vermittler\w*|fallmanager\w*|sachbearbeiter\w*|ansprechpartner\w*|"
+                        r"integrationsfachkr\w*|betreuer\w*|berater\w*)\b")
+
+
+def asks_for_caseworker(text: str) -> bool:
+    """Does the citizen want to talk to their own caseworker ("kann ich mit meiner arbeitsvermittlerin frau schulz
+    sprechen")?"""
+    return bool(CASEWORKER.search(text))
+
+
+ASKS_WHEN_CALLED = re.compile(r"(?i)\b(wann|uhrzeit|wie lange|wie schnell)\b.{0,40}\b(ruf\w*|anruf\w*|zurückruf\w*|"
+                              r"zurueckruf\w*|rückruf\w*|rueckruf\w*|meld\w*)\b")
+
+
+def recorded_callback(events: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """(contact, wished time) of the callback taken in this conversation (the slots keep them until the
+    request is filed), or None."""
+    contact = when = None
+    for event in reversed(events):
+        if event.get("event") == "slot" and event.get("value"):
+            if event.get("name") == "callback_time" and when is None:
+                when = str(event["value"])
+            elif event.get("name") == "callback_contact" and contact is None:
+                contact = str(event["value"])
+        if contact and when:
+            return contact, when
+    return None
+
+
+def asks_when_called(text: str) -> bool:
+    """ "und wann genau ruft ihr an?" after a callback request."""
+    return bool(ASKS_WHEN_CALLED.search(text))

@@ -30,7 +30,7 @@ MONTH_NAMES = {"januar": 1, "jan": 1, "jaenner": 1, "jänner": 1, "februar": 2, 
 
 BG_NUMBER = re.compile(r"(?<![\d])(\d{5})\s*-?\s*b\s*\.?\s*g\s*\.?\s*-?\s*((?:\d\s?){6}\d)(?!\d)", re.IGNORECASE)
 CUSTOMER_NUMBER = re.compile(r"(?<![\w])(\d{3})\s*-?\s*([a-z])\s*-?\s*((?:\d\s?){5}\d)(?!\d)", re.IGNORECASE)
-_DATE = re.compile(r"(?<![\d.])(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4}|\d{2})(?![\d])")
+_DATE = re.compile(r"(?<![\d.])(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4}|\d{2})(?![\d]|[./-]\d)")
 _DATE_MONTH_NAME = re.compile(r"(?<![\d.])(\d{1,2})\.?\s*(" + "|".join(MONTH_NAMES) + r")\.?\s*(\d{4})(?!\d)",
                               re.IGNORECASE)
 _BIRTH_CUE = re.compile(r"\b(geb(?:oren)?|geb\.|geburtsdatum|geburtstag|gebdatum|geb\.?-?datum|jahrgang)\b\.?:?",
@@ -236,12 +236,21 @@ def identification(text: str, today: dt.date) -> Identification:
     return Identification(number, birth_date, birth_text, rest)
 
 
+_GONE = "\x00"  # where a value was taken out
+# Words that only introduced a value taken out ("vom 7.12. bis 12.12.", "handy 0171 …"): nothing is left to say.
+_VALUE_CUE = re.compile(r"\b(vom|von|ab|bis|bis zum|bis zur|am|zum|den|dem|um|handy|mobil|tel|telefon|"
+                        r"telefonnummer|handynummer|nummer|nr|mail|e-mail|email)\b[.:]?\s*" + _GONE, re.IGNORECASE)
+
+
 def without_values(text: str) -> str:
-    """The message without numbers, dates, IBANs, e-mail addresses and phone numbers: what it is about."""
+    """The message without numbers, dates, IBANs, e-mail addresses and phone numbers, and without the words
+    that only introduced them: what it is about."""
     text = spoken_to_written(text)
     for pattern in (_EMAIL, _IBAN, BG_NUMBER, CUSTOMER_NUMBER, _PHONE, _DATE_MONTH_NAME, _DATE, _ANY_NUMBER, _WHEN):
-        text = pattern.sub(" ", text)
-    text = _NUMBER_CUE.sub(" ", _BIRTH_CUE.sub(" ", text))
+        text = pattern.sub(f" {_GONE} ", text)
+    while (shorter := _VALUE_CUE.sub(_GONE, text)) != text:
+        text = shorter
+    text = _NUMBER_CUE.sub(" ", _BIRTH_CUE.sub(" ", text.replace(_GONE, " ")))
     return re.sub(r"\s+", " ", text).strip(" ,.;:-")
 
 

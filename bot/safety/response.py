@@ -87,6 +87,18 @@ def record_possible_threat(client: redis.Redis, *, sender: str, channel: str, te
         summary="Prüfen: mögliche Drohung", office=office, channel=channel)
 
 
+def open_urgent_case(client: redis.Redis, *, sender: str, channel: str, text: str, now: dt.datetime,
+                     customer: str | None = None, office: str = "") -> str:
+    """No money or food today: the priority callback case exists from the first answer on, also when the
+    citizen gives no contact (the Service Center sees it when they call); the callback adds the contact."""
+    from bot.handover.conversation import URGENT_SUMMARY, urgent_case_key
+
+    return CaseStore(client).create(
+        "notlage", {"nachricht": text[:CASE_TEXT_CHARS], "kontakt": "noch offen", "kanal": channel}, now,
+        customer=customer, priority="high", idempotency_key=urgent_case_key(sender, now.date().isoformat()),
+        summary=URGENT_SUMMARY, office=office, channel=channel)
+
+
 def crisis_while_with_person(client: redis.Redis, *, sender: str, channel: str, text: str,
                              now: dt.datetime) -> list[str]:
     """A citizen message that goes to a person (waiting or with an agent) bypasses the dialogue; it is

@@ -17,7 +17,7 @@ TEXTS: dict[str, set[str]] = {
     "crisis_no_person": {"hours"},
     "crisis_already_with_person": set(),
     "crisis_email": {"case"},
-    "urgent_need": set(),
+    "urgent_need": {"case"},
     "urgent_need_email": {"case"},
     "threat_possible": set(),
 }

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from bot.declarations import flow
 from bot.declarations.submit import transcript_excerpt
 from bot.handover import conversation
@@ -96,3 +98,70 @@ def test_callback_case_urgent_or_normal():
     assert normal.fields == {"kontakt": "0151", "wunschzeit": "vormittags", "thema": "ask_payment", "verlauf": "s"}
     urgent = conversation.callback_case("", "s", "0151", "heute", "urgent_need")
     assert (urgent.kind, urgent.priority) == ("notlage", "high")
+
+
+def test_a_form_question_is_a_repeat_only_after_a_message_that_did_not_start_the_form():
+    from bot.handover.conversation import asked_before
+
+    started_now = [{"event": "user", "text": "kein geld"}, {"event": "active_loop", "name": "callback_form"}]
+    asked_again = [*started_now, {"event": "action", "name": "action_listen"}, {"event": "user", "text": "hm"}]
+    assert not asked_before(started_now, "callback_form")
+    assert asked_before(asked_again, "callback_form")
+
+
+def test_only_digits_or_an_at_sign_are_an_attempt_at_a_contact():
+    from bot.handover.conversation import tried_contact
+
+    assert tried_contact("0171") and tried_contact("max@") and not tried_contact("ich will mein geld")
+
+
+def test_a_slot_only_reset_at_the_start_of_a_flow_is_not_validated_as_an_answer():
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.forms import FlowFormValidation
+
+    class Validation(FlowFormValidation):
+        def name(self) -> str:
+            return "validate_test_form"
+
+        async def validate_id_number(self, value, dispatcher, tracker, domain):
+            dispatcher.utter_message(text="Das ist keine gültige Nummer.")
+            return {"id_number": None}
+
+    events = [{"event": "user", "text": "hab arbeit gefunden", "parse_data": {"intent": {"name": "x"}}},
+              {"event": "slot", "name": "id_number", "value": None}]
+    tracker = Tracker("t", {"id_number": None, "requested_slot": None}, {"text": "hab arbeit gefunden"}, events,
+                      False, None, {"name": "test_form"}, "action_start_declaration")
+    dispatcher = CollectingDispatcher()
+    domain = {"forms": {"test_form": {"required_slots": ["id_number"]}}, "slots": {"id_number": {}}}
+    asyncio.run(Validation().get_validation_events(dispatcher, tracker, domain))
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("kann ich mit meiner arbeitsvermittlerin frau schulz sprechen", True),
+    ("ich will meinen sachbearbeiter sprechen", True),
+    ("verbinden sie mich mit meinem zuständigen fallmanager", True),
+    ("ich will mit einem menschen sprechen", False),
+    ("verbinden sie mich bitte mit einem mitarbeiter", False),
+])
+def test_a_wish_for_ones_own_caseworker_is_recognised(text, wanted):
+    from bot.handover.conversation import asks_for_caseworker
+
+    assert asks_for_caseworker(text) is wanted
+
+
+def test_the_callback_taken_earlier_is_found_after_its_slots_were_cleared():
+    from bot.handover.conversation import asks_when_called, recorded_callback
+
+    events = [{"event": "slot", "name": "callback_contact", "value": "0171 2345678"},
+              {"event": "slot", "name": "callback_time", "value": "montag nachmittag"},
+              {"event": "slot", "name": "callback_contact", "value": None},
+              {"event": "slot", "name": "callback_time", "value": None}]
+    assert recorded_callback(events) == ("0171 2345678", "montag nachmittag")
+    assert recorded_callback(events[:1]) is None
+    assert asks_when_called("und wann genau ruft ihr an?") and asks_when_called("wann meldet sich jemand")
+    assert not asks_when_called("wann habt ihr offen")

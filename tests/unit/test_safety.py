@@ -265,3 +265,20 @@ def test_a_possible_threat_is_a_normal_case_without_alert(redis_client):
                                   now=MONDAY_10)
     stored = CaseStore(redis_client).get(case)
     assert stored.kind == "drohung_pruefen" and stored.priority == "normal"
+
+
+def test_no_money_today_opens_one_priority_case_at_once_and_the_callback_completes_it(redis_client):
+    from bot.cases.store import CaseStore
+    from bot.safety.response import open_urgent_case
+
+    first = open_urgent_case(redis_client, sender="u1", channel="rest", text="hab kein geld mehr", now=SUNDAY_10)
+    again = open_urgent_case(redis_client, sender="u1", channel="rest", text="ich will mein geld", now=SUNDAY_10)
+    other = open_urgent_case(redis_client, sender="u2", channel="rest", text="kein essen mehr", now=SUNDAY_10)
+    assert first == again != other
+    store = CaseStore(redis_client)
+    case = store.get(first)
+    assert (case.kind, case.priority, case.fields["nachricht"]) == ("notlage", "high", "hab kein geld mehr")
+    store.add_fields(first, {"kontakt": "0171 2345678", "wunschzeit": "sofort"}, "assistent", SUNDAY_10)
+    fields = store.get(first).fields
+    assert (fields["kontakt"], fields["wunschzeit"], fields["nachricht"]) == ("0171 2345678", "sofort",
+                                                                               "hab kein geld mehr")
