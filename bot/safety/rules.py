@@ -90,7 +90,7 @@ CRISIS_PHRASES = _rx(
     r" (?:halte|halt) (?:das|es|dis|des) (?:ales )?nicht mehr aus| nicht mehr aus ?zu ?halten| nicht mehr ertragen",
     r" (?:bin|ich bin) (?:total |vollig |komplet |einfach |echt |so )?am ende(?! des| vom| der| meiner (?:ausbildung|probezeit))",
     r" am ende meiner kraft| keine kraft mehr| am boden zerstort",
-    r" weis (?:einfach |echt |wirklich |gar )?nicht mehr weiter\b(?! mit (?:dem|diesem|den|der) (?:formular|antrag|portal|login|app|seite))",
+    r" weis (?:einfach |echt |wirklich |gar )?nicht mehr weiter\b(?! mit (?:dem|diesem|den|der|meinen|meiner|diesen) (?:formular|antrag|portal|login|app|seite|rechnung|rechnungen|mahnung|mahnungen|schulden|papieren|unterlagen|nebenkostenabrechnung))",
     r" (?:wil|mochte) (?:einfach )?(?:nur )?(?:noch )?(?:weg|verschwinden) (?:fur imer|von der welt)",
     # acute danger to life or health
     r" lebensgefahr\b| (?:atmet|atme) nicht mehr| bewustlos| ohnmachtig",

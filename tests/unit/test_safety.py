@@ -41,6 +41,8 @@ SUNDAY_10 = dt.datetime(2026, 11, 29, 10, 0)
     ("ich bringe den antrag um zehn uhr vorbei", NONE),
     ("die warteschleife bringt mich noch um", NONE),
     ("ich kann nicht mehr warten, wann kommt der bescheid", NONE),
+    ("hab schulden und weiss nicht mehr weiter mit den rechnungen wer hilft da", NONE),
+    ("ich weiß nicht mehr weiter mit den mahnungen und mir ist alles egal, ich will nicht mehr leben", CRISIS),
     ("ich kann nicht mehr", CRISIS),
     ("ihr werdet schon sehen", THREAT_POSSIBLE),
     ("ihr werdet schon sehen, mein anwalt legt widerspruch ein", NONE),
