@@ -80,6 +80,9 @@ def cancel_reason(text: str) -> str:
 
 
 NEW_JOB = re.compile(r"\b(neue[nr]? (arbeit|job|stelle)|arbeit gefunden|job gefunden|fange? .{0,30}\b(an|arbeiten)|"
+                     r"(hab|habe|hab ich|habe ich) (jetzt |endlich |wieder |seit \w+ )*(einen|nen|ne|eine|n) "
+                     r"(neue[nr]? |feste[nr]? )?(job|arbeit|stelle|arbeitsstelle|arbeitsplatz)|"
+                     r"seit (\w+ ){1,2}(arbeite|arbeiten|beschaeftigt)|arbeite (jetzt|wieder|seit)|"
                      r"arbeitsbeginn|erster arbeitstag|eingestellt|arbeitsvertrag)\b")
 
 
@@ -304,8 +307,9 @@ def cancellation_case(record: Booking, reason: str, today: dt.date) -> tuple[dic
 
 
 def sick_note_hint(record: Booking, reason: str | None, today: dt.date) -> bool:
-    """After a cancellation: remind of the Arbeitsunfähigkeitsbescheinigung (ill, or at short notice)."""
-    return own_illness(reason) or short_notice(record, today)
+    """After a cancellation: remind of the Arbeitsunfähigkeitsbescheinigung (ill, or at short notice unless the
+    reason is a new job: that is reported as the start of work instead)."""
+    return own_illness(reason) or short_notice(record, today) and not new_job(reason)
 
 
 def confirmation_values(content: Content, config: CalendarConfig, record: Booking, directions: bool) -> dict[str, str]:

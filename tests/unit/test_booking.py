@@ -144,6 +144,7 @@ def test_cancellation_case_and_sick_note_hint():
     assert booking.sick_note_hint(record, "krank", dt.date(2026, 11, 20))
     assert booking.sick_note_hint(record, "sonstiges", dt.date(2026, 11, 23))
     assert not booking.sick_note_hint(record, "sonstiges", dt.date(2026, 11, 20))
+    assert not booking.sick_note_hint(record, "hab endlich nen job", dt.date(2026, 11, 23))
 
 
 def test_confirmation_values_and_list():
