@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.appointment_replies import answer_follow_up
 from actions.common import current_intent, learn, message_text, now, send
 from bot.content import Content, get_content
 from bot.knowledge import answers as knowledge
@@ -91,6 +92,10 @@ def answer_instead_of_request(dispatcher: CollectingDispatcher, tracker: Tracker
     return _say_turn(dispatcher, tracker, content, turn)
 
 
+# intents a question about the citizen's own appointment is often taken for ("und was soll ich mitbringen")
+FOLLOW_UP_INTENTS = frozenset({"help", "out_of_scope", "ask_application", "deny"})
+
+
 class ActionAnswer(Action):
     """Answers an intent with its text from content/answers.yml."""
 
@@ -107,6 +112,8 @@ class ActionAnswer(Action):
             handle = confirm_outbound_reminder if intent == "affirm" else start_outbound_call
             if (events := handle(dispatcher, tracker)) is not None:
                 return events
+        if intent in FOLLOW_UP_INTENTS and answer_follow_up(dispatcher, tracker):
+            return [SlotSet("pending_topic", None), SlotSet(CONTEXT_SLOT, None)]  # about the citizen's appointment
         if (events := answer_in_context(dispatcher, tracker, intent)) is not None:
             return events
         if intent == "out_of_scope" and consecutive_misses(tracker.events) >= 2:

@@ -182,6 +182,9 @@ def _relative_dates(text: str, today: dt.date, anchor: dt.date | None = None) ->
         return tuple(monday + dt.timedelta(days=i) for i in range(5))
     if "naechste woche" in text or "kommende woche" in text:
         monday = today + dt.timedelta(days=7 - today.weekday())
+        day = find_day(text, today)
+        if day is not None and day.date is None and day.weekday < 5:  # "nächste woche dienstag"
+            return (monday + dt.timedelta(days=day.weekday),)
         return tuple(monday + dt.timedelta(days=i) for i in range(5))
     if "diese woche" in text:
         return tuple(today + dt.timedelta(days=i) for i in range(0, 5 - today.weekday())) or None
@@ -258,6 +261,21 @@ def parse_wish(text: str, now: dt.datetime, anchor: dt.date | None = None) -> Wi
         dates = tuple(d for d in dates if d.weekday() not in not_weekdays)
     return Wish(dates=dates or (), earliest=earliest, latest=latest, exact=times.get("exact"), asap=asap,
                 not_weekdays=not_weekdays)
+
+
+def time_window(text: str) -> str | None:
+    """When a citizen wants to be called, in words ("bitte nicht vor 10 uhr" -> "ab 10:00 Uhr", "nur
+    vormittags" -> "bis 12:00 Uhr"), or None when the message names no time."""
+    norm = re.sub(r"\b\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?", " ", normalise(text))
+    # "zwischen 9 und 12 uhr": from the first to the second
+    norm = re.sub(r"\bzwischen (\d{1,2}(?:[:.]\d{2})?)(?: uhr)? und (\d{1,2}(?:[:.]\d{2})?)\b", r"ab \1 bis \2", norm)
+    times = _parse_times(norm)
+    if isinstance(times, WishError) or not times:
+        return None
+    window = Wish(earliest=times.get("earliest"), latest=times.get("latest"), exact=times.get("exact"))
+    if window.earliest and window.latest and window.earliest >= window.latest:
+        return None
+    return window.describe()
 
 
 WISH_SEPARATOR = " | "  # between the wishes of one booking, oldest first, as the form keeps them

@@ -116,3 +116,20 @@ def test_a_second_weekday_means_the_week_of_the_first_wish():
 
 def test_a_second_weekday_whose_week_day_is_past_is_the_next_one():
     assert wishes("morgen", "lieber montag").dates == (dt.date(2026, 12, 7),)
+
+
+@pytest.mark.parametrize("text, window", [
+    ("ja ihr dürft mich anrufen aber bitte nicht vor 10 uhr, 0171 2345678", "ab 10:00 Uhr"),
+    ("am besten nur vormittags", "bis 12:00 Uhr"),
+    ("zwischen 9 und 12 uhr", "zwischen 09:00 und 12:00 Uhr"),
+    ("ja gerne, 0171 2345678", None),
+])
+def test_when_a_citizen_wants_to_be_called(text, window):
+    from bot.language.dates import time_window
+
+    assert time_window(text) == window
+
+
+def test_a_weekday_of_next_week():
+    assert wish("für nächste woche dienstag", WEDNESDAY).dates == (dt.date(2026, 12, 8),)
+    assert len(wish("nächste woche nachmittags", WEDNESDAY).dates) == 5
