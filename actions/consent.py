@@ -16,8 +16,8 @@ from actions.forms import AskFromContent
 from actions.identification import NO_NUMBER, IdentifyingFormValidation, say_id_failed
 from bot.appointments import booking
 from bot.content import Button, get_content
-from bot.knowledge.answers import template
 from bot.core.redis_server import redis_client
+from bot.knowledge.answers import template
 from bot.language import values
 from bot.language.dates import time_window
 from bot.outbound.call import consent_wording
