@@ -8,7 +8,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import now_local, say, send
+from actions.common import message_text, now_local, say, send
 from actions.forms import AskFromContent, reset_flow
 from actions.identification import say_id_failed
 from bot.appointments import booking
@@ -192,12 +192,37 @@ class ActionCancelAppointment(Action):
         return reset_flow()
 
 
+def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """A question about the citizen's upcoming appointment ("wo muss ich da hin", "was soll ich mitbringen")
+    answered for that appointment, with an offer of further help; False when it is no such question."""
+    text = message_text(tracker)
+    kind = booking.follow_up_question(text) if text else None
+    customer = tracker.get_slot("customer_id")
+    upcoming = get_book().upcoming(customer, now_local()) if kind and customer else []
+    if not upcoming:
+        return False
+    content, config = get_content(), get_calendar()
+    if kind == "cant_come":
+        say(dispatcher, "appt_cant_come", (Button("Termin absagen", "cancel_appointment"),
+                                           Button("Termin verschieben", "reschedule_appointment")))
+        return True
+    if kind == "where":
+        for record in upcoming:
+            say(dispatcher, "appt_where", slot=booking.booking_text(content, record),
+                address=content.offices[record.office].address)
+    else:
+        for type_key in dict.fromkeys(record.type for record in upcoming):
+            say(dispatcher, "appt_bring", type=config.types[type_key].name, bring=", ".join(config.types[type_key].bring))
+    say(dispatcher, "anything_else")
+    return True
+
+
 class ActionListAppointments(Action):
     def name(self) -> str:
         return "action_list_appointments"
 
     async def run(self, dispatcher, tracker, domain):
-        if not _ended_early(dispatcher, tracker):
+        if not _ended_early(dispatcher, tracker) and not answer_follow_up(dispatcher, tracker):
             upcoming = get_book().upcoming(tracker.get_slot("customer_id"), now_local())
             if upcoming:
                 say(dispatcher, "appt_list", (Button("Termin verschieben", "reschedule_appointment"),

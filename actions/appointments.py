@@ -22,7 +22,7 @@ from actions.common import message_text, now_local, say
 from actions.identification import ID_SLOTS, IdentifyingFormValidation
 from bot.appointments import booking
 from bot.appointments.calendar import find_type, get_calendar
-from bot.appointments.store import get_book
+from bot.appointments.store import Booking, get_book
 from bot.cases.store import CaseStore
 from bot.content import Button, get_content
 from bot.core.redis_server import redis_client
@@ -32,8 +32,7 @@ from bot.language.dates import WISH_SEPARATOR, Wish, WishError, parse_wish, pars
 from bot.language.textparse import normalise
 
 SOON = re.compile(r"\b(schnell\w*|frueh\w*|bald|sofort|zeitnah|naechstmoeglich\w*|asap|dringend)\b")
-BRING_QUESTION = re.compile(r"\b(mitbringen|mitnehmen|mit bringen|dabei haben|dabeihaben|brauch\w* ich (da|dafuer|fuer))\b"
-                            r"|\bwas (muss|soll) ich\b.*\b(mit|dabei)\b")
+
 
 
 def guest_contact(text: str) -> tuple[str, str, str | None] | None:
@@ -43,6 +42,14 @@ def guest_contact(text: str) -> tuple[str, str, str | None] | None:
         return None
     found = values.identification(text, now_local().date())
     return name, phone, found.birth_date.strftime("%d.%m.%Y") if found.birth_date else None
+
+
+def earlier_appointment(tracker: Tracker) -> Booking | None:
+    """The appointment this conversation last dealt with (booked, moved, cancelled or looked up), if any."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == "appointment_ref" and event.get("value"):
+            return get_book().get(str(event["value"]))
+    return None
 
 
 class AppointmentFormValidation(IdentifyingFormValidation, ABC):
@@ -256,6 +263,9 @@ class ValidateBookingForm(OfferingFormValidation):
         if not found.get("appointment_office") and isinstance(context, dict) and context.get("office") \
                 and context.get("topic") in ("opening_hours", "contact"):
             found["appointment_office"] = context["office"]  # "ja termin" after the hours of an office
+        if not found.get("appointment_type") and not tracker.get_slot("appointment_type"):
+            # "kann ich gleich nen neuen machen" after a cancellation: the same kind of appointment again
+            found["appointment_type"] = booking.replacement_type(text, earlier_appointment(tracker))
         if tracker.get_slot("id_guest") and tracker.get_slot("requested_slot") != "guest_contact":
             found = {k: v for k, v in found.items() if k not in ID_SLOTS}
             if guest_contact(text) is not None:
@@ -264,7 +274,7 @@ class ValidateBookingForm(OfferingFormValidation):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = message_text(tracker)
-        if BRING_QUESTION.search(normalise(text)) and not booking.office_named(get_content(), text):
+        if booking.BRING_QUESTION.search(normalise(text)) and not booking.office_named(get_content(), text):
             # "was muss ich da mitbringen?" while the booking asks: answered, then the same question again
             types = get_calendar().types
             chosen = tracker.get_slot("appointment_type")

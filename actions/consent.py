@@ -15,9 +15,11 @@ from actions.common import message_text, now_local, say
 from actions.forms import AskFromContent
 from actions.identification import NO_NUMBER, IdentifyingFormValidation, say_id_failed
 from bot.appointments import booking
-from bot.content import Button
+from bot.content import Button, get_content
 from bot.core.redis_server import redis_client
+from bot.knowledge.answers import template
 from bot.language import values
+from bot.language.dates import time_window
 from bot.outbound.call import consent_wording
 from bot.outbound.config import get_outbound
 from bot.outbound.consent import (
@@ -42,6 +44,30 @@ CHANNEL_BUTTONS = (Button("Telefon", "Telefon", raw=True), Button("E-Mail", "E-M
 def national(address: str) -> str:
     """A phone number as citizens write it (+49221123456 -> 0221123456); e-mail addresses as they are."""
     return "0" + address[3:] if address.startswith("+49") else address
+
+
+def call_time_wish(tracker: Tracker) -> str | None:
+    """When the citizen wants to be called ("aber bitte nicht vor 10 uhr"), said anywhere since the consent
+    started; the latest wish counts. Kept with the consent's wording."""
+    started = False  # the message that started the consent comes before action_start_consent
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_start_consent":
+            started = True
+        elif event.get("event") == "user":
+            text = str(event.get("text") or "")
+            rest = values.identification(text, now_local().date()).rest if not text.startswith("/") else ""
+            if window := time_window(rest):
+                return window
+            if started:
+                return None
+    return None
+
+
+def wording_with_time(channel: str, address: str, window: str | None) -> str:
+    """The consent's wording for a channel; for calls with the citizen's wished time appended."""
+    wording = consent_wording(channel, national(address))
+    return f"{wording} {template(get_content(), 'consent_call_time', window=window)}" \
+        if window and channel == "phone" else wording
 
 
 def _chosen(tracker: Tracker) -> tuple[str, ...]:
@@ -135,7 +161,8 @@ class ActionAskConsentConfirm(Action):
         return "action_ask_consent_confirm"
 
     async def run(self, dispatcher, tracker, domain):
-        texts = [consent_wording(c, national(tracker.get_slot(f"consent_{c}") or "")) for c in _chosen(tracker)]
+        window = call_time_wish(tracker)
+        texts = [wording_with_time(c, tracker.get_slot(f"consent_{c}") or "", window) for c in _chosen(tracker)]
         say(dispatcher, "ask_consent_confirm", (Button("Ja, einverstanden", "ja", raw=True),
                                                 Button("Nein", "nein", raw=True)),
             wording="\n".join(f"„{t}“" for t in texts))
@@ -168,10 +195,10 @@ class ActionSubmitConsent(Action):
         if tracker.get_slot("consent_confirm") != "ja":
             say(dispatcher, "consent_declined")
             return events
-        version = get_outbound().consent_version
+        version, window = get_outbound().consent_version, call_time_wish(tracker)
         for channel in chosen:
             address = tracker.get_slot(f"consent_{channel}") or ""
-            store.grant(customer, channel, address, consent_wording(channel, national(address)), version, now, via,
+            store.grant(customer, channel, address, wording_with_time(channel, address, window), version, now, via,
                         tracker.sender_id)
         say(dispatcher, "consent_saved", channels=channels_text(chosen))
         return events

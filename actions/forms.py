@@ -41,6 +41,16 @@ def reset_flow() -> list[dict[str, Any]]:
     return [SlotSet(name, None) for name in FLOW_SLOTS]
 
 
+def answered_in_between(events: list[dict[str, Any]]) -> bool:
+    """Whether the citizen's latest message was answered by one of ANSWER_ACTIONS before the form runs again."""
+    for event in reversed(events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") in ANSWER_ACTIONS:
+            return True
+    return False
+
+
 VOLUNTEERED = "_volunteered"  # attribute of the (per-request) tracker: slots taken from a message unasked
 
 
@@ -62,11 +72,13 @@ class FlowFormValidation(FormValidationAction, ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = message_text(tracker)
         requested = tracker.get_slot("requested_slot")
-        if tracker.latest_action_name in ANSWER_ACTIONS and requested and text and tracker.get_slot(requested) == text:
-            # back after a question was answered in between (bot/language/form_questions.py): the question's
-            # text was put into the slot asked for; it is no answer, so the slot is asked for again
-            tracker.slots[requested] = None
-            return [SlotSet(requested, None), *await super().run(dispatcher, tracker, domain)]
+        if requested and text and answered_in_between(tracker.events):
+            # back after a question was answered in between (bot/language/form_questions.py): the message was
+            # the question, no answer and no source of values; the question asked before is asked again, unless
+            # the citizen dropped the request with it ("ne warte doch nicht, wann habt ihr offen?")
+            if self._aborted(text, dispatcher):
+                return [SlotSet(requested, None), SlotSet("flow_aborted", True), SlotSet("requested_slot", None)]
+            return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
         if text and tracker.latest_message.get("intent", {}).get("name") not in UNVOLUNTEERED:
             wanted = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
             candidates = tracker.slots_to_validate()

@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.appointment_replies import answer_follow_up
 from actions.common import current_intent, learn, message_text, now, say, send
 from bot.content import Content, get_content
 from bot.content import say as say_text
@@ -125,6 +126,9 @@ def report_here_instead_of_answer(dispatcher: CollectingDispatcher, tracker: Tra
     return [SlotSet(CONTEXT_SLOT, None), *start_declaration(dispatcher, tracker, context.offer),
             FollowupAction("declaration_form")]
 
+# intents a question about the citizen's own appointment is often taken for ("und was soll ich mitbringen")
+FOLLOW_UP_INTENTS = frozenset({"help", "out_of_scope", "ask_application", "deny"})
+
 
 class ActionAnswer(Action):
     """Answers an intent with its text from content/answers.yml."""
@@ -146,6 +150,8 @@ class ActionAnswer(Action):
             return events
         if intent in topics.KNOWLEDGE_INTENTS and (events := documents_instead_of_answer(dispatcher, tracker)) is not None:
             return events
+        if intent in FOLLOW_UP_INTENTS and answer_follow_up(dispatcher, tracker):
+            return [SlotSet("pending_topic", None), SlotSet(CONTEXT_SLOT, None)]  # about the citizen's appointment
         if (events := answer_in_context(dispatcher, tracker, intent)) is not None:
             return events
         if intent == "out_of_scope" and consecutive_misses(tracker.events) >= 2:

@@ -80,6 +80,9 @@ def cancel_reason(text: str) -> str:
 
 
 NEW_JOB = re.compile(r"\b(neue[nr]? (arbeit|job|stelle)|arbeit gefunden|job gefunden|fange? .{0,30}\b(an|arbeiten)|"
+                     r"(hab|habe|hab ich|habe ich) (jetzt |endlich |wieder |seit \w+ )*(einen|nen|ne|eine|n) "
+                     r"(neue[nr]? |feste[nr]? )?(job|arbeit|stelle|arbeitsstelle|arbeitsplatz)|"
+                     r"seit (\w+ ){1,2}(arbeite|arbeiten|beschaeftigt)|arbeite (jetzt|wieder|seit)|"
                      r"arbeitsbeginn|erster arbeitstag|eingestellt|arbeitsvertrag)\b")
 
 
@@ -291,6 +294,41 @@ def pick_booking(text: str, upcoming: list[Booking], config: CalendarConfig, now
     return upcoming[picked].ref if isinstance(picked, int) else None
 
 
+REPLACEMENT = re.compile(r"\b(neue[nrm]?|ersatz\w*|wieder|nochmal|noch mal|noch einen|anderen)\b")
+
+
+def replacement_type(text: str, earlier: Booking | None) -> str | None:
+    """The type of a new appointment that replaces the one cancelled earlier in the conversation ("kann ich
+    gleich nen neuen machen"), or None (no replacement asked for, or nothing was cancelled)."""
+    if earlier is None or earlier.status != "cancelled" or not REPLACEMENT.search(textparse.normalise(text)):
+        return None
+    return earlier.type
+
+
+WHERE_QUESTION = re.compile(r"\bwo\b.{0,30}\b(hin|ist das|ist der|findet|termin)\b|\badresse\b|\bwie komme ich\b|"
+                            r"\banfahrt\b|\bwelche geschaeftsstelle\b|\bwo genau\b")
+BRING_QUESTION = re.compile(r"\b(mitbringen|mitnehmen|mit bringen|dabei haben|dabeihaben|brauch\w* ich (da|dafuer|fuer))\b"
+                            r"|\bwas (muss|soll) ich\b.*\b(mit|dabei)\b")
+
+
+CANT_COME_QUESTION = re.compile(r"\b(wenn|falls) ich (da |dann |doch |den termin |es )*(nicht|nich) (kann|kommen kann|schaffe|"
+                                r"hinkomme|komme)\b|\b(wenn|falls) (mir )?(was|etwas) dazwischen ?kommt\b|"
+                                r"\b(wenn|falls) ich verhindert bin\b")
+
+
+def follow_up_question(text: str) -> str | None:
+    """A question about an appointment already known: "where" (its address), "bring" (what to bring) or
+    "cant_come" (what to do when the citizen cannot come)."""
+    norm = textparse.normalise(text)
+    if CANT_COME_QUESTION.search(norm):
+        return "cant_come"
+    if BRING_QUESTION.search(norm):
+        return "bring"
+    if WHERE_QUESTION.search(norm):
+        return "where"
+    return None
+
+
 def short_notice(record: Booking, today: dt.date) -> bool:
     """Cancelled today or for tomorrow."""
     return (record.start.date() - today).days <= 1
@@ -304,8 +342,9 @@ def cancellation_case(record: Booking, reason: str, today: dt.date) -> tuple[dic
 
 
 def sick_note_hint(record: Booking, reason: str | None, today: dt.date) -> bool:
-    """After a cancellation: remind of the Arbeitsunfähigkeitsbescheinigung (ill, or at short notice)."""
-    return own_illness(reason) or short_notice(record, today)
+    """After a cancellation: remind of the Arbeitsunfähigkeitsbescheinigung (ill, or at short notice unless the
+    reason is a new job: that is reported as the start of work instead)."""
+    return own_illness(reason) or short_notice(record, today) and not new_job(reason)
 
 
 def confirmation_values(content: Content, config: CalendarConfig, record: Booking, directions: bool) -> dict[str, str]:

@@ -166,7 +166,9 @@ def _explicit_date(text: str, today: dt.date) -> dt.date | WishError | None:
     return WishError(DATE_IMPOSSIBLE, {"date": shown})
 
 
-def _relative_dates(text: str, today: dt.date) -> tuple[dt.date, ...] | None:
+def _relative_dates(text: str, today: dt.date, anchor: dt.date | None = None) -> tuple[dt.date, ...] | None:
+    """`anchor`: a day wished before; a bare weekday then means that day's week ("dienstag", then "oder
+    donnerstag" is the Thursday after that Tuesday), unless that is past."""
     words = text.split()
     weeks = re.search(r"\b(?:in|so|ca|etwa|ungefaehr)\s+(?:(?:so|ca\.?|etwa|ungefaehr)\s+)?(\d|eine?r?|zwei|drei|vier)\s+wochen?\b",
                       text)
@@ -180,6 +182,9 @@ def _relative_dates(text: str, today: dt.date) -> tuple[dt.date, ...] | None:
         return tuple(monday + dt.timedelta(days=i) for i in range(5))
     if "naechste woche" in text or "kommende woche" in text:
         monday = today + dt.timedelta(days=7 - today.weekday())
+        day = find_day(text, today)
+        if day is not None and day.date is None and day.weekday < 5:  # "nächste woche dienstag"
+            return (monday + dt.timedelta(days=day.weekday),)
         return tuple(monday + dt.timedelta(days=i) for i in range(5))
     if "diese woche" in text:
         return tuple(today + dt.timedelta(days=i) for i in range(0, 5 - today.weekday())) or None
@@ -204,6 +209,11 @@ def _relative_dates(text: str, today: dt.date) -> tuple[dt.date, ...] | None:
         return None
     if day.date is not None:
         return (day.date,)
+    qualified = any(w.startswith(("naechst", "uebernaechst", "kommend", "dies")) for w in words)
+    if anchor is not None and not qualified:
+        in_week = anchor + dt.timedelta(days=day.weekday - anchor.weekday())
+        if in_week > today:
+            return (in_week,)
     ahead = (day.weekday - today.weekday()) % 7 or 7
     target = today + dt.timedelta(days=ahead)
     if "uebernaechste" in words or "uebernaechsten" in words:
@@ -213,14 +223,20 @@ def _relative_dates(text: str, today: dt.date) -> tuple[dt.date, ...] | None:
 
 _NEGATED_DAY = re.compile(r"\b(?:nicht|ausser|auser|ausgenommen|kein(?:en)?)\s+(?:am\s+|an\s+|den\s+|die\s+)?"
                           r"(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)(?:s|e|en)?\b")
+# "freitag geht nicht", "montags kann ich nicht", "dienstag ist schlecht"
+_DAY_RULED_OUT = re.compile(r"\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)(?:s|e|en)?\s+"
+                            r"(?:(?:geht|passt|klappt|kann ich)(?: (?:bei )?(?:mir|es|ich|leider|aber|da))*"
+                            r" (?:nicht|nich|ne|nie)|(?:ist|waere|waer) (?:leider |eher |ganz )?schlecht)\b")
 _WEEKDAY_INDEX = {"montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5, "sonntag": 6}
 
 
-def parse_wish(text: str, now: dt.datetime) -> Wish | WishError:
+def parse_wish(text: str, now: dt.datetime, anchor: dt.date | None = None) -> Wish | WishError:
+    """`anchor`: the first day of an earlier wish of the same booking (see `_relative_dates`)."""
     today = now.date()
     norm = normalise(text)
-    not_weekdays = tuple(sorted({_WEEKDAY_INDEX[m.group(1)] for m in _NEGATED_DAY.finditer(norm)}))
-    norm = _NEGATED_DAY.sub(" ", norm)
+    not_weekdays = tuple(sorted({_WEEKDAY_INDEX[m.group(1)] for m in (*_NEGATED_DAY.finditer(norm),
+                                                                      *_DAY_RULED_OUT.finditer(norm))}))
+    norm = _DAY_RULED_OUT.sub(" ", _NEGATED_DAY.sub(" ", norm))
     without_dates = re.sub(r"\b\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?", " ", norm)
     times = _parse_times(without_dates)
     if isinstance(times, WishError):
@@ -229,7 +245,7 @@ def parse_wish(text: str, now: dt.datetime) -> Wish | WishError:
     explicit = _explicit_date(norm, today)
     if isinstance(explicit, WishError):
         return explicit
-    dates: tuple[dt.date, ...] | None = (explicit,) if explicit else _relative_dates(norm, today)
+    dates: tuple[dt.date, ...] | None = (explicit,) if explicit else _relative_dates(norm, today, anchor)
     if dates is None and not asap and not times and not not_weekdays:
         parsed = dateparser.parse(text, languages=["de"],
                                   settings={"RELATIVE_BASE": now.replace(tzinfo=None), "PREFER_DATES_FROM": "future",
@@ -247,6 +263,21 @@ def parse_wish(text: str, now: dt.datetime) -> Wish | WishError:
                 not_weekdays=not_weekdays)
 
 
+def time_window(text: str) -> str | None:
+    """When a citizen wants to be called, in words ("bitte nicht vor 10 uhr" -> "ab 10:00 Uhr", "nur
+    vormittags" -> "bis 12:00 Uhr"), or None when the message names no time."""
+    norm = re.sub(r"\b\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?", " ", normalise(text))
+    # "zwischen 9 und 12 uhr": from the first to the second
+    norm = re.sub(r"\bzwischen (\d{1,2}(?:[:.]\d{2})?)(?: uhr)? und (\d{1,2}(?:[:.]\d{2})?)\b", r"ab \1 bis \2", norm)
+    times = _parse_times(norm)
+    if isinstance(times, WishError) or not times:
+        return None
+    window = Wish(earliest=times.get("earliest"), latest=times.get("latest"), exact=times.get("exact"))
+    if window.earliest and window.latest and window.earliest >= window.latest:
+        return None
+    return window.describe()
+
+
 WISH_SEPARATOR = " | "  # between the wishes of one booking, oldest first, as the form keeps them
 
 
@@ -256,7 +287,8 @@ def parse_wishes(text: str, now: dt.datetime) -> Wish | WishError:
     pieces = [p for p in text.split(WISH_SEPARATOR) if p.strip()]
     result: Wish | None = None
     for index, piece in enumerate(pieces):
-        parsed = parse_wish(piece, now)
+        anchor = result.dates[0] if result is not None and result.dates else None
+        parsed = parse_wish(piece, now, anchor)
         if isinstance(parsed, WishError):
             if index == len(pieces) - 1:
                 return parsed

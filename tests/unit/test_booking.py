@@ -144,6 +144,7 @@ def test_cancellation_case_and_sick_note_hint():
     assert booking.sick_note_hint(record, "krank", dt.date(2026, 11, 20))
     assert booking.sick_note_hint(record, "sonstiges", dt.date(2026, 11, 23))
     assert not booking.sick_note_hint(record, "sonstiges", dt.date(2026, 11, 20))
+    assert not booking.sick_note_hint(record, "hab endlich nen job", dt.date(2026, 11, 23))
 
 
 def test_confirmation_values_and_list():
@@ -162,3 +163,23 @@ def test_an_ended_flow_says_so_unless_already_explained():
     assert booking.tell_aborted(None, None, None)  # ended before a wish
     assert not booking.tell_aborted(None, None, "morgen")  # no offer: the search said why
     assert not booking.tell_aborted("duplicate", {"slots": []}, "morgen")
+
+
+def test_a_new_appointment_after_a_cancellation_is_of_the_cancelled_kind():
+    import dataclasses
+
+    cancelled = dataclasses.replace(bookings()[0], status="cancelled")
+    assert booking.replacement_type("kann ich gleich nen neuen machen für dienstag", cancelled) == cancelled.type
+    assert booking.replacement_type("dann brauch ich wieder einen termin", cancelled) == cancelled.type
+    assert booking.replacement_type("ich brauche einen termin", cancelled) is None  # no replacement asked for
+    assert booking.replacement_type("nen neuen bitte", bookings()[0]) is None  # still booked: nothing replaced
+    assert booking.replacement_type("nen neuen bitte", None) is None
+
+
+@pytest.mark.parametrize("text, kind", [("wo muss ich da hin", "where"), ("wie lautet die adresse", "where"),
+                                        ("und was soll ich mitbringen", "bring"),
+                                        ("was muss ich dabei haben?", "bring"), ("hab ich nen termin", None),
+                                        ("wann ist der termin", None), ("und wenn ich doch nicht kann?", "cant_come"),
+                                        ("was mach ich falls mir was dazwischen kommt", "cant_come")])
+def test_questions_about_a_known_appointment(text, kind):
+    assert booking.follow_up_question(text) == kind

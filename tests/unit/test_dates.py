@@ -8,7 +8,7 @@ import pytest
 
 from bot.appointments.booking import wish_error_text
 from bot.content import say
-from bot.language.dates import Wish, WishError, parse_wish
+from bot.language.dates import WISH_SEPARATOR, Wish, WishError, parse_wish, parse_wishes
 
 MONDAY = dt.datetime(2026, 11, 23, 9, 0)
 
@@ -89,3 +89,47 @@ def test_bad_wishes_get_a_german_explanation(text, code, values):
 
 def test_leap_day_is_valid_in_a_leap_year():
     assert wish("am 29.2.", dt.datetime(2027, 12, 1, 9)).dates == (dt.date(2028, 2, 29),)
+
+
+WEDNESDAY = dt.datetime(2026, 12, 2, 10, 15)
+
+
+def wishes(*texts: str, now: dt.datetime = WEDNESDAY) -> Wish:
+    result = parse_wishes(WISH_SEPARATOR.join(texts), now)
+    assert isinstance(result, Wish), result
+    return result
+
+
+def test_a_weekday_ruled_out_in_words_is_not_the_wished_day():
+    w = wish("freitag geht nicht, also donnerstag 15 uhr", WEDNESDAY)
+    assert w.dates == (dt.date(2026, 12, 3),) and w.exact == dt.time(15) and w.not_weekdays == (4,)
+    assert wish("montags kann ich leider nicht", WEDNESDAY).not_weekdays == (0,)
+    assert wish("dienstag ist schlecht, lieber mittwoch", WEDNESDAY).dates == (dt.date(2026, 12, 9),)
+
+
+def test_a_second_weekday_means_the_week_of_the_first_wish():
+    # "dienstag" (08.12.), then "oder donnerstag": the Thursday of that week, not tomorrow
+    assert wishes("dienstag", "oder donnerstag geht auch aber nur nachmittags").dates == (dt.date(2026, 12, 10),)
+    assert wishes("dienstag", "lieber montag").dates == (dt.date(2026, 12, 7),)
+    assert wishes("am 15.12.", "oder donnerstag").dates == (dt.date(2026, 12, 17),)
+
+
+def test_a_second_weekday_whose_week_day_is_past_is_the_next_one():
+    assert wishes("morgen", "lieber montag").dates == (dt.date(2026, 12, 7),)
+
+
+@pytest.mark.parametrize("text, window", [
+    ("ja ihr dürft mich anrufen aber bitte nicht vor 10 uhr, 0171 2345678", "ab 10:00 Uhr"),
+    ("am besten nur vormittags", "bis 12:00 Uhr"),
+    ("zwischen 9 und 12 uhr", "zwischen 09:00 und 12:00 Uhr"),
+    ("ja gerne, 0171 2345678", None),
+])
+def test_when_a_citizen_wants_to_be_called(text, window):
+    from bot.language.dates import time_window
+
+    assert time_window(text) == window
+
+
+def test_a_weekday_of_next_week():
+    assert wish("für nächste woche dienstag", WEDNESDAY).dates == (dt.date(2026, 12, 8),)
+    assert len(wish("nächste woche nachmittags", WEDNESDAY).dates) == 5

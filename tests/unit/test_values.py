@@ -137,6 +137,10 @@ def test_cancellation_reasons_in_compounds_and_new_jobs():
 
     assert booking.has_cancel_reason("ich hab morgen einen arzttermin beim facharzt")
     assert booking.new_job("ich fange am montag bei rewe an zu arbeiten")
+    assert booking.new_job("ich kann nicht kommen weil ich seit montag arbeite, hab endlich nen job")
+    assert booking.new_job("hab jetzt eine feste stelle")
+    assert not booking.new_job("hab einen termin beim arzt")
+    assert not booking.new_job("muss arbeiten")
     assert not booking.new_job("krank")
 
 
