@@ -70,6 +70,15 @@ def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, priority: str)
     return [FollowupAction("callback_form")]
 
 
+def start_callback(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """The citizen asked to be called or written back ("rufen sie mich an 0171 …"): the callback form, which takes
+    contact and time from this message too."""
+    from actions.safety import close_open_form
+
+    say(dispatcher, "callback_wish_intro", hours=knowledge.compact_week(get_content().service_center.hours))
+    return close_open_form(tracker) + [FollowupAction("callback_form")]
+
+
 def _learn_from_handover(tracker: Tracker) -> None:
     """The citizen's last messages before asking for a person, for the editors' review (redacted)."""
     from bot.editor.learning import LearningInbox

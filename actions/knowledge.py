@@ -21,6 +21,7 @@ from bot.content import say as say_text
 from bot.declarations.catalogue import get_catalogue
 from bot.declarations.document_requests import asks_for_document, wants_to_report_here
 from bot.handover.conversation import asks_when_called, recorded_callback
+from bot.handover.routing import asks_for_callback
 from bot.knowledge import answers as knowledge
 from bot.knowledge import topics
 from bot.knowledge.context import Context
@@ -126,6 +127,8 @@ def report_here_instead_of_answer(dispatcher: CollectingDispatcher, tracker: Tra
     return [SlotSet(CONTEXT_SLOT, None), *start_declaration(dispatcher, tracker, context.offer),
             FollowupAction("declaration_form")]
 
+# answers to intents a wish to be called back is often taken for ("bitte um rückmeldung per mail, … antrag")
+CALLBACK_INTENTS = frozenset({"ask_case_status", "nlu_fallback", "out_of_scope", "help", "ask_contact", "inform"})
 # intents a question about the citizen's own appointment is often taken for ("und was soll ich mitbringen")
 FOLLOW_UP_INTENTS = frozenset({"help", "out_of_scope", "ask_application", "deny"})
 
@@ -146,6 +149,10 @@ class ActionAnswer(Action):
             handle = confirm_outbound_reminder if intent == "affirm" else start_outbound_call
             if (events := handle(dispatcher, tracker)) is not None:
                 return events
+        if intent in CALLBACK_INTENTS and asks_for_callback(message_text(tracker)):
+            from actions.handover import start_callback  # actions.handover imports knowledge answers
+
+            return start_callback(dispatcher, tracker)
         if (events := report_here_instead_of_answer(dispatcher, tracker, intent)) is not None:
             return events
         if intent in topics.KNOWLEDGE_INTENTS and (events := documents_instead_of_answer(dispatcher, tracker)) is not None:
@@ -230,6 +237,10 @@ class ActionInform(Action):
         content = get_content()
         text = message_text(tracker)
         topic = tracker.get_slot("pending_topic")
+        if asks_for_callback(text):
+            from actions.handover import start_callback
+
+            return start_callback(dispatcher, tracker)
         if (events := answer_in_context(dispatcher, tracker, "inform")) is not None:
             return events
         if topic == KDU or (topic is None and knowledge.looks_like_rent_question(text)):

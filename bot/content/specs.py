@@ -54,6 +54,7 @@ TEMPLATE_FIELDS: dict[str, set[str]] = {
     "stand": {"date"},
     "handover_queued": {"position", "minutes"},
     "handover_callback_intro": {"hours"},
+    "callback_wish_intro": {"hours"},
     "handover_caseworker": set(),
     "callback_when": {"contact", "time"},
     "ask_callback_contact": set(),

@@ -5,11 +5,27 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from bot.content import Content
 
 AVERAGE_MINUTES_PER_CONVERSATION = 6
 LIVE_CHANNELS = frozenset({"webchat", "voice"})  # channels where a person can take over live
+
+
+_CALLBACK_WISH = re.compile(
+    r"\b(ruf(en|t)? (sie|ihr|du)? ?mich (bitte |doch |mal )*(zurueck|an)|rueckruf\w*|zurueckruf\w*|"
+    r"rueckmeldung (bitte )?(per|als|ueber) (mail|e ?mail|email|telefon|anruf)|"
+    r"melde[tn]? (sie|ihr) sich (bitte )?(bei mir|per mail|per e ?mail|telefonisch)|"
+    r"schreib(en|t)? (sie|ihr) mir (bitte )?(eine |ne )?(mail|e ?mail|email))\b")
+
+
+def asks_for_callback(text: str) -> bool:
+    """"rufen sie mich an 0171 …", "bitte um rückmeldung per mail", "rückruf bitte": the citizen asks to be
+    contacted later, not to chat with a person now."""
+    from bot.language.textparse import normalise
+
+    return bool(_CALLBACK_WISH.search(normalise(text)))
 
 
 def within_service_hours(content: Content, now: dt.datetime) -> bool:
