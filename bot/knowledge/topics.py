@@ -133,10 +133,14 @@ def benefit_amount(content: Content, message: str, follow_up: bool = False) -> R
     `follow_up`: an elliptic question after the Regelbedarf ("und mit 5?") names a child's age."""
     named = textparse.mentions_any(message, CHILD_WORDS) or (follow_up and hours.is_elliptic(message))
     ages = textparse.find_ages(message) if named else []
-    if not ages:
-        return None
     adults = _adults(message)
     single_parent = _single_parent(message)
+    week = calculations.pregnancy_week(message) if calculations.mentions_pregnancy(message) else None
+    pregnant = week is not None and week >= 13
+    if not ages and not (pregnant and (adults or textparse.find_persons(message) == 1)):
+        return None  # a household without children is estimated only with a pregnancy (else: the table)
+    if pregnant and not (single_parent or adults):
+        adults = 1  # "ich wohne allein und bin in der 20. woche schwanger"
     used = {"sofortzuschlag"}
     bonus = _figure(content, "sofortzuschlag") or 0.0
     rows: list[str] = []
@@ -167,6 +171,14 @@ def benefit_amount(content: Content, message: str, follow_up: bool = False) -> R
         extra = round(base * percent / 100, 2)
         used.update({"mehrbedarf_alleinerziehend", "regelbedarf_1"})
         rows.append(f"• Mehrbedarf für Alleinerziehende ({percent:g} % von {euro(base)}): {euro(extra)}")
+        total += extra
+    if pregnant:
+        percent = _figure(content, "mehrbedarf_schwangerschaft") or 0.0
+        key = "regelbedarf_2" if adults == 2 else "regelbedarf_1"
+        base = _figure(content, key) or 0.0
+        extra = round(base * percent / 100, 2)
+        used.update({"mehrbedarf_schwangerschaft", key})
+        rows.append(f"• Mehrbedarf Schwangerschaft ab der 13. Woche ({percent:g} % von {euro(base)}): {euro(extra)}")
         total += extra
     if single_parent or adults:
         text = template(content, "benefit_estimate", rows="\n".join(rows), total=euro(round(total, 2)))
@@ -335,6 +347,9 @@ def _special(content: Content, message: str, intent: str) -> Turn | None:
         return Turn(_template_reply(content, "first_equipment", (Button("Antrag § 24", "request_document"),)),
                     Context("additional_needs"))
     if calculations.mentions_pregnancy(message) and _MORE_MONEY.search(norm):
+        household = benefit_amount(content, message) if intent == "ask_benefit_amount" else None
+        if household:  # "wir sind 2 erwachsene …, 20. woche schwanger, wie viel bekommen wir": the estimate
+            return Turn(household, Context("benefit_amount"))
         reply = pregnancy_answer(content, message)
         if reply:
             return Turn(reply, Context("additional_needs"))

@@ -200,3 +200,15 @@ def test_heating_part_after_a_warm_rent_is_no_declaration(content):
     turn = topics.question_instead_of_request(content, "davon sind 90 heizung", Context("kdu"), NOW)
     assert turn is not None and turn.reply is None and turn.context.topic == "kdu"  # the rent check runs
     assert topics.question_instead_of_request(content, "davon sind 90 heizung", Context(), NOW) is None
+
+
+def test_household_estimate_with_pregnancy(content):
+    couple = reply_to(content, "wir sind 2 erwachsene und ein kind (4), ich bin in der 20. woche schwanger, "
+                               "wie viel bekommen wir", "ask_benefit_amount")
+    # 2 × 506 + 357 + 25 + 17 % of 506 (86.02) = 1,480.02
+    assert "86,02 €" in couple and "1.480,02 €" in couple
+    alone = reply_to(content, "ich wohne allein und bin in der 16. woche schwanger, wieviel bürgergeld bekomme ich",
+                     "ask_benefit_amount")
+    assert "563 €" in alone and "95,71 €" in alone and "658,71 €" in alone  # 563 + 95.71
+    early = topics.benefit_amount(content, "wir sind 2 erwachsene, 8. woche schwanger, wie viel bekommen wir")
+    assert early is None  # before week 13 no Mehrbedarf: the general answer
