@@ -52,7 +52,8 @@ class Retention:
 
     def limits(self) -> dict[str, int]:
         """Retention days by store name (outbound contacts keep as long as cases)."""
-        return {"vorgaenge": self.case_days, "termine": self.appointment_days, "kontakte": self.case_days}
+        return {"vorgaenge": self.case_days, "termine": self.appointment_days, "kontakte": self.case_days,
+                "bewertungen": self.case_days}
 
 
 def personal_data(client: redis.Redis) -> dict[str, PersonalData]:
@@ -62,6 +63,7 @@ def personal_data(client: redis.Redis) -> dict[str, PersonalData]:
     from bot.cases.store import CaseStore
     from bot.declarations.absence import AbsenceLedger
     from bot.editor.learning import LearningInbox
+    from bot.handover.ratings import RatingStore
     from bot.handover.state import Handover
     from bot.outbound.consent import ConsentStore
     from bot.outbound.store import OutboundStore
@@ -72,6 +74,7 @@ def personal_data(client: redis.Redis) -> dict[str, PersonalData]:
         "ortsabwesenheit": AbsenceLedger(client),
         "gespraeche": ConversationRecords(client),
         "uebergaben": Handover(client),
+        "bewertungen": RatingStore(client),
         "einwilligungen": ConsentStore(client),
         "kontakte": OutboundStore(client),
         "lernen": LearningInbox(client),
