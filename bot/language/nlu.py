@@ -20,6 +20,7 @@ from typing import Any, TypedDict
 import joblib
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -31,6 +32,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
+from sklearn.preprocessing import normalize
 
 from bot.language.values import identification, request_words, spoken_to_written, without_values
 
@@ -72,6 +74,61 @@ def rule_patterns(rule_intents: dict[str, list[str]]) -> dict[str, re.Pattern[st
     return {name: re.compile("(?i)(" + "|".join(alternatives) + ")") for name, alternatives in rule_intents.items()}
 
 
+class FastTfidf:
+    """The transform of a fitted TfidfVectorizer without scikit-learn's per-call bookkeeping (fitted checks,
+    input validation, the `idf_` property that sums the idf diagonal matrix on every call: together more than
+    half of its time per message, docs/performance.md). Same analyzer and vocabulary, same sublinear tf, idf and
+    norm; equal to `TfidfVectorizer.transform` (tests/unit/test_perf.py)."""
+
+    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+        tfidf = vectorizer._tfidf  # noqa: SLF001 - the fitted TfidfTransformer inside the vectorizer
+        self.analyze = vectorizer.build_analyzer()
+        self.vocabulary: dict[str, int] = vectorizer.vocabulary_
+        self.size = len(self.vocabulary)
+        self.binary = bool(vectorizer.binary)
+        self.sublinear = bool(tfidf.sublinear_tf)
+        self.idf = np.asarray(tfidf.idf_, dtype=np.float64) if tfidf.use_idf else None
+        self.norm = tfidf.norm
+
+    def transform(self, texts: list[str]) -> sp.csr_matrix:
+        indptr: list[int] = [0]
+        indices: list[int] = []
+        values: list[int] = []
+        for text in texts:
+            counts: dict[int, int] = {}
+            for feature in self.analyze(text):
+                index = self.vocabulary.get(feature)
+                if index is not None:
+                    counts[index] = counts.get(index, 0) + 1
+            row = sorted(counts)
+            indices.extend(row)
+            values.extend(1 if self.binary else counts[i] for i in row)
+            indptr.append(len(indices))
+        data = np.asarray(values, dtype=np.float64)
+        columns = np.asarray(indices, dtype=np.int32)
+        if self.sublinear:
+            np.log(data, out=data)
+            data += 1
+        if self.idf is not None:
+            data *= self.idf[columns]
+        matrix = sp.csr_matrix((data, columns, np.asarray(indptr, dtype=np.int32)), shape=(len(texts), self.size))
+        if self.norm:
+            matrix = normalize(matrix, norm=self.norm, copy=False)
+        return matrix
+
+
+class FastFeatures:
+    """A fitted FeatureUnion of TfidfVectorizers (`build_pipeline`), transformed with FastTfidf."""
+
+    def __init__(self, union: Any) -> None:
+        if union.transformer_weights or not all(isinstance(t, TfidfVectorizer) for _, t in union.transformer_list):
+            raise ValueError("FastFeatures needs a plain union of TfidfVectorizers")
+        self.parts = [FastTfidf(t) for _, t in union.transformer_list]
+
+    def transform(self, texts: list[str]) -> sp.csr_matrix:
+        return sp.hstack([part.transform(texts) for part in self.parts], format="csr")
+
+
 class LinearModel:
     """A fitted `build_pipeline` with fast probabilities, shared by the intent classifier and the safety
     check (bot/safety/component.py). scikit-learn's predict_proba multiplies the sparse features with the
@@ -80,7 +137,11 @@ class LinearModel:
 
     def __init__(self, pipeline: Pipeline) -> None:
         classifier = pipeline.named_steps["classifier"]
-        self.features = pipeline.named_steps["features"]
+        union = pipeline.named_steps["features"]
+        try:
+            self.features: Any = FastFeatures(union)
+        except ValueError:  # another feature set (an older model): scikit-learn's own transform
+            self.features = union
         self.classes = [str(c) for c in classifier.classes_]
         self.weights = np.ascontiguousarray(classifier.coef_.T)
         self.intercept = classifier.intercept_.copy()

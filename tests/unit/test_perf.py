@@ -44,3 +44,22 @@ def test_fast_intent_probabilities_equal_scikit_learns(intents):
     component = GermanIntentClassifier(config, None, None, pipeline)
     probe = ["termin absagen bitte", "geld", "xyz", "wann umgezogen"]
     assert np.allclose(component.predict_proba(probe), pipeline.predict_proba(probe), atol=1e-9)
+
+
+def test_fast_features_equal_scikit_learns_tfidf():
+    """FastFeatures (bot/language/nlu.py) transforms like the fitted FeatureUnion of TfidfVectorizers: same
+    columns, same values, for known, unknown, repeated, empty and umlaut text."""
+    import numpy as np
+
+    from bot.language.nlu import FastFeatures, GermanIntentClassifier, build_pipeline
+
+    x = ["termin absagen", "ich kann nicht kommen", "termin fällt aus", "wie viel geld", "regelsatz höhe",
+         "wie hoch ist das bürgergeld", "öffnungszeiten nord", "wann offen", "umzug melden", "neue adresse"] * 2
+    y = ["a", "a", "a", "b", "b", "b", "c", "c", "d", "d"] * 2
+    pipeline = build_pipeline(GermanIntentClassifier.get_default_config()).fit(x, y)
+    union = pipeline.named_steps["features"]
+    probe = ["termin termin termin absagen bitte", "", "xyz qqq", "WIE HOCH ist der Regelsatz?", "öffnungszeiten"]
+    fast = FastFeatures(union).transform(probe)
+    slow = union.transform(probe)
+    assert fast.shape == slow.shape
+    assert np.allclose(fast.toarray(), slow.toarray(), atol=1e-12)
