@@ -63,3 +63,37 @@ def test_fast_features_equal_scikit_learns_tfidf():
     slow = union.transform(probe)
     assert fast.shape == slow.shape
     assert np.allclose(fast.toarray(), slow.toarray(), atol=1e-12)
+
+
+def test_event_dispatch_validation_agrees_with_jsonschema():
+    """bot/core/perf.py checks an action response's events against the branch of their name only; valid and
+    invalid responses must be judged exactly as jsonschema judges them, with jsonschema's own error."""
+    import jsonschema
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    from bot.core.perf import EventDispatchValidator
+
+    schema = RemoteAction.action_response_format_spec()
+    fast = EventDispatchValidator.wrap(validator_for(schema), schema)
+    assert isinstance(fast, EventDispatchValidator)
+    full = validator_for(schema)(schema)
+    responses = [
+        {"events": [{"event": "slot", "name": "a", "value": 1}, {"event": "followup", "name": "x"}],
+         "responses": [{"text": "Hallo", "buttons": [{"title": "a", "payload": "/b"}]}]},
+        {"events": [], "responses": []},
+        {"events": [{"event": "slot", "name": "a", "value": None, "timestamp": None}]},
+        {"events": [{"event": "nonsense"}]},
+        {"events": [{"event": "slot"}]},  # a slot event without its name
+        {"events": [{"event": "followup", "name": 5}]},
+        {"events": "x"},
+        {"events": [{"no": "event"}]},
+        {"events": [["list"]]},
+        "text",
+    ]
+    for response in responses:
+        assert fast.is_valid(response) == full.is_valid(response), response
+    perf.install()
+    jsonschema.validate(responses[0], schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(responses[4], schema)
