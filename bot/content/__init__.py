@@ -23,6 +23,7 @@ from bot.content.model import (
     ServiceCenter,
     TimeRange,
 )
+from bot.content.parsers import check_placeholders
 from bot.content.specs import (
     COMPUTED_INTENTS,
     DECLARATION_INTENTS,
@@ -56,6 +57,7 @@ __all__ = [
     "OpeningHours",
     "ServiceCenter",
     "TimeRange",
+    "check_placeholders",
     "content_dir",
     "domain_intents",
     "get_content",

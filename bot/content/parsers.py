@@ -7,6 +7,7 @@ names file and line) and returns what it could read; `load_content()` assembles 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from bot.content.hours import parse_hours
@@ -147,10 +148,13 @@ def parse_kdu(node: Node) -> KduTable | None:
     return None
 
 
-def _check_placeholders(node: Node, text: str, allowed: set[str]) -> None:
+def check_placeholders(node: Node, text: str, allowed: Collection[str]) -> None:
+    """Every {placeholder} of an editor's text must be one the code fills in; the problem names the allowed
+    ones (one check for answers, templates, texts, safety and outbound texts)."""
     for name in PLACEHOLDER.findall(text):
         if name not in allowed:
-            node.problem(f"Unbekannter Platzhalter „{{{name}}}“.")
+            erlaubt = ", ".join(f"{{{a}}}" for a in sorted(allowed)) or "keine"
+            node.problem(f"Unbekannter Platzhalter „{{{name}}}“ (erlaubt: {erlaubt}).")
 
 
 def _parse_buttons(node: Node | None, known_intents: set[str], main_topics: tuple[Button, ...]) -> tuple[Button, ...]:
@@ -186,7 +190,7 @@ def parse_answers(node: Node, known_intents: set[str], placeholders: set[str]) -
                 continue
             entry.unknown_keys({"text", "buttons", "caveat", "variants"})
             text = _text(entry, "text")
-            _check_placeholders(entry, text, placeholders)
+            check_placeholders(entry, text, placeholders)
             variants: dict[str, str] = {}
             variants_node = entry.get("variants", required=False)
             if variants_node and variants_node.is_mapping():
@@ -195,7 +199,7 @@ def parse_answers(node: Node, known_intents: set[str], placeholders: set[str]) -
                         variant.problem(f"Unbekannte Rechtslage „{regime}“.")
                         continue
                     variant_text = variant.text() or ""
-                    _check_placeholders(variant, variant_text, placeholders)
+                    check_placeholders(variant, variant_text, placeholders)
                     variants[regime] = variant_text
             caveat_node = entry.get("caveat", required=False)
             if caveat_node is not None and not isinstance(caveat_node.value, bool):
@@ -218,7 +222,7 @@ def parse_answers(node: Node, known_intents: set[str], placeholders: set[str]) -
             if template is None:
                 continue
             text = template.text() or ""
-            _check_placeholders(template, text, allowed | placeholders)
+            check_placeholders(template, text, allowed | placeholders)
             templates[name] = text
     return {
         "caveat": _text(node, "caveat"),
@@ -243,9 +247,6 @@ def parse_texts(node: Node) -> dict[str, str]:
                 section_node.problem(f"Der Text „{key}“ fehlt.")
                 continue
             text = text_node.text() or ""
-            for name in PLACEHOLDER.findall(text):
-                if name not in allowed:
-                    erlaubt = ", ".join(f"{{{a}}}" for a in sorted(allowed)) or "keine"
-                    text_node.problem(f"Unbekannter Platzhalter „{{{name}}}“ (erlaubt: {erlaubt}).")
+            check_placeholders(text_node, text, allowed)
             texts[f"{section}.{key}"] = text
     return texts

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot import PROJECT_ROOT
-from bot.content import JOBCENTER_PLACEHOLDERS, PLACEHOLDER, OpeningHours, content_dir
+from bot.content import JOBCENTER_PLACEHOLDERS, OpeningHours, check_placeholders, content_dir
 from bot.content import parse_hours as _parse_hours
 from bot.core.yamlsource import Node, Report, load
 
@@ -67,10 +67,7 @@ def _text(node: Node, key: str, allowed: set[str]) -> str:
     if child is None:
         return ""
     text = child.text() or ""
-    for name in PLACEHOLDER.findall(text):
-        if name not in allowed | JOBCENTER_PLACEHOLDERS:
-            child.problem(f"Unbekannter Platzhalter „{{{name}}}“ (erlaubt: "
-                          f"{', '.join('{' + n + '}' for n in sorted(allowed))}).")
+    check_placeholders(child, text, allowed | JOBCENTER_PLACEHOLDERS)
     return text
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bot.content import JOBCENTER_PLACEHOLDERS, PLACEHOLDER, content_dir
+from bot.content import JOBCENTER_PLACEHOLDERS, check_placeholders, content_dir
 from bot.core.yamlsource import Node, Report, load
 
 # text name -> placeholders the code fills in (besides the lines and the Jobcenter data)
@@ -61,9 +61,7 @@ def _parse(node: Node) -> SafetyTexts:
             if text_node is None:
                 continue
             text = text_node.text() or ""
-            for placeholder in PLACEHOLDER.findall(text):
-                if placeholder not in set(lines) | JOBCENTER_PLACEHOLDERS | extra:
-                    text_node.problem(f"Unbekannter Platzhalter „{{{placeholder}}}“.")
+            check_placeholders(text_node, text, set(lines) | JOBCENTER_PLACEHOLDERS | extra)
             texts[name] = text
         crisis = texts_node.get("crisis", required=False)
         if crisis is not None:
