@@ -236,7 +236,9 @@ def earnings_allowance(content: Content, income: float | None, message: str = ""
     else:
         top = rules.limit_3_child if with_child else rules.limit_3
         text = template(content, "earnings_allowance", top=euro(top), **values,
-                        child_note=" (mit minderjährigem Kind im Haushalt)" if with_child else "")
+                        child_note=" (mit minderjährigem Kind im Haushalt)" if with_child else
+                        f" (gerechnet ohne minderjähriges Kind; mit Kind bis {euro(rules.limit_3_child)})"
+                        if income > rules.limit_2 else "")
     return Reply(_with_footer(content, text, set(EARNINGS_KEYS)))
 
 

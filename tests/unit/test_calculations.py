@@ -212,3 +212,10 @@ def test_household_estimate_with_pregnancy(content):
     assert "563 €" in alone and "95,71 €" in alone and "658,71 €" in alone  # 563 + 95.71
     early = topics.benefit_amount(content, "wir sind 2 erwachsene, 8. woche schwanger, wie viel bekommen wir")
     assert early is None  # before week 13 no Mehrbedarf: the general answer
+
+
+def test_earnings_reply_says_what_it_assumed(content):
+    without = reply_to(content, "ich verdiene 1300 brutto, was bleibt mir")
+    assert "ohne minderjähriges Kind" in without and "1.500 €" in without and "348 €" in without
+    small = reply_to(content, "minijob 400 euro, wieviel darf ich behalten")
+    assert "ohne minderjähriges Kind" not in small  # below 1,000 € a child changes nothing
