@@ -26,6 +26,7 @@ from bot.knowledge import answers as knowledge
 from bot.knowledge import topics
 from bot.knowledge.context import Context
 from bot.language.dialogue import consecutive_misses, is_miss
+from bot.language.vocabulary import is_noise
 
 KDU = "kdu"
 OPENING_HOURS = "opening_hours"
@@ -161,7 +162,11 @@ class ActionAnswer(Action):
             return [SlotSet("pending_topic", None), SlotSet(CONTEXT_SLOT, None)]  # about the citizen's appointment
         if (events := answer_in_context(dispatcher, tracker, intent)) is not None:
             return events
-        if intent == "out_of_scope" and consecutive_misses(tracker.events) >= 2:
+        if intent == "out_of_scope" and is_noise(message_text(tracker)):
+            # typed noise ("blubb xyz") was not understood; it is no topic the assistant does not cover
+            misses = consecutive_misses(tracker.events)
+            reply = knowledge.fallback(content, misses, len(message_text(tracker)))
+        elif intent == "out_of_scope" and consecutive_misses(tracker.events) >= 2:
             reply = knowledge.fallback(content, 2)  # second miss in a row: offer a person
         else:
             reply = knowledge.answer_for_intent(content, intent) or knowledge.fallback(content, 1)
