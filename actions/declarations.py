@@ -24,10 +24,18 @@ from bot.appointments.store import get_book
 from bot.content import get_content
 from bot.content import say as say_content
 from bot.core.redis_server import redis_client
-from bot.declarations import flow
+from bot.declarations import after, flow
 from bot.declarations.catalogue import get_catalogue
 from bot.declarations.flow import FINISHED
-from bot.declarations.submit import Submitter, link_reply, next_step, report_here, submit, transcript_excerpt
+from bot.declarations.submit import (
+    Submitter,
+    link_reply,
+    next_step,
+    question_notes,
+    report_here,
+    submit,
+    transcript_excerpt,
+)
 from bot.knowledge.answers import Reply, answer_for_intent, fill, housing_costs
 from bot.knowledge.context import Context
 
@@ -220,4 +228,8 @@ class ActionSubmitDeclaration(Action):
         for reply in submit(declaration, state, catalogue, content, redis_client(), get_book(), who, now_local()):
             send(dispatcher, reply)
         send(dispatcher, next_step(content, state))
-        return events
+        # "muss ich noch was machen? krieg ich mehr geld?" right after: answered for this declaration
+        sent = after.detail(declaration.intent, question_notes(declaration, state, catalogue))
+        if sent is None:
+            return events
+        return [*events, SlotSet(CONTEXT_SLOT, Context(after.TOPIC, detail=sent).to_slot())]

@@ -18,6 +18,7 @@ from actions.appointment_replies import answer_follow_up
 from actions.common import current_intent, learn, message_text, now, say, send
 from bot.content import Content, get_content
 from bot.content import say as say_text
+from bot.declarations import after
 from bot.declarations.catalogue import get_catalogue
 from bot.declarations.document_requests import asks_for_document, wants_to_report_here
 from bot.handover.conversation import asks_when_called, recorded_callback
@@ -70,6 +71,12 @@ def answer_in_context(dispatcher: CollectingDispatcher, tracker: Tracker, intent
     if callback is not None and asks_when_called(message_text(tracker)):
         say(dispatcher, "callback_when", contact=callback[0], time=callback[1])
         return [SlotSet("pending_topic", None)]
+    context = Context.from_slot(tracker.get_slot(CONTEXT_SLOT))
+    if context.topic == after.TOPIC and after.asks_what_next(message_text(tracker)):
+        reply = after.answer(context.detail, get_catalogue(), content)
+        if reply is not None:  # "muss ich noch was machen?" right after a declaration: for that declaration
+            send(dispatcher, topics.with_next_step(content, reply))
+            return [SlotSet("pending_topic", None)]
     turn = topics.respond(
         content,
         message_text(tracker),

@@ -69,7 +69,8 @@ class Note:
 
     match: str  # regular expression on the answers (lower case, umlauts as ae/oe/ue)
     text: str
-    at: str = "done"  # "done": after sending; "summary": with the summary; "start": instead of the declaration
+    at: str = "done"  # "done": after sending; "summary": with the summary; "start": instead of the declaration;
+    # "question": the answer to "muss ich noch was machen?" / "krieg ich mehr geld?" right after sending
     offer: str = ""  # with the summary: the intent of a declaration offered instead (a button)
 
 
@@ -262,8 +263,8 @@ def _parse_declaration(intent: str, node: Node, placeholders: set[str]) -> Decla
             if not (match_node and text_node):
                 continue
             at, offer = str(entry.value.get("at", "done")), str(entry.value.get("offer", "") or "")
-            if at not in ("done", "summary", "start"):
-                entry.problem(f"„at“ muss done, summary oder start sein, nicht „{at}“.")
+            if at not in ("done", "summary", "start", "question"):
+                entry.problem(f"„at“ muss done, summary, start oder question sein, nicht „{at}“.")
             if offer and at != "summary":
                 entry.problem("„offer“ gibt es nur mit „at: summary“.")
             try:

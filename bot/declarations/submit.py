@@ -62,10 +62,21 @@ def report_here(declaration: Declaration, state: dict, catalogue: Catalogue) -> 
                  if d.declaration in catalogue.declarations), None)
 
 
+def _said(given: dict[str, dict]) -> str:
+    return normalise(" ".join(f"{entry.get('text', '')} {entry.get('original', '')}" for entry in given.values()))
+
+
 def notes_for(declaration: Declaration, given: dict[str, dict], content: Content) -> list[str]:
     """The declaration's notes whose pattern matches the answers (the citizen's words included)."""
-    said = normalise(" ".join(f"{entry.get('text', '')} {entry.get('original', '')}" for entry in given.values()))
+    said = _said(given)
     return [fill(content, note.text)[0] for note in declaration.notes if note.at == "done" and re.search(note.match, said)]
+
+
+def question_notes(declaration: Declaration, state: dict, catalogue: Catalogue) -> list[int]:
+    """The positions of the declaration's `at: question` notes whose pattern matches the answers: what is said
+    when the citizen asks what comes next right after sending (`bot.declarations.after`)."""
+    said = _said(answers(declaration, state, catalogue))
+    return [i for i, note in enumerate(declaration.notes) if note.at == "question" and re.search(note.match, said)]
 
 
 def next_step(content: Content, state: dict | None = None) -> Reply:
