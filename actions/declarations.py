@@ -21,7 +21,7 @@ from actions.identification import ID_SLOTS, IdentifyingFormValidation, say_id_f
 from actions.knowledge import CONTEXT_SLOT, answer_instead_of_request
 from bot.appointments import booking
 from bot.appointments.store import get_book
-from bot.content import get_content
+from bot.content import Button, get_content
 from bot.content import say as say_content
 from bot.core.redis_server import redis_client
 from bot.declarations import after, flow
@@ -207,6 +207,14 @@ class ActionSubmitDeclaration(Action):
             if state.get("handover"):
                 say(dispatcher, "decl_to_human")
                 return events + hand_over(dispatcher, tracker, "normal")
+            if state.get("message") and state.get("buttons"):
+                # answered with an offer ("Möchten Sie …?"): the buttons are the next step
+                send(dispatcher, Reply(state["message"], tuple(Button(str(t), str(i)) for t, i in state["buttons"])))
+                offered = str(state["buttons"][0][1])
+                if offered not in catalogue.declarations:
+                    return events
+                # a typed "ja" takes the offered declaration as a click would (report_here_instead_of_answer)
+                return [*events, SlotSet(CONTEXT_SLOT, Context("documents", offer=offered).to_slot())]
             if state.get("message"):
                 dispatcher.utter_message(text=state["message"])
             elif declaration is not None:
