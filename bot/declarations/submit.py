@@ -14,7 +14,7 @@ from bot.appointments.booking import booking_text
 from bot.appointments.store import AppointmentBook
 from bot.cases.store import CaseStore
 from bot.content import Button, Content, say
-from bot.declarations import absence
+from bot.declarations import absence, sick_note
 from bot.declarations.catalogue import Catalogue, Declaration
 from bot.declarations.flow import APPOINTMENT, answers, documents
 from bot.knowledge.answers import Reply, fill
@@ -133,6 +133,7 @@ def submit(declaration: Declaration, state: dict, catalogue: Catalogue, content:
         replies.append(Reply(say("declarations.unidentified_done", content, case=case_id)))
     replies.extend(Reply(text) for text in notes_for(declaration, given, content))
     if declaration.intent == "report_sick" and who.customer:
+        sick_note.remember(client, who.customer, values["zeitraum"], case_id, now)
         replies.extend(_appointments_during(values["zeitraum"], book, content, who.customer, now))
     return replies
 
