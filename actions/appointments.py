@@ -26,6 +26,7 @@ from bot.appointments.store import Booking, get_book
 from bot.cases.store import CaseStore
 from bot.content import Button, get_content
 from bot.core.redis_server import redis_client
+from bot.declarations import sick_note
 from bot.identity import guard as identity
 from bot.language import values
 from bot.language.dates import WISH_SEPARATOR, Wish, WishError, parse_wish, parse_wishes
@@ -452,6 +453,25 @@ class ValidateCancelForm(AppointmentFormValidation):
     def volunteered_in_rest(self, tracker: Tracker, rest: str) -> dict[str, Any]:
         """A reason given with the request ("bitte termin absagen, bin erkältet")."""
         return {"cancel_reason": rest if booking.has_cancel_reason(rest) else None}
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        """After a sick note for the appointment's time the reason is known ("krank", with the note's number)."""
+        carried = [] if tracker.get_slot("cancel_reason") else self._sick_reason(tracker)
+        if carried:
+            tracker.slots["cancel_reason"] = carried[0]["value"]
+        return [*carried, *await super().run(dispatcher, tracker, domain)]
+
+    @staticmethod
+    def _sick_reason(tracker: Tracker) -> list[dict[str, Any]]:
+        customer = tracker.get_slot("customer_id")
+        if not customer:
+            return []
+        book = get_book()
+        upcoming = book.upcoming(customer, now_local())
+        ref = tracker.get_slot("appointment_ref")
+        days = [b.start.date() for b in upcoming if not ref or b.ref == ref]
+        reason = sick_note.reason(book.redis, customer, days)
+        return [SlotSet("cancel_reason", reason)] if reason else []
 
     async def validate_cancel_reason(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: dict) -> dict[str, Any]:

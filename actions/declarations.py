@@ -21,13 +21,21 @@ from actions.identification import ID_SLOTS, IdentifyingFormValidation, say_id_f
 from actions.knowledge import CONTEXT_SLOT, answer_instead_of_request
 from bot.appointments import booking
 from bot.appointments.store import get_book
-from bot.content import get_content
+from bot.content import Button, get_content
 from bot.content import say as say_content
 from bot.core.redis_server import redis_client
-from bot.declarations import flow
+from bot.declarations import after, flow
 from bot.declarations.catalogue import get_catalogue
 from bot.declarations.flow import FINISHED
-from bot.declarations.submit import Submitter, link_reply, next_step, report_here, submit, transcript_excerpt
+from bot.declarations.submit import (
+    Submitter,
+    link_reply,
+    next_step,
+    question_notes,
+    report_here,
+    submit,
+    transcript_excerpt,
+)
 from bot.knowledge.answers import Reply, answer_for_intent, fill, housing_costs
 from bot.knowledge.context import Context
 
@@ -199,6 +207,14 @@ class ActionSubmitDeclaration(Action):
             if state.get("handover"):
                 say(dispatcher, "decl_to_human")
                 return events + hand_over(dispatcher, tracker, "normal")
+            if state.get("message") and state.get("buttons"):
+                # answered with an offer ("Möchten Sie …?"): the buttons are the next step
+                send(dispatcher, Reply(state["message"], tuple(Button(str(t), str(i)) for t, i in state["buttons"])))
+                offered = str(state["buttons"][0][1])
+                if offered not in catalogue.declarations:
+                    return events
+                # a typed "ja" takes the offered declaration as a click would (report_here_instead_of_answer)
+                return [*events, SlotSet(CONTEXT_SLOT, Context("documents", offer=offered).to_slot())]
             if state.get("message"):
                 dispatcher.utter_message(text=state["message"])
             elif declaration is not None:
@@ -220,4 +236,8 @@ class ActionSubmitDeclaration(Action):
         for reply in submit(declaration, state, catalogue, content, redis_client(), get_book(), who, now_local()):
             send(dispatcher, reply)
         send(dispatcher, next_step(content, state))
-        return events
+        # "muss ich noch was machen? krieg ich mehr geld?" right after: answered for this declaration
+        sent = after.detail(declaration.intent, question_notes(declaration, state, catalogue))
+        if sent is None:
+            return events
+        return [*events, SlotSet(CONTEXT_SLOT, Context(after.TOPIC, detail=sent).to_slot())]

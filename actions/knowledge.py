@@ -18,6 +18,7 @@ from actions.appointment_replies import answer_follow_up
 from actions.common import current_intent, learn, message_text, now, say, send
 from bot.content import Content, get_content
 from bot.content import say as say_text
+from bot.declarations import after
 from bot.declarations.catalogue import get_catalogue
 from bot.declarations.document_requests import asks_for_document, wants_to_report_here
 from bot.handover.conversation import asks_when_called, recorded_callback
@@ -26,6 +27,7 @@ from bot.knowledge import answers as knowledge
 from bot.knowledge import topics
 from bot.knowledge.context import Context
 from bot.language.dialogue import consecutive_misses, is_miss
+from bot.language.vocabulary import is_noise
 
 KDU = "kdu"
 OPENING_HOURS = "opening_hours"
@@ -69,6 +71,12 @@ def answer_in_context(dispatcher: CollectingDispatcher, tracker: Tracker, intent
     if callback is not None and asks_when_called(message_text(tracker)):
         say(dispatcher, "callback_when", contact=callback[0], time=callback[1])
         return [SlotSet("pending_topic", None)]
+    context = Context.from_slot(tracker.get_slot(CONTEXT_SLOT))
+    if context.topic == after.TOPIC and after.asks_what_next(message_text(tracker)):
+        reply = after.answer(context.detail, get_catalogue(), content)
+        if reply is not None:  # "muss ich noch was machen?" right after a declaration: for that declaration
+            send(dispatcher, topics.with_next_step(content, reply))
+            return [SlotSet("pending_topic", None)]
     turn = topics.respond(
         content,
         message_text(tracker),
@@ -161,7 +169,11 @@ class ActionAnswer(Action):
             return [SlotSet("pending_topic", None), SlotSet(CONTEXT_SLOT, None)]  # about the citizen's appointment
         if (events := answer_in_context(dispatcher, tracker, intent)) is not None:
             return events
-        if intent == "out_of_scope" and consecutive_misses(tracker.events) >= 2:
+        if intent == "out_of_scope" and is_noise(message_text(tracker)):
+            # typed noise ("blubb xyz") was not understood; it is no topic the assistant does not cover
+            misses = consecutive_misses(tracker.events)
+            reply = knowledge.fallback(content, misses, len(message_text(tracker)))
+        elif intent == "out_of_scope" and consecutive_misses(tracker.events) >= 2:
             reply = knowledge.fallback(content, 2)  # second miss in a row: offer a person
         else:
             reply = knowledge.answer_for_intent(content, intent) or knowledge.fallback(content, 1)

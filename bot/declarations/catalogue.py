@@ -69,8 +69,11 @@ class Note:
 
     match: str  # regular expression on the answers (lower case, umlauts as ae/oe/ue)
     text: str
-    at: str = "done"  # "done": after sending; "summary": with the summary; "start": instead of the declaration
+    at: str = "done"  # "done": after sending; "summary": with the summary; "start": instead of the declaration;
+    # "question": the answer to "muss ich noch was machen?" / "krieg ich mehr geld?" right after sending
     offer: str = ""  # with the summary: the intent of a declaration offered instead (a button)
+    buttons: tuple[tuple[str, str], ...] = ()  # with `at: start`: (title, intent) offered with the text
+    bare: bool = False  # with `at: start`: only for a first message without values (a question, no report yet)
 
 
 @dataclass(frozen=True)
@@ -257,22 +260,29 @@ def _parse_declaration(intent: str, node: Node, placeholders: set[str]) -> Decla
         for entry in notes_node.elements():
             if not entry.is_mapping():
                 continue
-            entry.unknown_keys({"match", "text", "at", "offer"})
+            entry.unknown_keys({"match", "text", "at", "offer", "buttons", "bare"})
             match_node, text_node = entry.get("match"), entry.get("text")
             if not (match_node and text_node):
                 continue
             at, offer = str(entry.value.get("at", "done")), str(entry.value.get("offer", "") or "")
-            if at not in ("done", "summary", "start"):
-                entry.problem(f"„at“ muss done, summary oder start sein, nicht „{at}“.")
+            if at not in ("done", "summary", "start", "question"):
+                entry.problem(f"„at“ muss done, summary, start oder question sein, nicht „{at}“.")
             if offer and at != "summary":
                 entry.problem("„offer“ gibt es nur mit „at: summary“.")
+            raw_buttons = entry.value.get("buttons") or {}
+            if not isinstance(raw_buttons, dict) or (raw_buttons and at != "start"):
+                entry.problem("„buttons“ (Titel: Intent) gibt es nur mit „at: start“.")
+                raw_buttons = {}
+            bare = entry.value.get("bare", False) is True
+            if bare and at != "start":
+                entry.problem("„bare“ gibt es nur mit „at: start“.")
             try:
                 re.compile(match_node.text() or "")
             except re.error:
                 match_node.problem("„match“ ist kein gültiger regulärer Ausdruck.")
                 continue
             notes.append(Note(match_node.text() or "", _check_text(text_node, text_node.text() or "", placeholders),
-                              at, offer))
+                              at, offer, tuple((str(t), str(i)) for t, i in raw_buttons.items()), bare))
     if not (kind_node and title_node and identify and priority and fields):
         return None
     return Declaration(intent, kind_node.text() or intent, title_node.text() or intent, identify, priority, intro,

@@ -80,8 +80,11 @@ def new_state(declaration: Declaration, first_message: str, catalogue: Catalogue
         _referral(declaration, state, catalogue, content)
         _post_only(declaration, state, catalogue, content)
         for note in declaration.notes:  # not this declaration after all ("mein Sohn ist krank")
-            if note.at == "start" and re.search(note.match, norm):
+            if note.at == "start" and re.search(note.match, norm) and not (
+                    note.bare and not _bare(declaration, state, first_message)):
                 state.update({"stage": "aborted", "message": fill(content or get_content(), note.text)[0]})
+                if note.buttons:  # "muss ich das melden?": answered, the declaration offered
+                    state["buttons"] = [list(button) for button in note.buttons]
                 return state
         if documents(declaration, state, catalogue) and LANGUAGES.search(normalise(first_message)):
             state["notes"] = [fill(content or get_content(), say("declarations.language_note", content))[0]]
@@ -95,6 +98,15 @@ def new_state(declaration: Declaration, first_message: str, catalogue: Catalogue
             state["also"] = [*state.get("also", []), APPOINTMENT]  # "umgezogen und brauche auch einen Termin"
         _complete(declaration, state, catalogue)
     return state
+
+
+def _bare(declaration: Declaration, state: dict, first_message: str) -> bool:
+    """The first message names no value but the kind of report (a choice) or a description of itself:
+    a question ("hab arbeit gefunden, muss ich das melden?"), not yet a report."""
+    if re.search(r"\d", first_message):
+        return False
+    kinds = {f.key for f in declaration.fields if f.type == "choice" or (f.type == "text" and f.find == "description")}
+    return set(state.get("noted") or []) <= kinds
 
 
 def _referral(declaration: Declaration, state: dict, catalogue: Catalogue, content: Content | None) -> None:

@@ -14,7 +14,7 @@ from bot.appointments.booking import booking_text
 from bot.appointments.store import AppointmentBook
 from bot.cases.store import CaseStore
 from bot.content import Button, Content, say
-from bot.declarations import absence
+from bot.declarations import absence, sick_note
 from bot.declarations.catalogue import Catalogue, Declaration
 from bot.declarations.flow import APPOINTMENT, answers, documents
 from bot.knowledge.answers import Reply, fill
@@ -62,10 +62,21 @@ def report_here(declaration: Declaration, state: dict, catalogue: Catalogue) -> 
                  if d.declaration in catalogue.declarations), None)
 
 
+def _said(given: dict[str, dict]) -> str:
+    return normalise(" ".join(f"{entry.get('text', '')} {entry.get('original', '')}" for entry in given.values()))
+
+
 def notes_for(declaration: Declaration, given: dict[str, dict], content: Content) -> list[str]:
     """The declaration's notes whose pattern matches the answers (the citizen's words included)."""
-    said = normalise(" ".join(f"{entry.get('text', '')} {entry.get('original', '')}" for entry in given.values()))
+    said = _said(given)
     return [fill(content, note.text)[0] for note in declaration.notes if note.at == "done" and re.search(note.match, said)]
+
+
+def question_notes(declaration: Declaration, state: dict, catalogue: Catalogue) -> list[int]:
+    """The positions of the declaration's `at: question` notes whose pattern matches the answers: what is said
+    when the citizen asks what comes next right after sending (`bot.declarations.after`)."""
+    said = _said(answers(declaration, state, catalogue))
+    return [i for i, note in enumerate(declaration.notes) if note.at == "question" and re.search(note.match, said)]
 
 
 def next_step(content: Content, state: dict | None = None) -> Reply:
@@ -122,6 +133,7 @@ def submit(declaration: Declaration, state: dict, catalogue: Catalogue, content:
         replies.append(Reply(say("declarations.unidentified_done", content, case=case_id)))
     replies.extend(Reply(text) for text in notes_for(declaration, given, content))
     if declaration.intent == "report_sick" and who.customer:
+        sick_note.remember(client, who.customer, values["zeitraum"], case_id, now)
         replies.extend(_appointments_during(values["zeitraum"], book, content, who.customer, now))
     return replies
 

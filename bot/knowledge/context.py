@@ -23,6 +23,7 @@ class Context:
     daypart: str | None = None  # a daypart word of textparse.DAYPARTS ("nachmittags")
     now: bool = False  # the question was about this very moment ("jetzt", "gerade")
     offer: str | None = None  # intent whose answer was offered ("Möchten Sie jetzt die Antwort darauf?")
+    detail: str | None = None  # topic-specific detail (a sent declaration: bot.declarations.after.detail)
 
     def to_slot(self) -> dict[str, Any] | None:
         if self.topic is None:
@@ -40,6 +41,8 @@ class Context:
             value["now"] = True
         if self.offer:
             value["offer"] = self.offer
+        if self.detail:
+            value["detail"] = self.detail
         return value
 
     @classmethod
@@ -60,6 +63,7 @@ class Context:
             daypart=value.get("daypart") if isinstance(value.get("daypart"), str) else None,
             now=value.get("now") is True,
             offer=value.get("offer") if isinstance(value.get("offer"), str) else None,
+            detail=value.get("detail") if isinstance(value.get("detail"), str) else None,
         )
 
     @property

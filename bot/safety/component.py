@@ -36,7 +36,17 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language.nlu import LinearModel, build_pipeline, normalise_spelling
-from bot.safety.detect import CRISIS, NONE, THREAT, THREAT_POSSIBLE, URGENT_NEED, Verdict, assess, everyday_loss
+from bot.safety.detect import (
+    CRISIS,
+    NONE,
+    THREAT,
+    THREAT_POSSIBLE,
+    URGENT_NEED,
+    Verdict,
+    assess,
+    everyday_loss,
+    model_text,
+)
 
 SAFETY_INTENTS = (CRISIS, THREAT, THREAT_POSSIBLE, URGENT_NEED)
 MODEL_CLASSES = (CRISIS, URGENT_NEED)  # what the model may decide on its own; threats: rules only
@@ -146,7 +156,7 @@ class SafetyCheck(GraphComponent):  # type: ignore[misc, unused-ignore]  # Rasa 
         verdicts = [assess(t) for t in texts]
         # the model only decides for messages the rules left open and that are long enough: score just those
         open_ = [i for i, t in enumerate(texts) if len(t.split()) >= self.min_words and verdicts[i].kind == NONE]
-        scored = dict(zip(open_, self.scores([texts[i] for i in open_])))
+        scored = dict(zip(open_, self.scores([model_text(texts[i]) for i in open_])))
         for index, message in enumerate(messages):
             ranking = list(message.get(INTENT_RANKING_KEY) or [])
             if not ranking and message.get(INTENT):

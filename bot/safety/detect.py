@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.safety import rules as _rules  # PRACTICAL_TROUBLE: raw text, not folded
 from bot.safety.rules import (
     CRISIS_IDIOMS,
     CRISIS_PHRASES,
@@ -102,6 +103,12 @@ def everyday_loss(text: str) -> bool:
     if not EVERYDAY_LOSS.search(folded):
         return False
     return len(re.findall(r"[a-z]+", EVERYDAY_LOSS.sub(" ", folded))) <= 4
+
+
+def model_text(text: str) -> str:
+    """The message as the safety model scores it: without a practical problem named with the crisis words
+    ("weiß nicht mehr weiter mit den Rechnungen"), which the rules leave out too; every other word still counts."""
+    return _rules.PRACTICAL_TROUBLE.sub(" ", text)
 
 
 def must_be_seen(text: str) -> bool:

@@ -245,6 +245,15 @@ THREAT_PHRASES = _rx(
 
 # Everyday things lost or forgotten ("ich weiß meine Nummer nicht mehr", "finde den Bescheid nicht mehr"): the
 # safety model must not read "nicht mehr" in them as a crisis (the rules never do).
+# A practical problem named with the crisis words ("weiß nicht mehr weiter mit den Rechnungen"), in the
+# citizen's spelling: the crisis rule leaves it out, and the safety model scores the message without it
+# (`detect.model_text`), so debts get the Schuldnerberatung while any other crisis words still count.
+PRACTICAL_TROUBLE = re.compile(
+    r"\bwei(?:ß|ss|s)t?\s+(?:ich\s+)?(?:einfach\s+|echt\s+|wirklich\s+|gar\s+)?nicht\s+mehr\s+weiter\s+mit\s+"
+    r"(?:dem|diesem|den|der|meinen|meiner|diesen|die|das)\s+(?:formular|antrag|portal|login|app|seite|rechnung|"
+    r"rechnungen|mahnung|mahnungen|schulden|papieren|unterlagen|nebenkostenabrechnung|briefen|post)\b",
+    re.IGNORECASE)
+
 EVERYDAY_LOSS = _rx(r" (?:weis|kene|ken|finde|find|hab|habe|wei) (?:meine|mein|meinen|die|den|das|dis|des|ihre|unsere)"
                     r" (?:\w+ )?(?:nummer|kundennummer|bg ?nummer|bg|passwort|pin|zugang\w*|login|brief|bescheid|termin|"
                     r"adrese|email|mail|unterlagen|papiere|vertrag|daten|konto|iban|karte|ausweis)\w*"

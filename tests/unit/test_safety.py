@@ -284,3 +284,13 @@ def test_no_money_today_opens_one_priority_case_at_once_and_the_callback_complet
     fields = store.get(first).fields
     assert (fields["kontakt"], fields["wunschzeit"], fields["nachricht"]) == ("0171 2345678", "sofort",
                                                                                "hab kein geld mehr")
+
+
+def test_the_model_scores_a_practical_problem_without_the_crisis_words():
+    from bot.safety.detect import model_text
+
+    rest = model_text("hab schulden und weiß nicht mehr weiter mit den rechnungen wer hilft da")
+    assert "weiter" not in rest and "schulden" in rest
+    crisis = "ich weiss nicht mehr weiter mit den rechnungen, ich sehe kein licht mehr"
+    assert "kein licht mehr" in model_text(crisis)
+    assert model_text("ich weiß nicht mehr weiter") == "ich weiß nicht mehr weiter"  # no practical object
