@@ -30,7 +30,7 @@ def browser():
         chromium.close()
 
 
-def open_chat(browser, live, **context):  # noqa: F811
+def open_chat(live, browser, **context):  # noqa: F811
     from playwright.sync_api import expect
 
     page = browser.new_context(**({"viewport": {"width": 1280, "height": 800}} | context)).new_page()
@@ -53,10 +53,10 @@ def session_of(page) -> str:
     return page.evaluate("localStorage.getItem('jc-session')")
 
 
-def test_a_new_chat_greets_with_topic_buttons_before_the_citizen_writes(browser, live):  # noqa: F811
+def test_a_new_chat_greets_with_topic_buttons_before_the_citizen_writes(live, browser):  # noqa: F811
     from playwright.sync_api import expect
 
-    page = open_chat(browser, live)
+    page = open_chat(live, browser)
     greeting = page.locator(".msg.bot").first
     expect(greeting).to_contain_text("digitale Assistent")
     topics = [b.title for b in get_content().main_topics]
@@ -71,10 +71,10 @@ def test_a_new_chat_greets_with_topic_buttons_before_the_citizen_writes(browser,
     assert page.locator(".msg.bot").filter(has_text="Guten Tag!").count() == 1
 
 
-def test_reply_buttons_survive_a_reload_and_still_work(browser, live):  # noqa: F811
+def test_reply_buttons_survive_a_reload_and_still_work(live, browser):  # noqa: F811
     from playwright.sync_api import expect
 
-    page = open_chat(browser, live)
+    page = open_chat(live, browser)
     say_in(page, "hallo")
     offered = page.locator(".msg.bot").last.locator(".buttons button").all_text_contents()
     assert offered, "the greeting answer offers buttons"
@@ -87,8 +87,8 @@ def test_reply_buttons_survive_a_reload_and_still_work(browser, live):  # noqa: 
     expect(page.locator(".msg.bot").last).to_contain_text(get_content().service_center.phone, timeout=20000)
 
 
-def test_phone_numbers_and_mail_addresses_are_links_and_text_stays_text(browser, live):  # noqa: F811
-    page = open_chat(browser, live)
+def test_phone_numbers_and_mail_addresses_are_links_and_text_stays_text(live, browser):  # noqa: F811
+    page = open_chat(live, browser)
     say_in(page, "wie ist die e-mail-adresse vom service center")
     phone, mail = get_content().service_center.phone, get_content().service_center.email
     answer = page.locator(".msg.bot").filter(has_text=mail).last
@@ -106,17 +106,17 @@ def test_phone_numbers_and_mail_addresses_are_links_and_text_stays_text(browser,
     assert mine.locator("img").count() == 0 and "<img src=x" in mine.text_content()
 
 
-def test_320_pixels_have_no_horizontal_scrolling_even_with_a_long_word(browser, live):  # noqa: F811
-    page = open_chat(browser, live, viewport={"width": 320, "height": 640})
+def test_320_pixels_have_no_horizontal_scrolling_even_with_a_long_word(live, browser):  # noqa: F811
+    page = open_chat(live, browser, viewport={"width": 320, "height": 640})
     say_in(page, "wie erreiche ich das service center")
     say_in(page, "x" * 300)
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 320
     assert page.evaluate("document.getElementById('chat-log').scrollWidth <= document.getElementById('chat-log').clientWidth")
 
 
-def test_at_200_percent_zoom_the_log_is_tall_enough_and_a_long_answer_starts_in_view(browser, live):  # noqa: F811
+def test_at_200_percent_zoom_the_log_is_tall_enough_and_a_long_answer_starts_in_view(live, browser):  # noqa: F811
     # 200 % of a 1280 x 800 window: 640 x 400 CSS pixels at a device scale of 2
-    page = open_chat(browser, live, viewport={"width": 640, "height": 400}, device_scale_factor=2)
+    page = open_chat(live, browser, viewport={"width": 640, "height": 400}, device_scale_factor=2)
     say_in(page, "wie hoch ist der regelsatz")
     say_in(page, "wie erreiche ich das service center")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 640
@@ -155,8 +155,8 @@ FOCUS_STYLE = """el => {
 }"""
 
 
-def test_focus_indicators_have_at_least_3_to_1_contrast_and_the_log_takes_focus(browser, live):  # noqa: F811
-    page = open_chat(browser, live)
+def test_focus_indicators_have_at_least_3_to_1_contrast_and_the_log_takes_focus(live, browser):  # noqa: F811
+    page = open_chat(live, browser)
     page.locator(".msg.bot .buttons button").first.wait_for()
     targets = ["#chat-log", ".msg.bot .buttons button", "#chat-input", "#chat-form button", "#chat-restart"]
     for selector in targets:
@@ -177,10 +177,10 @@ def test_focus_indicators_have_at_least_3_to_1_contrast_and_the_log_takes_focus(
     assert page.evaluate("document.activeElement.id") == "chat-log"
 
 
-def test_legal_links_restart_and_transcript_download(browser, live):  # noqa: F811
+def test_legal_links_restart_and_transcript_download(live, browser):  # noqa: F811
     from playwright.sync_api import expect
 
-    page = open_chat(browser, live)
+    page = open_chat(live, browser)
     legal = get_content().legal
     links = page.locator(".chat-legal a")
     expect(links).to_have_text(["Impressum", "Datenschutzerklärung", "Erklärung zur Barrierefreiheit"])
@@ -204,11 +204,11 @@ def test_legal_links_restart_and_transcript_download(browser, live):  # noqa: F8
     page.wait_for_function(f"localStorage.getItem('jc-session') && localStorage.getItem('jc-session') !== '{before}'")
 
 
-def test_with_a_person_the_title_says_so_and_after_closing_the_citizen_rates(browser, live):  # noqa: F811
+def test_with_a_person_the_title_says_so_and_after_closing_the_citizen_rates(live, browser):  # noqa: F811
     from playwright.sync_api import expect
 
     client = redis.Redis.from_url(live.redis_url)
-    page = open_chat(browser, live)
+    page = open_chat(live, browser)
     sender = session_of(page)
     Handover(client).enqueue(sender, summary="Bewertung")
     desk, csrf = desk_session(live, "anna")
@@ -242,11 +242,11 @@ def test_with_a_person_the_title_says_so_and_after_closing_the_citizen_rates(bro
     assert len([r for r in RatingStore(client).recent() if r.sender == sender]) == 1
 
 
-def test_a_pdf_upload_lands_with_a_case_and_a_renamed_program_is_refused(browser, live, tmp_path):  # noqa: F811
+def test_a_pdf_upload_lands_with_a_case_and_a_renamed_program_is_refused(live, browser, tmp_path):  # noqa: F811
     from playwright.sync_api import expect
 
     client = redis.Redis.from_url(live.redis_url)
-    page = open_chat(browser, live)
+    page = open_chat(live, browser)
     sender = session_of(page)
     pdf = tmp_path / "AU-Bescheinigung.pdf"
     pdf.write_bytes(PDF)
@@ -277,3 +277,30 @@ def test_a_pdf_upload_lands_with_a_case_and_a_renamed_program_is_refused(browser
     big = {"file": ("gross.pdf", PDF + b"0" * (5 * 2**20), "application/pdf")}
     assert requests.post(url, data={"session_id": sender, "resume": secret}, files=big).status_code == 413
     assert len(cases.files(case_id)) == 1
+
+
+def test_the_voice_page_answers_typed_text_without_a_call_and_says_when_it_cannot(live, browser):  # noqa: F811
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    page.goto(f"{live.voice_url}/")
+    assert page.get_attribute("link[rel=icon]", "href") == "/static/favicon.svg"
+    assert requests.get(f"{live.voice_url}/static/favicon.svg").headers["content-type"].startswith("image/svg")
+    page.fill("#typed-text", "wann hat die geschäftsstelle mitte offen")
+    page.keyboard.press("Enter")  # no call runs: one begins without the microphone
+    expect(page.locator("#log li.caller")).to_have_text(["Sie: wann hat die geschäftsstelle mitte offen"], timeout=20000)
+    expect(page.locator("#log li.bot").filter(has_text="Mitte").first).to_be_visible(timeout=30000)
+    page.click("#stop")
+    expect(page.locator("#start")).to_be_enabled()
+
+    # the gateway unreachable: the page says so instead of doing nothing
+    page.evaluate("""() => { const Original = WebSocket;
+        window.WebSocket = function () { return new Original('ws://127.0.0.1:9/ws'); }; }""")
+    page.fill("#typed-text", "hallo")
+    page.keyboard.press("Enter")
+    expect(page.locator("#status")).to_contain_text("nicht erreichbar", timeout=15000)
+
+
+def test_chat_page_has_a_favicon(live):  # noqa: F811
+    answer = requests.get(f"{live.url(0)}/webhooks/webchat/static/favicon.svg")
+    assert answer.ok and answer.headers["content-type"].startswith("image/svg") and b"<svg" in answer.content
