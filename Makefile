@@ -4,6 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/jobcenter.tar.gz
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 TRAINING_INPUT := config.yml domain.yml $(shell find data bot/safety/data -name '*.yml' 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 # Rasa / TensorFlow: quiet logs, no telemetry, deterministic CPU use.
@@ -14,7 +15,14 @@ export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWa
 
 .PHONY: setup lint run train validate content-check unit test test-safety test-stories test-nlu test-integration conversations test-conversations soak models bench bench-voice eval eval-accept load-model rollback-model clean
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(AXE)
+
+# Browser test tools from the npm registry (axe-core for tests/integration/axe.py), pinned by
+# tests/browser/package-lock.json; `npm ci` installs exactly the locked versions into tests/browser/node_modules.
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null || { echo "npm fehlt (Debian: apt-get install nodejs npm)"; exit 1; }
+	@npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
 
 # pip's notices about index locations of this machine's configuration that hold no such package are noise
 PIP_QUIET = 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; test $${PIPESTATUS[0]} -eq 0

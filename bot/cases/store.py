@@ -27,6 +27,7 @@ BUILTIN_KINDS = {"terminabsage": "Terminabsage", "termin_ohne_nummer": "Termin o
                  "datenschutz": "Datenschutz: Auskunft oder Löschung", "rueckruf": "Rückrufbitte", "drohung": "Drohung", "krise": "Krise",
                  "drohung_pruefen": "Prüfen: mögliche Drohung", "notlage": "Notlage: kein Geld",
                  "email_quarantaene": "E-Mail in Quarantäne",
+                 "unterlagen": "Unterlagen aus dem Chat",
                  "email": "E-Mail-Anfrage", "email_auskunft": "E-Mail-Auskunft", "email_widerruf": "Widerruf per E-Mail"}
 
 _UPDATE = """

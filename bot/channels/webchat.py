@@ -73,6 +73,7 @@ def _apology() -> str:
 
 
 RESUME_SECONDS = 30 * 24 * 3600
+RATING_SECONDS = 24 * 3600  # how long after a conversation with a person it can be rated
 
 
 def _resume_key(session_id: str) -> str:
@@ -90,14 +91,74 @@ def _resume_ok(client: redis.Redis, session_id: str, secret: str) -> bool:
     return stored is not None and hmac.compare_digest(stored.decode(), digest)
 
 
-def _remember_buttons(client: redis.Redis, session_id: str, buttons: list[dict]) -> None:
-    titles = {str(b.get("payload")): str(b.get("title")) for b in buttons if b.get("payload")}
-    client.set(f"wc:buttons:{session_id}", json.dumps(titles, ensure_ascii=False), ex=RESUME_SECONDS)
+def _remember_buttons(client: redis.Redis, session_id: str, buttons: list[dict], line_id: int) -> None:
+    """The last buttons offered and the transcript line they belong to (restored after a reload)."""
+    offered = [{"title": str(b.get("title")), "payload": str(b.get("payload"))} for b in buttons if b.get("payload")]
+    client.set(f"wc:buttons:{session_id}", json.dumps({"line": line_id, "buttons": offered}, ensure_ascii=False),
+               ex=RESUME_SECONDS)
+
+
+def _offered(client: redis.Redis, session_id: str) -> dict[str, Any]:
+    raw = client.get(f"wc:buttons:{session_id}")
+    data = json.loads(raw) if raw else {}
+    return data if isinstance(data, dict) and isinstance(data.get("buttons"), list) else {}
 
 
 def _button_title(client: redis.Redis, session_id: str, text: str) -> str | None:
-    raw = client.get(f"wc:buttons:{session_id}")
-    return json.loads(raw).get(text) if raw else None
+    return next((b["title"] for b in _offered(client, session_id).get("buttons", []) if b["payload"] == text), None)
+
+
+def _with_buttons(client: redis.Redis, session_id: str, lines: list[dict]) -> list[dict]:
+    """History lines with the buttons of the last bot line put back when nothing came after that line but
+    other bot lines (a reloaded widget offers the same choices again)."""
+    offered = _offered(client, session_id)
+    if not offered or not lines:
+        return lines
+    for line in reversed(lines):
+        if line.get("id") == offered.get("line"):
+            line["buttons"] = offered["buttons"]
+            break
+        if line.get("role") != "bot":
+            break
+    return lines
+
+
+def _allow_rating(client: redis.Redis, session_id: str, agent: str) -> None:
+    client.set(f"wc:rate:{session_id}", agent, ex=RATING_SECONDS)
+
+
+def _rate(client: redis.Redis, session_id: str, stars: Any, comment: Any) -> bool:
+    """A citizen's rating of the conversation with a person that just ended (the agent is the one the
+    closing event named, never what the client says); one per conversation."""
+    from bot.handover.ratings import RatingStore
+
+    agent = client.get(f"wc:rate:{session_id}")
+    if agent is None or not isinstance(stars, int) or isinstance(stars, bool):
+        return False
+    comment = comment if isinstance(comment, str) else ""
+    if not RatingStore(client).add(session_id, agent.decode(), stars, comment[:MAX_MESSAGE_CHARS], _local_now()):
+        return False
+    client.delete(f"wc:rate:{session_id}")
+    return True
+
+
+def _greeting() -> tuple[str, list[dict]]:
+    """The greeting and topic buttons of content/answers.yml (`greet`), shown when a chat opens."""
+    from bot.content import get_content
+    from bot.knowledge.answers import answer_for_intent
+
+    reply = answer_for_intent(get_content(), "greet")
+    if reply is None:
+        return "", []
+    return reply.text, [{"title": b.title, "payload": b.payload} for b in reply.buttons]
+
+
+def _legal_links() -> list[dict]:
+    from bot.content import get_content
+    from bot.content.specs import LEGAL_PAGES
+
+    legal = get_content().legal
+    return [{"title": title, "href": legal[key]} for key, title in LEGAL_PAGES.items() if key in legal]
 
 
 class WebchatOutput(OutputChannel):
@@ -118,7 +179,8 @@ class WebchatOutput(OutputChannel):
         payload.update(id=line["id"], ts=line["ts"], role="bot")
         if payload.get("buttons"):
             line["buttons"] = payload["buttons"]
-            await asyncio.to_thread(_remember_buttons, self.handover.redis, recipient_id, payload["buttons"])
+            await asyncio.to_thread(_remember_buttons, self.handover.redis, recipient_id, payload["buttons"],
+                                    line["id"])
         await self.sio.emit("bot_uttered", payload, room=recipient_id)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
@@ -169,7 +231,11 @@ class WebchatInput(InputChannel):
         if kind in ("queued", "claimed", "released", "closed"):
             await self._send_queue_status(sio)
         if kind in ("claimed", "released", "closed") and sender:
-            await sio.emit("handover", {"state": "agent" if kind == "claimed" else "bot"}, room=sender)
+            # after a person's conversation the citizen may rate it (bot/handover/ratings.py), once
+            rate = kind in ("released", "closed") and bool(event.get("agent"))
+            if rate:
+                await asyncio.to_thread(_allow_rating, _handover().redis, sender, str(event["agent"]))
+            await sio.emit("handover", {"state": "agent" if kind == "claimed" else "bot", "rate": rate}, room=sender)
 
     async def _send_queue_status(self, sio: AsyncServer) -> None:
         from bot.handover.routing import wait_estimate_minutes
@@ -202,6 +268,12 @@ class WebchatInput(InputChannel):
 
         webchat.static("/static", str(STATIC_DIR))
 
+        @webchat.route("/upload", methods=["POST"])
+        async def upload(request: Request) -> response.HTTPResponse:
+            """A document for the conversation (multipart: session_id, resume, file), bound to the resume
+            secret the server gave this browser; PDF, JPEG or PNG judged by its bytes, size- and rate-limited."""
+            return await _upload(request, sio)
+
         @sio.on("session_request")
         async def session_request(sid: str, data: Any) -> None:
             """Resume a conversation only with the secret this server gave to that browser; the id alone
@@ -219,10 +291,21 @@ class WebchatInput(InputChannel):
             sio.enter_room(sid, session_id)
             handover = _handover()
             state = await asyncio.to_thread(handover.state, session_id)
-            answer = {"session_id": session_id, "handover": state}
+            from bot.core.settings import UploadSettings
+
+            answer = {"session_id": session_id, "handover": state, "links": _legal_links(),
+                      "upload_max_bytes": UploadSettings.from_env().max_bytes}
             if secret:
                 answer["resume"] = secret
             await sio.emit("session_confirm", answer, room=sid)
+            if secret and data.get("greet") is True:  # the widget opens a new conversation with the greeting
+                text, buttons = _greeting()
+                if text:
+                    output = WebchatOutput(sio, handover)
+                    if buttons:
+                        await output.send_text_with_buttons(session_id, text, buttons)
+                    else:
+                        await output.send_text_message(session_id, text)
 
         @sio.on("history")
         async def history(sid: str, data: Any) -> None:
@@ -233,8 +316,24 @@ class WebchatInput(InputChannel):
                 return
             after_id = data.get("after_id")
             after = after_id if isinstance(after_id, int) else 0
+            client = _handover().redis
             lines = await asyncio.to_thread(_handover().transcript, session_id, after)
-            await sio.emit("history", {"lines": lines}, room=sid)
+            lines = await asyncio.to_thread(_with_buttons, client, session_id, lines)
+            can_rate = await asyncio.to_thread(client.exists, f"wc:rate:{session_id}")
+            await sio.emit("history", {"lines": lines, "rate": bool(can_rate)}, room=sid)
+
+        @sio.on("rate")
+        async def rate(sid: str, data: Any) -> None:
+            if not isinstance(data, dict) or not isinstance(data.get("session_id"), str):
+                return
+            session_id = data["session_id"]
+            if not SESSION_ID.match(session_id) or session_id not in sio.rooms(sid):
+                return
+            handover = _handover()
+            ok = await asyncio.to_thread(_rate, handover.redis, session_id, data.get("stars"), data.get("comment"))
+            await sio.emit("rated", {"ok": ok}, room=session_id)
+            if ok:
+                await WebchatOutput(sio, handover).send_text_message(session_id, say("webchat.rating_thanks"))
 
         @sio.on("typing")
         async def typing(sid: str, data: Any) -> None:
@@ -304,6 +403,60 @@ class WebchatInput(InputChannel):
                     await sio.emit("error", {"text": _apology()}, room=session_id)
 
         return webchat
+
+
+def _refuse(status: int, key: str, max_mb: str = "") -> response.HTTPResponse:
+    text = say(key, max=max_mb) if max_mb else say(key)
+    return response.json({"ok": False, "text": text}, status=status, headers=SECURITY_HEADERS)
+
+
+async def _upload(request: Request, sio: AsyncServer) -> response.HTTPResponse:
+    from bot.cases.uploads import safe_name, sniff, store_upload
+    from bot.core.settings import UploadSettings
+
+    limits = UploadSettings.from_env()
+    max_mb = f"{limits.max_bytes / 2**20:g}"
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > limits.max_bytes + 64 * 1024:
+        return _refuse(413, "webchat.upload_too_large", max_mb)
+    form = request.form or {}
+    session_id, secret = form.get("session_id"), form.get("resume")
+    handover = _handover()
+    client = handover.redis
+    if not (isinstance(session_id, str) and SESSION_ID.match(session_id) and isinstance(secret, str)
+            and await asyncio.to_thread(_resume_ok, client, session_id, secret)):
+        return response.json({"ok": False, "text": "Bitte laden Sie die Seite neu."}, status=403,
+                             headers=SECURITY_HEADERS)
+    address = client_address(request.ip or "", request.headers.get("x-forwarded-for"))
+    verdict = await asyncio.to_thread(shared_limiter().hits, [
+        (f"upload:s:{session_id}", limits.per_session.count, limits.per_session.seconds),
+        (f"upload:a:{address}", limits.per_address.count, limits.per_address.seconds)])
+    if not verdict.allowed:
+        return _refuse(429, "webchat.upload_too_many")
+    upload = request.files.get("file") if request.files else None
+    if upload is None or not upload.body:
+        return _refuse(400, "webchat.upload_wrong_type")
+    if len(upload.body) > limits.max_bytes:
+        return _refuse(413, "webchat.upload_too_large", max_mb)
+    kind = sniff(upload.body)
+    if kind is None:
+        return _refuse(415, "webchat.upload_wrong_type")
+    name = safe_name(upload.name or "", kind[1])
+    try:
+        transcript = [f"{line['role']}: {line['text']}" for line in
+                      await asyncio.to_thread(handover.transcript, session_id)][-20:]
+        case_id, _ = await asyncio.to_thread(store_upload, client, session_id, name, kind[0], upload.body,
+                                             _local_now(), transcript)
+        line = await asyncio.to_thread(handover.add_line, session_id, "citizen", say("webchat.upload_line", name=name))
+        await sio.emit("user_echo", line, room=session_id)
+        if await asyncio.to_thread(handover.is_with_human, session_id):
+            await asyncio.to_thread(handover.publish, {"type": "citizen_message", "sender": session_id, "line": line})
+        text = say("webchat.upload_done", name=name, case=case_id)
+        await WebchatOutput(sio, handover).send_text_message(session_id, text)
+    except redis.RedisError as error:
+        logger.error("webchat: upload not stored: %s", error)
+        return _refuse(503, "webchat.upload_failed")
+    return response.json({"ok": True, "case": case_id, "name": name, "text": text}, headers=SECURITY_HEADERS)
 
 
 class _SocketBlueprint(Blueprint):

@@ -57,6 +57,7 @@ def load_content(root: Path = PROJECT_ROOT) -> Content:
         service_center=jobcenter["service_center"],
         offices=jobcenter["offices"],
         hours_note=jobcenter["hours_note"],
+        legal=jobcenter["legal"],
         legal_regime=regime,
         figures=figures,
         kdu=kdu,  # type: ignore[arg-type]

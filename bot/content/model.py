@@ -127,3 +127,4 @@ class Content:
     answers: dict[str, Answer]
     templates: dict[str, str]
     texts: dict[str, str] = field(default_factory=dict)  # content/texts.yml, "section.key" -> text
+    legal: dict[str, str] = field(default_factory=dict)  # jobcenter.yml `legal:`, page key -> address

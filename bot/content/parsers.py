@@ -12,7 +12,15 @@ from typing import Any
 
 from bot.content.hours import parse_hours
 from bot.content.model import Answer, Button, Figure, KduLimit, KduTable, Office, ServiceCenter
-from bot.content.specs import COMPUTED_INTENTS, LEGAL_REGIMES, PLACEHOLDER, TEMPLATE_FIELDS, TEXT_FIELDS, UNITS
+from bot.content.specs import (
+    COMPUTED_INTENTS,
+    LEGAL_PAGES,
+    LEGAL_REGIMES,
+    PLACEHOLDER,
+    TEMPLATE_FIELDS,
+    TEXT_FIELDS,
+    UNITS,
+)
 from bot.core.yamlsource import Node
 
 
@@ -21,8 +29,29 @@ def _text(node: Node, key: str, required: bool = True) -> str:
     return (child.text() or "") if child else ""
 
 
+def _parse_legal(node: Node | None) -> dict[str, str]:
+    """`legal:` the address of each page of LEGAL_PAGES: https://… or a path on this site ("/…")."""
+    if node is None or not node.is_mapping():
+        if node is not None:
+            node.problem("Erwartet werden die Adressen: " + ", ".join(LEGAL_PAGES) + ".")
+        return {}
+    node.unknown_keys(set(LEGAL_PAGES))
+    pages = {}
+    for key in LEGAL_PAGES:
+        child = node.get(key)
+        if child is None:
+            continue
+        url = (child.text() or "").strip()
+        site_path = url.startswith("/") and not url.startswith("//")
+        if not (url.startswith("https://") or site_path) or any(c.isspace() for c in url):
+            child.problem(f"„{url}“ ist keine Adresse: erwartet https://… oder ein Pfad, der mit / beginnt.")
+        else:
+            pages[key] = url
+    return pages
+
+
 def parse_jobcenter(node: Node) -> dict[str, Any]:
-    node.unknown_keys({"name", "name_genitive", "website", "state", "service_center", "offices", "hours_note"})
+    node.unknown_keys({"name", "name_genitive", "website", "state", "service_center", "offices", "hours_note", "legal"})
     result: dict[str, Any] = {
         "name": _text(node, "name"),
         "name_genitive": _text(node, "name_genitive"),
@@ -30,6 +59,7 @@ def parse_jobcenter(node: Node) -> dict[str, Any]:
         "state": _text(node, "state"),
         "hours_note": _text(node, "hours_note", required=False),
         "offices": {},
+        "legal": _parse_legal(node.get("legal")),
     }
     sc = node.get("service_center")
     if sc and sc.is_mapping():

@@ -12,6 +12,9 @@ import re
 
 UNITS = {"eur", "percent", "days", "months", "m2", "hours", "text"}
 LEGAL_REGIMES = {"buergergeld", "grundsicherung"}
+# Legal pages linked below the web chat (content/jobcenter.yml `legal:`), key -> link text.
+LEGAL_PAGES = {"impressum": "Impressum", "datenschutz": "Datenschutzerklärung",
+               "barrierefreiheit": "Erklärung zur Barrierefreiheit"}
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
 
 # Placeholders that answers may use besides the figure keys.
@@ -296,6 +299,15 @@ TEXT_FIELDS: dict[str, dict[str, set[str]]] = {
     "channels": {
         "rate_limited": set(),
         "message_too_long": {"max"},
+    },
+    "webchat": {
+        "upload_done": {"name", "case"},
+        "upload_line": {"name"},
+        "upload_wrong_type": set(),
+        "upload_too_large": {"max"},
+        "upload_too_many": set(),
+        "upload_failed": set(),
+        "rating_thanks": set(),
     },
     "voice": {
         "say_yes_or_no": set(),

@@ -201,6 +201,20 @@ class ChatLimits:
 
 
 @dataclass(frozen=True)
+class UploadSettings:
+    """Documents citizens upload in the web chat (bot/cases/uploads.py)."""
+    max_bytes: int
+    per_session: Rate
+    per_address: Rate
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> UploadSettings:
+        read = Env(env)
+        return cls(int(read.number("UPLOAD_MAX_MB", 0.001) * 2**20), read.rate("UPLOAD_LIMIT_PER_SESSION"),
+                   read.rate("UPLOAD_LIMIT_PER_ADDRESS"))
+
+
+@dataclass(frozen=True)
 class DeskSettings:
     host: str
     port: int

@@ -73,6 +73,9 @@ VARIABLES: tuple[Variable, ...] = (
         ("CHAT_LIMIT_PER_SESSION", "15/10", "citizen messages per conversation (count/seconds)"),
         ("CHAT_LIMIT_PER_ADDRESS", "300/60", "citizen messages per client address (count/seconds)"),
         ("CHAT_LIMIT_PER_SESSION_DAY", "600/86400", "citizen messages per conversation and day (count/seconds)"),
+        ("UPLOAD_MAX_MB", "5", "largest document a citizen uploads in the web chat (PDF, JPEG, PNG)"),
+        ("UPLOAD_LIMIT_PER_SESSION", "10/3600", "documents per conversation (count/seconds)"),
+        ("UPLOAD_LIMIT_PER_ADDRESS", "30/3600", "documents per client address (count/seconds)"),
     ),
     *_area(
         "desk",

@@ -679,7 +679,7 @@ def test_a_crisis_in_the_web_chat_tops_the_queue_marked_krise_in_the_desk(live):
             expect(citizen.locator("#chat-status")).to_have_text("Verbunden")
             citizen.fill("#chat-input", "ich weiss nicht mehr weiter, ich will nicht mehr leben")
             citizen.keyboard.press("Enter")
-            first_answer = citizen.locator(".msg.bot").first
+            first_answer = citizen.locator(".msg.citizen ~ .msg.bot").first  # after the greeting: the answer
             for number in _crisis_lines():
                 expect(first_answer).to_contain_text(number)
             expect(citizen.locator(".msg.bot").last).to_contain_text("verbinde Sie jetzt")

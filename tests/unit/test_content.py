@@ -126,3 +126,14 @@ def test_command_line_check_fails_on_broken_content(project, capsys):
     assert "content/kdu.yml, Zeile" in capsys.readouterr().err
     shutil.copy(ROOT / "content" / "kdu.yml", project / "content" / "kdu.yml")
     assert main([str(project)]) == 0
+
+
+def test_legal_pages_are_required_and_must_be_web_addresses(project):
+    assert load_content(project).legal["impressum"].startswith("https://")
+    replace(project, "jobcenter.yml", "  impressum: https://www.jobcenter-musterstadt.de/impressum\n",
+            "  impressum: javascript:alert(1)\n")
+    replace(project, "jobcenter.yml", "  barrierefreiheit: https://www.jobcenter-musterstadt.de/barrierefreiheit\n", "")
+    found = problems(project)
+    assert len(found) == 2
+    assert "„javascript:alert(1)“ ist keine Adresse" in found[0] or "„javascript:alert(1)“ ist keine Adresse" in found[1]
+    assert any("barrierefreiheit" in p for p in found)
