@@ -15,10 +15,11 @@ export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWa
 
 .PHONY: setup lint run train validate content-check unit test test-safety test-stories test-nlu test-integration conversations test-conversations soak models bench bench-voice eval eval-accept load-model rollback-model clean
 
-setup: $(VENV)/.installed $(AXE)
+setup: $(VENV)/.installed
 
 # Browser test tools from the npm registry (axe-core for tests/integration/axe.py), pinned by
 # tests/browser/package-lock.json; `npm ci` installs exactly the locked versions into tests/browser/node_modules.
+# Only the browser tests need them: `make run` works without npm.
 $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	@command -v npm >/dev/null || { echo "npm fehlt (Debian: apt-get install nodejs npm)"; exit 1; }
 	@npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error >/dev/null
@@ -69,7 +70,7 @@ test-nlu: setup
 	$(PY) -m tests.nlu_gate results/nlu/intent_report.json --min-macro-f1 0.93
 	$(PY) -m bot.editor.report --results results/nlu
 
-test-integration: setup $(MODEL)
+test-integration: setup $(AXE) $(MODEL)
 	$(PY) -m pytest -q tests/integration
 
 # Conversation corpus (tests/conversations/): pass rate per capability of whole conversations against the
