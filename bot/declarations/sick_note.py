@@ -8,8 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
+from typing import Any
 
 import redis
+
+from bot.core.subject import DataSubject
 
 KEY = "sicknote:{customer}"
 REASON = "krank (Krankmeldung {case})"
@@ -37,3 +40,18 @@ def reason(client: redis.Redis, customer: str, days: Iterable[dt.date]) -> str |
     if any(start <= day <= end for day in days):
         return REASON.format(case=note.get("case", ""))
     return None
+
+
+class SickNotes:
+    """The kept sick-note periods as a store of bot/privacy (Auskunft and Löschung per customer; they expire by
+    themselves the day after the period, so no retention purge is needed)."""
+
+    def __init__(self, client: redis.Redis):
+        self.redis = client
+
+    def export_for(self, person: DataSubject) -> dict[str, Any]:
+        raw = self.redis.get(KEY.format(customer=person.customer))
+        return {"krankmeldung_fuer_termine": json.loads(raw)} if raw else {}
+
+    def delete_for(self, person: DataSubject) -> int:
+        return int(self.redis.delete(KEY.format(customer=person.customer)))

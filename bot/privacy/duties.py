@@ -62,6 +62,7 @@ def personal_data(client: redis.Redis) -> dict[str, PersonalData]:
     from bot.appointments.store import AppointmentBook
     from bot.cases.store import CaseStore
     from bot.declarations.absence import AbsenceLedger
+    from bot.declarations.sick_note import SickNotes
     from bot.editor.learning import LearningInbox
     from bot.handover.ratings import RatingStore
     from bot.handover.state import Handover
@@ -72,6 +73,7 @@ def personal_data(client: redis.Redis) -> dict[str, PersonalData]:
         "vorgaenge": CaseStore(client),
         "termine": AppointmentBook(client, get_calendar()),
         "ortsabwesenheit": AbsenceLedger(client),
+        "krankmeldungen": SickNotes(client),
         "gespraeche": ConversationRecords(client),
         "uebergaben": Handover(client),
         "bewertungen": RatingStore(client),

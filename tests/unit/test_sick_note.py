@@ -17,3 +17,17 @@ def test_a_past_sick_note_is_not_kept(redis_client):
     client = redis_client
     sick_note.remember(client, "c", {"von": "2026-11-01", "bis": "2026-11-03"}, "V-1", dt.datetime(2026, 12, 2))
     assert client.get("sicknote:c") is None
+
+
+def test_sick_note_is_exported_and_deleted_with_the_person(redis_client):
+    import datetime as dt
+
+    from bot.core.subject import DataSubject
+    from bot.declarations import sick_note
+
+    now = dt.datetime(2026, 12, 2, 10, 0)
+    sick_note.remember(redis_client, "12345BG0000002", {"von": "2026-12-02", "bis": "2026-12-04"}, "V-1", now)
+    store = sick_note.SickNotes(redis_client)
+    person = DataSubject("12345BG0000002")
+    assert store.export_for(person)["krankmeldung_fuer_termine"]["bis"] == "2026-12-04"
+    assert store.delete_for(person) == 1 and store.export_for(person) == {}
