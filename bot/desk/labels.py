@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
-PRIORITIES = {"crisis": "Krise", "urgent": "dringend", "high": "hoch", "normal": "normal"}
+PRIORITIES = {"crisis": "KRISE", "urgent": "dringend", "high": "hoch", "normal": "normal"}
 STATUSES = {"neu": "neu", "in_bearbeitung": "in Bearbeitung", "erledigt": "erledigt"}
 CONVERSATION_STATES = {"bot": "beim Assistenten", "queued": "wartet", "agent": "bei einer Person", "closed": "beendet"}
 CHANNELS = {"webchat": "Chat", "chat": "Chat", "socketio": "Chat", "voice": "Anruf", "phone": "Telefon",

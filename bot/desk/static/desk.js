@@ -146,7 +146,7 @@
     list.innerHTML = "";
     queueEntries.forEach(function (q) {
       var entry = q.entry, li = el("li");
-      li.classList.add("prio-" + entry.priority);
+      li.classList.add("prio-" + entry.priority, entry.priority);
       li.dataset.sender = entry.sender;
       var claim = button("Übernehmen", function () {
         api("/api/claim", { sender: entry.sender }).then(function (r) {
