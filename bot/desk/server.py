@@ -169,7 +169,8 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews, WorkViews):
         mark_handled(self.redis, sender, session["user"])
         meta = {"topic": entry.topic, "summary": entry.summary, "channel": entry.channel, "customer": entry.customer,
                 "priority": entry.priority, "queued_at": entry.queued_at} if entry else {}
-        self.worklist.took(session["user"], sender, {**meta, "claimed_at": now_local().isoformat(timespec="seconds")})
+        self.worklist.took(session["user"], sender, {**meta, "claimed_at": now_local().isoformat(timespec="seconds"),
+                                                         "taken": time.time()})
         line = self.handover.add_line(sender, "agent", say("desk.agent_greeting"), agent=session["user"])
         self.handover.publish({"type": "to_citizen", "sender": sender, "line": line})
         return web.json_response({"ok": True})

@@ -56,7 +56,7 @@ class Worklist:
             result.append({"sender": sender, **self.meta(sender), "last_id": last.get("id", 0),
                            "last_ts": last.get("ts", ""), "last_text": str(last.get("text", ""))[:120],
                            "citizen_ids": citizen[-50:]})
-        return sorted(result, key=lambda c: c.get("claimed_at", ""))
+        return sorted(result, key=lambda c: (c.get("taken", 0), c.get("claimed_at", ""), c["sender"]))
 
     def gave_up(self, user: str, sender: str) -> None:
         self.redis.srem(f"desk:mine:{user}", sender)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from collections import Counter
 
 from aiohttp import web
@@ -74,9 +75,9 @@ class WorkViews(DeskBase):
             return web.json_response({"ok": False, "message": f"Übernommen von {holder or 'jemand anderem'}."},
                                      status=409)
         self.worklist.took(target, sender, {**meta, "claimed_at": now_local().isoformat(timespec="seconds"),
-                                            "from": session["user"]})
+                                            "from": session["user"], "taken": time.time()})
         self.worklist.add_note(sender, session["user"], f"Weitergeleitet an {target}" + (f": {note}" if note else ""))
-        self.handover.publish({"type": "transferred", "sender": sender, "agent": target, "from": session["user"]})
+        self.handover.publish({"type": "transferred", "sender": sender, "agent": target, "from": session["user"], "taken": time.time()})
         return web.json_response({"ok": True})
 
     async def colleagues(self, request: web.Request) -> web.Response:

@@ -129,12 +129,12 @@ def test_my_conversations_follow_the_handover_state(redis_client):
 
     handover = Handover(redis_client)
     work = Worklist(redis_client, handover)
-    for sender in ("a", "b", "c"):
+    for minute, sender in enumerate(("c", "a", "b")):
         handover.enqueue(sender, topic="ask_payment", customer="12345BG0000001")
         handover.claim(sender, "anna")
-        work.took("anna", sender, {"topic": "ask_payment", "claimed_at": f"2026-11-29T10:0{len(sender)}:00"})
+        work.took("anna", sender, {"topic": "ask_payment", "claimed_at": f"2026-11-29T10:0{minute}:00"})
     handover.add_line("b", "citizen", "Hallo?")
-    assert [c["sender"] for c in work.mine("anna")] == ["a", "b", "c"]
+    assert [c["sender"] for c in work.mine("anna")] == ["c", "a", "b"]  # in the order they were taken
     assert handover.release("c", "anna")
     mine = {c["sender"]: c for c in work.mine("anna")}
     assert set(mine) == {"a", "b"} and mine["b"]["last_text"] == "Hallo?" and mine["b"]["citizen_ids"]
