@@ -262,3 +262,53 @@ def test_csv_export_keeps_umlauts_and_has_no_formula_cell(live):  # noqa: F811
     assert ours["Art"] == "Rückrufbitte" and ours["Kanal"] == "Chat" and ours["Kontakt"] == "'+49 221 123456"
     document = ET.fromstring(session.get(f"{live.desk_url}/api/cases/{case_id}/export.xml").content)
     assert document.get("id") == case_id and document.find("zusammenfassung").text == "Grüße aus Köln"
+
+
+def test_notes_transfer_text_modules_customer_panel_and_statistics(live, accounts):  # noqa: F811
+    client = redis.Redis.from_url(live.redis_url)
+    handover = Handover(client)
+    sender = f"panel-{uuid.uuid4().hex}"
+    handover.enqueue(sender, topic="ask_payment", summary="Geld fehlt", customer="12345BG0000001")
+    schmidt, csrf = desk_session(live, "sschmidt")
+    headers = {"X-CSRF-Token": csrf}
+    url = live.desk_url
+    assert schmidt.post(f"{url}/api/claim", json={"sender": sender}, headers=headers).ok
+
+    panel = schmidt.get(f"{url}/api/conversations/{sender}/customer").json()
+    assert panel["identified"] and panel["name"] == "Erika Mustermann" and panel["office"]
+    assert isinstance(panel["cases"], list) and isinstance(panel["appointments"], list)
+    anonymous = f"anon-{uuid.uuid4().hex}"
+    handover.enqueue(anonymous, summary="ohne Nummer")
+    assert schmidt.post(f"{url}/api/claim", json={"sender": anonymous}, headers=headers).ok
+    assert schmidt.get(f"{url}/api/conversations/{anonymous}/customer").json() == {"identified": False}
+
+    assert schmidt.post(f"{url}/api/conversations/{sender}/notes", json={"text": "Kundin wirkt verunsichert"},
+                        headers=headers).ok
+    conversation = schmidt.get(f"{url}/api/conversations/{sender}").json()
+    assert conversation["notes"][0]["text"] == "Kundin wirkt verunsichert"
+    assert all("verunsichert" not in line["text"] for line in conversation["transcript"])  # never to the citizen
+
+    mine = {c["sender"] for c in schmidt.get(f"{url}/api/mine").json()["conversations"]}
+    assert {sender, anonymous} <= mine
+    assert schmidt.post(f"{url}/api/transfer", json={"sender": sender, "to": "tmeier", "note": "bitte Zahlung prüfen"},
+                        headers=headers).ok
+    assert handover.owner(sender) == "tmeier" and handover.state(sender) == "agent"
+    assert "Herr Meier hat das Gespräch übernommen." in handover.transcript(sender)[-1]["text"]
+    assert sender not in {c["sender"] for c in schmidt.get(f"{url}/api/mine").json()["conversations"]}
+    meier, meier_csrf = desk_session(live, "tmeier")
+    assert sender in {c["sender"] for c in meier.get(f"{url}/api/mine").json()["conversations"]}
+    assert "bitte Zahlung prüfen" in meier.get(f"{url}/api/conversations/{sender}").json()["notes"][-1]["text"]
+
+    assert schmidt.post(f"{url}/api/canned", json={"title": "X", "text": "Y"}, headers=headers).status_code == 403
+    sara, sara_csrf = desk_session(live, "sara")
+    saved = sara.post(f"{url}/api/canned", json={"title": "Unterlagen", "shortcut": "ul",
+                                                 "text": "Bitte reichen Sie die Unterlagen ein."},
+                      headers={"X-CSRF-Token": sara_csrf}).json()
+    assert saved["ok"]
+    assert any(c["shortcut"] == "ul" for c in schmidt.get(f"{url}/api/canned").json()["canned"])
+
+    stats = sara.get(f"{url}/api/stats").json()
+    assert set(stats["ratings"]["all"]) == {"count", "average", "by_stars"} and stats["cases"]["total"] >= 1
+    assert all(kind and "_" not in kind for kind in stats["cases"]["by_kind"])  # German labels, not codes
+    for who, token, conv in ((schmidt, csrf, anonymous), (meier, meier_csrf, sender)):
+        who.post(f"{url}/api/handback", json={"sender": conv}, headers={"X-CSRF-Token": token})
