@@ -71,6 +71,8 @@ def claim_in_browser(page, sender: str) -> None:
     entry = page.locator(f"#queue li[data-sender='{sender}']")
     expect(entry).to_be_visible(timeout=15000)
     entry.get_by_role("button", name="Übernehmen").click()
+    expect(page).to_have_url(re.compile(re.escape(f"#/gespraeche/{sender}") + "$"))
+    expect(page.locator("#mine li.active a")).to_have_attribute("data-sender", sender)  # the conversation is open
     expect(page.locator("#reply-text")).to_be_visible()
 
 
@@ -153,7 +155,7 @@ def test_an_agent_takes_three_chats_at_once_with_unread_counters(live, accounts)
             citizens[0].send("Hallo, hier ist Nummer eins")
             badge = page.locator(f"#mine a[data-sender='{first}'] .unread")
             expect(badge).to_have_text("1")
-            assert re.match(r"^\(\d+\) ", page.title())
+            assert wait_for(lambda: re.match(r"^\(\d+\) ", page.title()))
 
             page.reload()  # every conversation and its unread count survive the reload
             expect(page.locator("#mine li")).to_have_count(3)
