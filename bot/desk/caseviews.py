@@ -7,9 +7,6 @@ every read of a case's content (detail, export, file) is written to the access l
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
-import json
 
 from aiohttp import web
 
@@ -17,6 +14,8 @@ from bot.cases.store import BUILTIN_KINDS
 from bot.core.clock import now_local
 from bot.desk.access import AccessLog, Scope
 from bot.desk.base import DeskBase
+from bot.desk.export import cases_csv
+from bot.desk.labels import kind_labels
 from bot.desk.network import client_address
 
 MAX_TEXT = 4000
@@ -126,23 +125,17 @@ class CaseViews(DeskBase):
         return web.json_response(updated)
 
     async def export_cases(self, request: web.Request) -> web.StreamResponse:
-        """All matching cases the user may see, as JSON or CSV, for transfer into the e-file."""
+        """All matching cases the user may see, as JSON or CSV (bot/desk/export.py: BOM, German labels, one column
+        per field, formula-safe cells)."""
         session, found = self._search_cases(request)
         self._log(request, session, "case_export", [case["id"] for case in found])
         if request.match_info["format"] == "json":
             return web.json_response(found, headers={"Content-Disposition": 'attachment; filename="vorgaenge.json"'})
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(["id", "art", "status", "prioritaet", "kunde", "geschaeftsstelle", "bearbeitung", "erstellt",
-                         "zusammenfassung", "angaben", "notizen", "kanal", "verlauf"])
-        for case in found:
-            writer.writerow([case["id"], case["kind"], case["status"], case["priority"], case.get("customer") or "",
-                             case["office"], case["assignee"],
-                             case["created_at"], case.get("summary", ""),
-                             json.dumps(case["fields"], ensure_ascii=False),
-                             " | ".join(n["text"] for n in case.get("notes", [])), case.get("channel", ""),
-                             " | ".join(case.get("transcript", []))])
-        return web.Response(text=buffer.getvalue(), content_type="text/csv", charset="utf-8",
+        from bot.content import get_content
+
+        offices = {key: office.name for key, office in get_content().offices.items()}
+        text = cases_csv(found, kind_labels(), offices)
+        return web.Response(body=text.encode("utf-8"), content_type="text/csv", charset="utf-8",
                             headers={"Content-Disposition": 'attachment; filename="vorgaenge.csv"'})
 
     async def access_log(self, request: web.Request) -> web.Response:

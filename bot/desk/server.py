@@ -6,7 +6,9 @@ over one websocket per desk (only from the desk's own or listed origins); action
 protected by the session cookie (HttpOnly, SameSite=Strict) and a CSRF token header.
 
 Parts: login.py (login, logout, with loginlimit.py), caseviews.py (cases, scoped by access.py, access log),
-campaignviews.py (campaigns), learnviews.py (training data), network.py (client address, origins).
+campaignviews.py (campaigns), learnviews.py (training data), workviews.py ("Meine Gespräche", notes, transfer,
+canned responses, customer panel, statistics, XML export; records in worklist.py), labels.py (German labels),
+export.py (CSV and XML), network.py (client address, origins).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from aiohttp import WSMsgType, web
 
 from bot.cases.store import CaseStore
 from bot.content import say
+from bot.core.clock import now_local
 from bot.core.ratelimit import RateLimiter
 from bot.core.redis_server import redis_url
 from bot.core.relay import relay as redis_relay
@@ -31,10 +34,13 @@ from bot.desk.access import AccessLog, Scope, conversation_readers, mark_handled
 from bot.desk.accounts import Accounts, accounts_path
 from bot.desk.campaignviews import CampaignViews
 from bot.desk.caseviews import CaseViews
+from bot.desk.labels import desk_labels
 from bot.desk.learnviews import LearnViews
 from bot.desk.login import LoginViews
 from bot.desk.loginlimit import LoginLimiter
 from bot.desk.network import behind_tls, client_address, origin_allowed
+from bot.desk.worklist import Worklist
+from bot.desk.workviews import WorkViews
 from bot.handover.routing import wait_estimate_minutes
 from bot.handover.state import EVENTS, Handover
 
@@ -69,11 +75,12 @@ def flood_guard(limiter: "RateLimiter"):
     return guard
 
 
-class Desk(LoginViews, CaseViews, CampaignViews, LearnViews):
+class Desk(LoginViews, CaseViews, CampaignViews, LearnViews, WorkViews):
     def __init__(self, redis_url: str, accounts: Accounts):
         self.redis = redis.Redis.from_url(redis_url)
         self.redis_url = redis_url
         self.handover = Handover(self.redis)
+        self.worklist = Worklist(self.redis, self.handover)
         self.cases_store = CaseStore(self.redis)
         self.login_limiter = LoginLimiter(self.redis)
         self.accounts = accounts
@@ -115,7 +122,9 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews):
     async def me(self, request: web.Request) -> web.Response:
         session = self.require(request)
         return web.json_response({"user": session["user"], "role": session["role"], "office": session["office"],
-                                  "csrf": session["csrf"], "quick_texts": [say(key) for key in QUICK_TEXTS]})
+                                  "display": self.accounts.display_name(session["user"]),
+                                  "csrf": session["csrf"], "quick_texts": [say(key) for key in QUICK_TEXTS],
+                                  "labels": desk_labels()})
 
     # ------------------------------------------------------------------ queue and conversations
     def queue_snapshot(self) -> dict:
@@ -123,8 +132,10 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews):
         entries = self.handover.queue()
         agents = self.handover.agents_online()
         return {
+            "now": now,
             "queue": [{"sender": e.sender, "priority": e.priority, "topic": e.topic, "summary": e.summary,
-                       "channel": e.channel, "customer": bool(e.customer), "waiting": e.waiting_seconds(now)}
+                       "channel": e.channel, "customer": bool(e.customer), "waiting": e.waiting_seconds(now),
+                       "queued_at": e.queued_at}
                       for e in entries],
             "stats": {"queue_length": len(entries),
                       "longest_wait": max((e.waiting_seconds(now) for e in entries), default=0),
@@ -144,16 +155,22 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews):
         if not Scope(session).sees_conversation(self.redis, sender, state, owner, transcript):
             raise web.HTTPForbidden(text="Kein Zugriff: Dieses Gespräch betreuen Sie nicht.")
         AccessLog(self.redis).record(session, "conversation_view", [sender], client_address(request))
-        return web.json_response({"sender": sender, "state": state, "agent": owner, "transcript": transcript})
+        return web.json_response({"sender": sender, "state": state, "agent": owner, "transcript": transcript,
+                                  "meta": self.worklist.meta(sender), "notes": self.worklist.notes(sender)})
 
     async def claim(self, request: web.Request) -> web.Response:
         session = self.require(request, {"agent", "supervisor"})
         sender = str((await self.body(request)).get("sender", ""))
-        ok, holder = self.handover.claim(sender, session["user"])
+        entry = next((e for e in self.handover.queue() if e.sender == sender), None)
+        ok, holder = self.handover.claim(sender, session["user"], self.accounts.display_name(session["user"]))
         if not ok:
             return web.json_response({"ok": False, "message": f"Bereits übernommen von {holder or 'jemand anderem'}."},
                                      status=409)
         mark_handled(self.redis, sender, session["user"])
+        meta = {"topic": entry.topic, "summary": entry.summary, "channel": entry.channel, "customer": entry.customer,
+                "priority": entry.priority, "queued_at": entry.queued_at} if entry else {}
+        self.worklist.took(session["user"], sender, {**meta, "claimed_at": now_local().isoformat(timespec="seconds"),
+                                                         "taken": time.time()})
         line = self.handover.add_line(sender, "agent", say("desk.agent_greeting"), agent=session["user"])
         self.handover.publish({"type": "to_citizen", "sender": sender, "line": line})
         return web.json_response({"ok": True})
@@ -188,10 +205,11 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews):
         self._owned(session, sender)
         if kind == "closed" and not outcome.strip():
             raise web.HTTPBadRequest(text="Bitte eine Notiz zum Ergebnis angeben.")
-        if not self.handover.release(sender, session["user"], outcome):
+        if not self.handover.release(sender, session["user"], outcome, display=self.accounts.display_name(session["user"])):
             raise web.HTTPConflict(text="Das Gespräch konnte nicht freigegeben werden.")
         line = self.handover.add_line(sender, "system", say("desk.back_to_bot" if kind == "released" else "desk.closed"))
         self.handover.publish({"type": "to_citizen", "sender": sender, "line": line})
+        self.worklist.gave_up(session["user"], sender)
         if kind == "closed":
             self.handover.publish({"type": "closed", "sender": sender, "agent": session["user"]})
         return web.json_response({"ok": True})
@@ -235,13 +253,14 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews):
 
     async def dispatch(self, event: dict) -> None:
         kind = event.get("type")
-        snapshot = self.queue_snapshot() if kind in ("queued", "claimed", "released", "closed", "presence") else None
+        snapshot = (self.queue_snapshot() if kind in ("queued", "claimed", "released", "closed", "presence", "transferred")
+                    else None)
         readers = conversation_readers(self.redis, str(event.get("sender", ""))) if kind in CONVERSATION_EVENTS else set()
         for ws, session in list(self.sockets.items()):
             try:
                 if snapshot is not None:
                     await ws.send_json({"type": "queue", **snapshot})
-                if kind in ("claimed", "released", "closed"):
+                if kind in ("claimed", "released", "closed", "transferred"):
                     await ws.send_json(event)
                 if kind in CONVERSATION_EVENTS and (session["role"] == "supervisor" or session["user"] in readers):
                     await ws.send_json(event)
@@ -276,10 +295,19 @@ def create_app(redis_url: str, accounts: Accounts) -> web.Application:
     app.router.add_post("/api/typing", desk.typing)
     app.router.add_post("/api/handback", desk.handback)
     app.router.add_post("/api/close", desk.close)
+    app.router.add_get("/api/mine", desk.mine)
+    app.router.add_post("/api/conversations/{sender}/notes", desk.add_note)
+    app.router.add_get("/api/conversations/{sender}/customer", desk.customer)
+    app.router.add_post("/api/transfer", desk.transfer)
+    app.router.add_get("/api/colleagues", desk.colleagues)
+    app.router.add_get("/api/canned", desk.canned)
+    app.router.add_post("/api/canned", desk.save_canned)
+    app.router.add_get("/api/stats", desk.stats)
     app.router.add_get("/api/cases", desk.cases)
     app.router.add_post("/api/cases/{case_id}", desk.update_case)
     app.router.add_get("/api/cases/export.{format:json|csv}", desk.export_cases)
     app.router.add_get("/api/cases/{case_id}", desk.case)
+    app.router.add_get("/api/cases/{case_id}/export.xml", desk.export_case_xml)
     app.router.add_get("/api/cases/{case_id}/files/{number}", desk.case_file)
     app.router.add_post("/api/cases/{case_id}/reply", desk.reply_case)
     app.router.add_get("/api/campaigns", desk.campaigns)

@@ -4,7 +4,7 @@ Keys (prefix `ho:`):
 - `ho:conv:<sender>`        hash: state (bot | queued | agent), priority, topic, summary, channel,
                             customer, queued_at, agent, claimed_at
 - `ho:queue`                sorted set of queued senders; higher priority first, then oldest first
-- `ho:transcript:<sender>`  list of JSON lines {id, ts, role, text, agent}; `ho:seq:<sender>` numbers them
+- `ho:transcript:<sender>`  list of JSON lines {id, ts, role, text, agent (login), name (display name, optional)}; `ho:seq:<sender>` numbers them
 - `ho:presence:<agent>`     set with a TTL while an agent's desk is connected
 - pub/sub `ho:events`       JSON events for desks and channels (queued, claimed, message, released, ...)
 
@@ -31,6 +31,7 @@ EVENTS = "ho:events"
 PRIORITY = {"normal": 0, "high": 1, "urgent": 2, "crisis": 3}
 PRESENCE_TTL = 45
 TRANSCRIPT_TTL = 30 * 24 * 3600
+DEFAULT_DISPLAY = "Das Service Center"  # what citizens read for an agent without a display name
 
 _ENQUEUE = """
 -- KEYS: conv hash, queue;  ARGV: sender, score, now, priority, topic, summary, channel, customer
@@ -159,12 +160,15 @@ class Handover:
         rank = self.redis.zrank("ho:queue", sender)
         return None if rank is None else rank + 1
 
-    def claim(self, sender: str, agent: str) -> tuple[bool, str]:
+    def claim(self, sender: str, agent: str, display: str = "") -> tuple[bool, str]:
+        """`agent` is the desk login (ownership, access); citizens read only `display` (the account's display
+        name, e.g. "Frau Schmidt"; without one: DEFAULT_DISPLAY)."""
         status, holder = self._claim(keys=[f"ho:conv:{sender}", "ho:queue"], args=[sender, agent, time.time()])
         ok = status.decode() == "ok"
         if ok:
-            self.add_line(sender, "system", f"{agent} hat das Gespräch übernommen.", agent=agent)
-            self.publish({"type": "claimed", "sender": sender, "agent": agent})
+            name = display or DEFAULT_DISPLAY
+            self.add_line(sender, "system", f"{name} hat das Gespräch übernommen.", agent=agent, name=name)
+            self.publish({"type": "claimed", "sender": sender, "agent": agent, "name": name})
         return ok, holder.decode()
 
     def leave_queue(self, sender: str) -> None:
@@ -173,21 +177,24 @@ class Handover:
         self.redis.hset(f"ho:conv:{sender}", "state", "bot")
         self.publish({"type": "closed", "sender": sender, "agent": ""})
 
-    def release(self, sender: str, agent: str, outcome: str = "") -> bool:
+    def release(self, sender: str, agent: str, outcome: str = "", display: str = "") -> bool:
         ok: bool = self._release(keys=[f"ho:conv:{sender}", "ho:queue"],
                                  args=[sender, agent, "bot", outcome, time.time()]).decode() == "ok"
         if ok:
             from bot.identity.guard import forget
 
             forget(self.redis, sender)  # the citizen identifies again before anything case-specific
-            self.add_line(sender, "system", f"{agent} hat das Gespräch an den Assistenten zurückgegeben.", agent=agent)
+            name = display or DEFAULT_DISPLAY
+            self.add_line(sender, "system", f"{name} hat das Gespräch an den Assistenten zurückgegeben.", agent=agent,
+                          name=name)
             self.publish({"type": "released", "sender": sender, "agent": agent})
         return ok
 
     # ------------------------------------------------------------------ transcript
-    def add_line(self, sender: str, role: str, text: str, agent: str = "") -> dict[str, Any]:
+    def add_line(self, sender: str, role: str, text: str, agent: str = "", name: str = "") -> dict[str, Any]:
+        """`agent`: the desk login (never shown to citizens); `name`: the display name citizens may read."""
         body = json.dumps({"ts": now_local().isoformat(timespec="seconds"), "role": role, "text": text,
-                           "agent": agent}, ensure_ascii=False)
+                           "agent": agent, **({"name": name} if name else {})}, ensure_ascii=False)
         line: dict[str, Any] = json.loads(self._append(keys=[f"ho:transcript:{sender}", f"ho:seq:{sender}"],
                                                        args=[body, TRANSCRIPT_TTL]))
         return line

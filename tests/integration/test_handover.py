@@ -327,7 +327,7 @@ def test_case_inbox_lists_updates_and_exports_cases_from_the_flows(live):
     assert done["status"] == "erledigt" and done["history"][-1]["by"] == "anna"
     exported = session.get(f"{live.desk_url}/api/cases/export.csv", params={"status": "erledigt"})
     assert exported.headers["Content-Type"].startswith("text/csv")
-    assert case_id in exported.text and exported.text.splitlines()[0].startswith("id;art;status")
+    assert case_id in exported.text and exported.text.splitlines()[0].startswith("\ufeffVorgang;Art;Status")
     as_json = session.get(f"{live.desk_url}/api/cases/export.json").json()
     assert any(c["id"] == case_id for c in as_json)
     assert requests.get(f"{live.desk_url}/api/cases/export.csv").status_code == 401

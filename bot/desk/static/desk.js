@@ -1,10 +1,52 @@
-// Agent desk: live queue over a websocket, actions as JSON POSTs with the CSRF token.
+// Agent desk: a small application with hash routes (#/warteschlange, #/gespraeche/<id>, #/vorgaenge/<id>, …).
+// The conversations an agent holds come from the server (/api/mine), so a reload or reconnect keeps them;
+// the live queue and conversation events arrive over one websocket; actions are JSON POSTs with the CSRF token.
 (function () {
   "use strict";
-  var me = null, current = null, lastLine = 0;
-  var ROLE = { citizen: "Bürger/in", bot: "Assistent", agent: "Service Center", system: "System" };
-  var PRIORITY = { crisis: "KRISE", urgent: "DRINGEND", high: "hoch", normal: "normal" };
-  var CHANNEL = { webchat: "Chat", voice: "Anruf", rest: "Schnittstelle", "E-Mail": "E-Mail" };
+  var me = null, L = null, current = null, lastLine = 0;
+  var convs = {}, drafts = {}, outcomes = {};
+  var SLA_WARN = 60, SLA_LATE = 180;  // seconds in the queue: amber, then red
+  var BIDI = /[\u202A-\u202E\u2066-\u2069]/g;
+
+  function $(id) { return document.getElementById(id); }
+  function clean(text) { return String(text == null ? "" : text).replace(BIDI, ""); }
+  function lbl(table, code) {
+    var t = (L && L[table]) || {}, c = code == null ? "" : String(code);
+    return t[c] || c.replace(/_/g, " ") || "–";
+  }
+  function fmtDate(value) {  // dd.mm.yyyy HH:MM, Europe/Berlin
+    if (!value) { return ""; }
+    var s = String(value);
+    if (/[zZ]|[+-]\d\d:?\d\d$/.test(s.slice(10))) {
+      var d = new Date(s);
+      if (isNaN(d)) { return s; }
+      var parts = {};
+      new Intl.DateTimeFormat("de-DE", { timeZone: "Europe/Berlin", year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", hour12: false }).formatToParts(d).forEach(function (p) { parts[p.type] = p.value; });
+      return parts.day + "." + parts.month + "." + parts.year + " " + parts.hour + ":" + parts.minute;
+    }
+    var m = s.match(/^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d))?/);
+    return m ? m[3] + "." + m[2] + "." + m[1] + (m[4] ? " " + m[4] + ":" + m[5] : "") : s;
+  }
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text != null) { e.textContent = clean(text); }
+    if (cls) { e.className = cls; }
+    return e;
+  }
+  function item(parent, tag, text) { var e = el(tag, text); parent.appendChild(e); return e; }
+  function button(text, onClick, cls) {
+    var b = el("button", text, cls); b.type = "button"; b.addEventListener("click", onClick); return b;
+  }
+  function minutes(seconds) {
+    seconds = Math.max(0, Math.floor(seconds));
+    return Math.floor(seconds / 60) + " min " + (seconds % 60) + " s";
+  }
+
+  function notice(text) {  // short status and error messages; cleared by the next success
+    var box = $("notice");
+    box.textContent = text || ""; box.hidden = !text;
+  }
 
   function api(path, body) {
     return fetch(path, {
@@ -14,193 +56,565 @@
       credentials: "same-origin"
     }).then(function (r) {
       if (r.status === 401) { window.location = "/login"; }
-      return r.headers.get("Content-Type") && r.headers.get("Content-Type").indexOf("json") >= 0
-        ? r.json().then(function (d) { d.status = r.status; return d; })
+      var parsed = r.headers.get("Content-Type") && r.headers.get("Content-Type").indexOf("json") >= 0
+        ? r.json().then(function (d) { d.status = r.status; if (d.ok === undefined) { d.ok = r.ok; } return d; })
         : r.text().then(function (t) { return { ok: r.ok, status: r.status, message: t }; });
+      return parsed.then(function (d) { if (body && d.ok) { notice(""); } return d; });
     });
   }
 
-  function minutes(seconds) { return Math.floor(seconds / 60) + " min " + (seconds % 60) + " s"; }
-
-  function showAlert(text) {
-    var box = document.getElementById("alert");
-    box.textContent = text; box.hidden = false;
+  // ---------------------------------------------------------------- alerts (threats, crises): stacked, dismissable
+  function addAlert(text, caseId) {
+    var box = el("div", null, "alert"); box.setAttribute("role", "alert");
+    box.appendChild(el("span", text));
+    if (caseId) {
+      var link = el("a", "Vorgang " + caseId + " öffnen"); link.href = "#/vorgaenge/" + encodeURIComponent(caseId);
+      box.appendChild(link);
+    }
+    box.appendChild(button("Ausblenden", function () { box.remove(); }, "dismiss"));
+    $("alert").appendChild(box);
   }
 
+  // ---------------------------------------------------------------- notifications on a new queue entry
+  var known = null, audio = null, queueLength = 0, baseTitle = document.title;
+  function updateTitle() {
+    var unread = totalUnread();
+    var n = queueLength + unread;
+    document.title = (n > 0 ? "(" + n + ") " : "") + baseTitle;
+    $("nav-queue").textContent = queueLength; $("nav-queue").hidden = !queueLength;
+    $("nav-unread").textContent = unread; $("nav-unread").hidden = !unread;
+  }
+  function beep() {
+    try {
+      if (!audio) { return; }
+      var osc = audio.createOscillator(), gain = audio.createGain();
+      osc.frequency.value = 880; gain.gain.value = 0.1;
+      osc.connect(gain); gain.connect(audio.destination);
+      osc.start(); osc.stop(audio.currentTime + 0.25);
+    } catch (e) { /* no sound: the title badge and the list still show it */ }
+  }
+  function announce(title, body) {
+    beep();
+    if (window.Notification && Notification.permission === "granted") {
+      try { new Notification(title, { body: body, tag: "agent-desk" }); } catch (e) { /* ignored */ }
+    }
+  }
+  function enableNotifications() {  // asked on a click: browsers refuse permission requests without one
+    try { audio = audio || new (window.AudioContext || window.webkitAudioContext)(); audio.resume(); } catch (e) { audio = null; }
+    if (window.Notification && Notification.permission === "default") {
+      Promise.resolve(Notification.requestPermission()).then(showNotifyButton);
+    }
+    showNotifyButton();
+  }
+  function showNotifyButton() {
+    var b = $("notify-on");
+    var granted = window.Notification && Notification.permission === "granted";
+    b.hidden = !me || me.role === "editor" || (granted && audio);
+    b.textContent = granted ? "Ton einschalten" : "Benachrichtigungen einschalten";
+  }
+
+  // ---------------------------------------------------------------- queue with live waiting timers
+  var queueEntries = [], queueOffset = 0;
+  function slaClass(seconds) { return seconds >= SLA_LATE ? "sla-late" : seconds >= SLA_WARN ? "sla-warn" : "sla-ok"; }
+  function tickQueue() {
+    var now = Date.now() / 1000;
+    document.querySelectorAll("#queue [data-since]").forEach(function (span) {
+      var waited = now - Number(span.dataset.since);
+      span.textContent = "wartet " + minutes(waited);
+      var li = span.closest("li");
+      li.classList.remove("sla-ok", "sla-warn", "sla-late"); li.classList.add(slaClass(waited));
+    });
+    if (me && me.role === "supervisor" && queueEntries.length) {
+      var longest = Math.max.apply(null, queueEntries.map(function (e) { return now - e.since; }));
+      $("stat-wait").textContent = "längste Wartezeit: " + minutes(longest);
+    }
+  }
   function renderQueue(data) {
-    var list = document.getElementById("queue");
+    var list = $("queue"), now = Date.now() / 1000;
+    queueEntries = data.queue.map(function (e) { return { entry: e, since: now - e.waiting }; });
+    var senders = data.queue.map(function (e) { return e.sender; });
+    if (known !== null) {
+      var fresh = data.queue.filter(function (e) { return known.indexOf(e.sender) < 0; });
+      if (fresh.length) {
+        announce("Neue Anfrage in der Warteschlange", lbl("priorities", fresh[0].priority) + " · " + lbl("topics", fresh[0].topic));
+        loadCases();
+      }
+    }
+    known = senders;
+    queueLength = data.queue.length;
+    updateTitle();
     list.innerHTML = "";
-    data.queue.forEach(function (entry) {
-      var li = document.createElement("li");
-      if (entry.priority === "urgent" || entry.priority === "crisis") { li.className = entry.priority; }
-      var head = document.createElement("p");
-      head.innerHTML = "";
-      var prio = document.createElement("span");
-      prio.className = "prio";
-      prio.textContent = (PRIORITY[entry.priority] || entry.priority) + " · ";
-      head.appendChild(prio);
-      head.appendChild(document.createTextNode("wartet " + minutes(entry.waiting) + " · Thema: " + (entry.topic || "–") +
-        " · " + (entry.channel === "voice" ? "Anruf" : "Chat")));
-      var summary = document.createElement("p");
-      summary.textContent = entry.summary;
-      var claim = document.createElement("button");
-      claim.type = "button";
-      claim.textContent = "Übernehmen";
-      claim.addEventListener("click", function () {
+    queueEntries.forEach(function (q) {
+      var entry = q.entry, li = el("li");
+      li.classList.add("prio-" + entry.priority, entry.priority);
+      li.dataset.sender = entry.sender;
+      var claim = button("Übernehmen", function () {
         api("/api/claim", { sender: entry.sender }).then(function (r) {
-          if (r.ok) { open(entry.sender); } else { showAlert(r.message || "Bereits übernommen."); }
+          if (r.ok) { loadMine(entry.sender); } else { notice(r.message || "Bereits übernommen."); }
         });
       });
-      li.appendChild(head); li.appendChild(summary); li.appendChild(claim);
+      var head = el("p");
+      head.appendChild(el("span", lbl("priorities", entry.priority), "prio"));
+      head.appendChild(document.createTextNode(" · "));
+      var wait = el("span", "wartet " + minutes(entry.waiting), "wait"); wait.dataset.since = q.since;
+      head.appendChild(wait);
+      head.appendChild(document.createTextNode(" · Thema: " + lbl("topics", entry.topic) + " · " + lbl("channels", entry.channel) +
+        (entry.customer ? " · identifiziert" : "")));
+      li.appendChild(claim); li.appendChild(head); li.appendChild(el("p", entry.summary, "text"));
       list.appendChild(li);
     });
-    if (data.queue.length === 0) {
-      var empty = document.createElement("li"); empty.textContent = "Niemand wartet."; list.appendChild(empty);
-    }
+    if (!data.queue.length) { item(list, "li", "Niemand wartet."); }
+    tickQueue();
     if (me && me.role === "supervisor") {
-      document.getElementById("stats").hidden = false;
-      document.getElementById("stat-queue").textContent = "Warteschlange: " + data.stats.queue_length;
-      document.getElementById("stat-wait").textContent = "längste Wartezeit: " + minutes(data.stats.longest_wait);
-      document.getElementById("stat-agents").textContent = "online: " + data.stats.agents_online.join(", ");
+      $("stats").hidden = false;
+      $("stat-queue").textContent = "Warteschlange: " + data.stats.queue_length;
+      $("stat-wait").textContent = "längste Wartezeit: " + minutes(data.stats.longest_wait);
+      $("stat-agents").textContent = "online: " + (data.stats.agents_online.join(", ") || "niemand");
     }
+  }
+  setInterval(tickQueue, 1000);
+
+  // ---------------------------------------------------------------- my conversations (several at once, unread counters)
+  var seenKey = null;
+  function seen() { try { return JSON.parse(localStorage.getItem(seenKey) || "{}"); } catch (e) { return {}; } }
+  function markSeen(sender, id) {
+    var all = seen(); if ((all[sender] || 0) >= id) { return; }
+    all[sender] = id; try { localStorage.setItem(seenKey, JSON.stringify(all)); } catch (e) { /* private mode */ }
+  }
+  function unread(c) {
+    var last = seen()[c.sender] || 0;
+    return (c.citizen_ids || []).filter(function (id) { return id > last; }).length;
+  }
+  function totalUnread() {
+    return Object.keys(convs).reduce(function (n, s) { return n + (s === current ? 0 : unread(convs[s])); }, 0);
+  }
+  function renderMine() {
+    var list = $("mine"); list.innerHTML = "";
+    var senders = Object.keys(convs);
+    senders.forEach(function (sender, index) {
+      var c = convs[sender], li = el("li"), count = sender === current ? 0 : unread(c);
+      if (sender === current) { li.className = "active"; }
+      var link = el("a", null); link.href = "#/gespraeche/" + encodeURIComponent(sender);
+      link.dataset.sender = sender;
+      link.appendChild(el("span", "Gespräch " + (index + 1) + ": " + lbl("topics", c.topic), "title"));
+      if (count) {
+        var badge = el("span", String(count), "badge unread"); badge.setAttribute("aria-label", count + " ungelesen");
+        link.appendChild(badge);
+      }
+      if (sender === current) { link.setAttribute("aria-current", "page"); }
+      li.appendChild(link);
+      li.appendChild(el("p", (c.summary || c.last_text || "") + (c.last_ts ? " · " + fmtDate(c.last_ts) : ""), "text"));
+      list.appendChild(li);
+    });
+    if (!senders.length) { item(list, "li", "Sie betreuen gerade kein Gespräch."); }
+    updateTitle();
+  }
+  function loadMine(openSender) {
+    return api("/api/mine").then(function (data) {
+      var fresh = {};
+      (data.conversations || []).forEach(function (c) { fresh[c.sender] = c; });
+      convs = fresh;
+      renderMine();
+      if (openSender) { go("#/gespraeche/" + encodeURIComponent(openSender)); }
+      return data;
+    });
   }
 
   function addLine(line) {
     if (line.id <= lastLine) { return; }
     lastLine = line.id;
-    var li = document.createElement("li");
-    li.className = line.role;
-    var role = document.createElement("span");
-    role.className = "role";
-    role.textContent = (ROLE[line.role] || line.role) + (line.agent ? " (" + line.agent + ")" : "") + " " + line.ts.slice(11, 16);
-    li.appendChild(role);
-    li.appendChild(document.createTextNode(line.text));
-    var log = document.getElementById("transcript");
-    log.appendChild(li);
-    log.scrollTop = log.scrollHeight;
+    var li = el("li", null, line.role);
+    var who = lbl("roles", line.role) + (line.agent ? " (" + (line.name || line.agent) + ")" : "");
+    li.appendChild(el("span", who + " " + fmtDate(line.ts).slice(11), "role"));
+    li.appendChild(el("span", line.text, "text"));
+    var log = $("transcript"); log.appendChild(li);
+    var box = $("transcript-box"); box.scrollTop = box.scrollHeight;
+    if (current && convs[current]) { markSeen(current, line.id); }
   }
-
-  function open(sender) {
-    api("/api/conversations/" + encodeURIComponent(sender)).then(function (data) {
+  function renderNotes(notes) {
+    var list = $("conv-notes"); list.innerHTML = "";
+    notes.forEach(function (n) { item(list, "li", fmtDate(n.at) + " " + n.by + ": " + n.text); });
+    if (!notes.length) { item(list, "li", "keine"); }
+  }
+  function renderCustomer(panel) {
+    var box = $("customer"); box.innerHTML = "";
+    if (!panel.identified) { item(box, "p", "Nicht identifiziert (keine Angaben zur Person sichtbar)."); return; }
+    item(box, "p", panel.name + " · " + panel.number + " · " + panel.office);
+    item(box, "h4", "Frühere Vorgänge");
+    var cases = item(box, "ul", null);
+    panel.cases.forEach(function (c) {
+      var li = el("li"), a = el("a", c.id + " " + c.kind); a.href = "#/vorgaenge/" + encodeURIComponent(c.id);
+      li.appendChild(a); li.appendChild(document.createTextNode(" · " + lbl("statuses", c.status) + " · " + c.created));
+      cases.appendChild(li);
+    });
+    if (!panel.cases.length) { item(cases, "li", "keine"); }
+    item(box, "h4", "Termine");
+    var dates = item(box, "ul", null);
+    panel.appointments.forEach(function (t) { item(dates, "li", t.when + " · " + t.type + " · " + t.office); });
+    if (!panel.appointments.length) { item(dates, "li", "keine"); }
+  }
+  function keepDraft() {
+    if (current) { drafts[current] = $("reply-text").value; outcomes[current] = $("outcome").value; }
+  }
+  function open(sender, focus) {
+    if (sender !== current) { keepDraft(); }
+    return api("/api/conversations/" + encodeURIComponent(sender)).then(function (data) {
+      if (data.status >= 400) { notice(data.message || "Gespräch nicht verfügbar."); return; }
       current = sender; lastLine = 0;
-      document.getElementById("transcript").innerHTML = "";
+      $("transcript").innerHTML = "";
       data.transcript.forEach(addLine);
       var mine = data.agent === me.user && data.state === "agent";
-      document.getElementById("conv-info").textContent = mine ? "Sie betreuen dieses Gespräch." : "Status: " + data.state;
-      document.getElementById("reply").hidden = !mine;
-      if (mine) { document.getElementById("reply-text").focus(); }
+      var meta = data.meta || {};
+      $("conv-info").textContent = clean((mine ? "Sie betreuen dieses Gespräch" : "Status: " + lbl("states", data.state)) +
+        " · Thema: " + lbl("topics", meta.topic) + " · " + lbl("channels", meta.channel || "") +
+        (meta.claimed_at ? " · übernommen " + fmtDate(meta.claimed_at) : ""));
+      $("reply").hidden = !mine; $("conv-side").hidden = !mine;
+      $("reply-text").value = drafts[sender] || ""; $("outcome").value = outcomes[sender] || "";
+      $("citizen-typing").hidden = true;
+      renderNotes(data.notes || []);
+      renderMine();
+      if (mine) {
+        api("/api/conversations/" + encodeURIComponent(sender) + "/customer").then(renderCustomer);
+        if (focus !== false) { $("reply-text").focus(); }
+      }
+    });
+  }
+  function leaveConversation(sender) {  // closed, handed back or transferred: the next chat starts clean
+    delete drafts[sender]; delete outcomes[sender]; delete convs[sender];
+    if (sender === current) {
+      current = null; $("reply").hidden = true; $("conv-side").hidden = true;
+      $("reply-text").value = ""; $("outcome").value = ""; $("transcript").innerHTML = "";
+      $("conv-info").textContent = "Kein Gespräch ausgewählt.";
+    }
+    loadMine().then(function () {
+      var next = Object.keys(convs)[0];
+      if (next && route().name === "gespraeche") { go("#/gespraeche/" + encodeURIComponent(next)); }
     });
   }
 
+  function send() {
+    var box = $("reply-text"), text = box.value.trim(), sender = current;
+    if (!text || !sender) { return; }
+    api("/api/send", { sender: sender, text: text }).then(function (r) {
+      if (r.ok) { box.value = ""; drafts[sender] = ""; if (sender === current) { addLine(r.line); } } else { notice(r.message); }
+    });
+  }
+  $("reply").addEventListener("submit", function (event) { event.preventDefault(); send(); });
+  $("reply-text").addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); send(); return; }
+    if (event.key === "Tab" && !event.shiftKey) {
+      var box = event.target, m = box.value.match(/(^|\s)\/([^\s\/]+)$/);
+      var hit = m && canned.filter(function (c) { return c.shortcut === m[2].toLowerCase(); })[0];
+      if (hit) { event.preventDefault(); box.value = box.value.slice(0, box.value.length - m[2].length - 1) + hit.text; }
+    }
+  });
+  var typingTimer = null;
+  $("reply-text").addEventListener("input", function () {
+    var sender = current;
+    if (!sender) { return; }
+    if (!typingTimer) { api("/api/typing", { sender: sender, typing: true }); }
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { typingTimer = null; api("/api/typing", { sender: sender, typing: false }); }, 2500);
+  });
+  $("handback").addEventListener("click", function () {
+    var sender = current;
+    api("/api/handback", { sender: sender }).then(function (r) {
+      if (!r.ok) { notice(r.message); return; }
+      notice(""); leaveConversation(sender);
+    });
+  });
+  $("close").addEventListener("click", function () {
+    var sender = current, note = $("outcome").value.trim();
+    if (!note) { notice("Bitte eine Ergebnisnotiz eingeben."); $("outcome").focus(); return; }
+    api("/api/close", { sender: sender, outcome: note }).then(function (r) {
+      if (!r.ok) { notice(r.message); return; }
+      notice(""); leaveConversation(sender);
+    });
+  });
+  $("transfer").addEventListener("click", function () {
+    var sender = current, to = $("transfer-to").value;
+    if (!to) { notice("Bitte eine Kollegin oder einen Kollegen auswählen."); return; }
+    api("/api/transfer", { sender: sender, to: to, note: $("outcome").value }).then(function (r) {
+      if (!r.ok) { notice(r.message); return; }
+      notice("Gespräch weitergeleitet."); leaveConversation(sender);
+    });
+  });
+  $("note-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var box = $("note-text"), sender = current;
+    if (!box.value.trim() || !sender) { return; }
+    api("/api/conversations/" + encodeURIComponent(sender) + "/notes", { text: box.value }).then(function (r) {
+      if (!r.ok) { notice(r.message); return; }
+      box.value = ""; open(sender, false);
+    });
+  });
+  function loadColleagues() {
+    api("/api/colleagues").then(function (data) {
+      var select = $("transfer-to"); select.innerHTML = "";
+      select.appendChild(el("option", "bitte wählen"));
+      select.options[0].value = "";
+      data.colleagues.forEach(function (c) {
+        var o = el("option", c.display + (c.display !== c.user ? " (" + c.user + ")" : "") + (c.online ? " · online" : ""));
+        o.value = c.user; select.appendChild(o);
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- canned responses (supervisors edit them)
+  var canned = [];
+  function renderCanned() {
+    var query = $("canned-search").value.trim().toLowerCase(), quick = $("quick"); quick.innerHTML = "";
+    canned.filter(function (c) {
+      return !query || (c.title + " " + c.shortcut + " " + c.text).toLowerCase().indexOf(query) >= 0;
+    }).forEach(function (c) {
+      var b = button(c.title + (c.shortcut ? " (/" + c.shortcut + ")" : ""), function () {
+        var box = $("reply-text"); box.value = box.value ? box.value + " " + c.text : c.text; box.focus();
+      });
+      b.title = c.text; quick.appendChild(b);
+    });
+    if (me.role !== "supervisor") { return; }
+    var list = $("canned-list"); list.innerHTML = "";
+    canned.forEach(function (c) {
+      var li = item(list, "li", c.title + (c.shortcut ? " /" + c.shortcut : "") + ": " + c.text);
+      li.appendChild(button("Bearbeiten", function () {
+        $("canned-id").value = c.id; $("canned-title").value = c.title; $("canned-shortcut").value = c.shortcut;
+        $("canned-text").value = c.text; $("canned-title").focus();
+      }));
+      li.appendChild(button("Löschen", function () {
+        api("/api/canned", { id: c.id, "delete": true }).then(loadCanned);
+      }));
+    });
+  }
+  function loadCanned() { return api("/api/canned").then(function (data) { canned = data.canned || []; renderCanned(); }); }
+  $("canned-search").addEventListener("input", renderCanned);
+  $("canned-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    api("/api/canned", { id: $("canned-id").value, title: $("canned-title").value, shortcut: $("canned-shortcut").value,
+      text: $("canned-text").value }).then(function (r) {
+      if (!r.ok) { notice(r.message); return; }
+      ["canned-id", "canned-title", "canned-shortcut", "canned-text"].forEach(function (id) { $(id).value = ""; });
+      notice("Textbaustein gespeichert."); loadCanned();
+    });
+  });
+
+  // ---------------------------------------------------------------- websocket: queue, conversation events, alerts
   function connect() {
     var ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws");
+    var ping = setInterval(function () { if (ws.readyState === 1) { ws.send("ping"); } }, 15000);
+    ws.onopen = function () { loadMine(); if (current) { open(current, false); } };  // reconnect: nothing missed
     ws.onmessage = function (message) {
       var event = JSON.parse(message.data);
       if (event.type === "queue") { renderQueue(event); }
-      if (event.sender && event.sender === current) {
-        if (event.type === "citizen_message" || event.type === "to_citizen") { addLine(event.line); }
-        if (event.type === "citizen_typing") { document.getElementById("citizen-typing").hidden = !event.typing; }
-        if (event.type === "released" || event.type === "closed") { open(current); }
+      if (event.type === "citizen_message" || event.type === "to_citizen") {
+        if (event.sender === current) { addLine(event.line); $("citizen-typing").hidden = true; }
+        if (convs[event.sender] && event.type === "citizen_message") {
+          convs[event.sender].citizen_ids = (convs[event.sender].citizen_ids || []).concat([event.line.id]);
+          convs[event.sender].last_text = event.line.text; convs[event.sender].last_ts = event.line.ts;
+          if (event.sender !== current || document.visibilityState !== "visible") {
+            announce("Neue Nachricht", lbl("topics", convs[event.sender].topic));
+          }
+          renderMine();
+        }
       }
-      if (event.type === "supervisor_alert") { showAlert("Achtung: Drohung im Chat (Vorgang " + event.case + "): " + event.text); }
+      if (event.type === "citizen_typing" && event.sender === current) { $("citizen-typing").hidden = !event.typing; }
+      if ((event.type === "claimed" || event.type === "transferred") && event.agent === me.user) {
+        loadMine();
+        if (event.type === "transferred") { announce("Gespräch an Sie weitergeleitet", "von " + event.from); }
+      }
+      if ((event.type === "released" || event.type === "closed") && convs[event.sender] && event.agent !== me.user) {
+        leaveConversation(event.sender);
+      }
+      if (event.type === "supervisor_alert") { addAlert("Achtung: Drohung im Chat: " + clean(event.text), event["case"]); loadCases(); }
       if (event.type === "crisis_alert") {
-        showAlert("KRISE: Eine Person braucht jetzt Hilfe (" + (CHANNEL[event.channel] || event.channel) + ", Vorgang " +
-          event.case + ")." + (event.person === "now" ? " Sie steht oben in der Warteschlange: bitte sofort übernehmen." : ""));
+        addAlert("KRISE: Eine Person braucht jetzt Hilfe (" + lbl("channels", event.channel) + ")." +
+          (event.person === "now" ? " Sie steht oben in der Warteschlange: bitte sofort übernehmen." : ""), event["case"]);
+        announce("KRISE", "Eine Person braucht jetzt Hilfe."); loadCases();
       }
     };
-    ws.onclose = function () { setTimeout(connect, 1000); };
-    setInterval(function () { if (ws.readyState === 1) { ws.send("ping"); } }, 15000);
+    ws.onclose = function () { clearInterval(ping); setTimeout(connect, 1000); };
   }
 
-  document.getElementById("reply").addEventListener("submit", function (event) {
-    event.preventDefault();
-    var box = document.getElementById("reply-text");
-    var text = box.value.trim();
-    if (!text || !current) { return; }
-    api("/api/send", { sender: current, text: text }).then(function (r) {
-      if (r.ok) { box.value = ""; addLine(r.line); } else { showAlert(r.message); }
-    });
-  });
-  var typingTimer = null;
-  document.getElementById("reply-text").addEventListener("input", function () {
-    if (!current) { return; }
-    if (!typingTimer) { api("/api/typing", { sender: current, typing: true }); }
-    clearTimeout(typingTimer);
-    typingTimer = setTimeout(function () { typingTimer = null; api("/api/typing", { sender: current, typing: false }); }, 2500);
-  });
-  document.getElementById("handback").addEventListener("click", function () {
-    api("/api/handback", { sender: current }).then(function (r) { if (!r.ok) { showAlert(r.message); } open(current); });
-  });
-  document.getElementById("close").addEventListener("click", function () {
-    var note = document.getElementById("outcome").value.trim();
-    if (!note) { showAlert("Bitte eine Ergebnisnotiz eingeben."); document.getElementById("outcome").focus(); return; }
-    api("/api/close", { sender: current, outcome: note }).then(function (r) { if (!r.ok) { showAlert(r.message); } open(current); });
-  });
-
-  var caseKinds = {}, caseOffices = {};
+  // ---------------------------------------------------------------- cases: search, sorting, paging, detail
+  var caseKinds = {}, caseOffices = {}, allCases = [], casePage = 0, caseSort = { key: "created_at", dir: -1 };
+  var PAGE = 25, PRIO_ORDER = { crisis: 3, urgent: 2, high: 1, normal: 0 };
 
   function fillSelect(id, entries) {
-    var select = document.getElementById(id), chosen = select.value;
+    var select = $(id), chosen = select.value;
     while (select.options.length > 1) { select.remove(1); }
     Object.keys(entries).forEach(function (key) {
-      var o = document.createElement("option"); o.value = key; o.textContent = entries[key]; select.appendChild(o);
+      var o = el("option", entries[key]); o.value = key; select.appendChild(o);
     });
     select.value = chosen;
   }
-
-  function item(parent, tag, text) {
-    var el = document.createElement(tag); el.textContent = text; parent.appendChild(el); return el;
+  function changeCase(id, body, after) {  // refused changes (other office, foreign assignee) get the server's German text
+    api("/api/cases/" + encodeURIComponent(id), body).then(function (r) {
+      if (r.status >= 400) { notice(r.message || "Die Änderung wurde abgelehnt."); }
+      loadCases();
+      if (after) { after(); }
+    });
   }
-
-  function openCase(id) {
-    api("/api/cases/" + encodeURIComponent(id)).then(function (data) {
-      var c = data.case, box = document.getElementById("case-detail");
-      document.getElementById("case-detail-title").textContent = c.id + ": " + (caseKinds[c.kind] || c.kind);
-      document.getElementById("case-detail-meta").textContent = "Priorität " + c.priority + ", Status " + c.status +
-        ", erstellt " + c.created_at + ", Kunde " + (c.customer || "nicht identifiziert") +
-        ", Geschäftsstelle " + (caseOffices[c.office] || c.office || "–") + ", Kanal " + (c.channel || "–");
-      var fields = document.getElementById("case-detail-fields"); fields.innerHTML = "";
-      Object.keys(c.fields || {}).forEach(function (key) {
-        var value = c.fields[key];
-        if (key === "werte") { return; }
-        item(fields, "dt", key); item(fields, "dd", typeof value === "string" ? value : JSON.stringify(value));
+  function sortValue(c, key) {
+    if (key === "priority") { return PRIO_ORDER[c.priority] || 0; }
+    if (key === "kind") { return (caseKinds[c.kind] || c.kind || "").toLowerCase(); }
+    return String(c[key] || "").toLowerCase();
+  }
+  function renderCases() {
+    var query = $("case-search").value.trim().toLowerCase();
+    var shown = allCases.filter(function (c) {
+      if (!query) { return true; }
+      return [c.id, caseKinds[c.kind] || c.kind, c.summary, c.assignee, lbl("statuses", c.status), fmtDate(c.created_at)]
+        .join(" ").toLowerCase().indexOf(query) >= 0;
+    });
+    shown.sort(function (a, b) {
+      var x = sortValue(a, caseSort.key), y = sortValue(b, caseSort.key);
+      return x < y ? -caseSort.dir : x > y ? caseSort.dir : 0;
+    });
+    var pages = Math.max(1, Math.ceil(shown.length / PAGE));
+    casePage = Math.min(casePage, pages - 1);
+    var body = $("cases"); body.innerHTML = "";
+    shown.slice(casePage * PAGE, casePage * PAGE + PAGE).forEach(function (c) {
+      var row = el("tr");
+      if (c.priority !== "normal") { row.className = "priority-" + c.priority; }
+      [c.id, fmtDate(c.created_at), caseKinds[c.kind] || lbl("kinds", c.kind), lbl("priorities", c.priority),
+        lbl("statuses", c.status), c.summary, c.assignee || "–"].forEach(function (value) { item(row, "td", value); });
+      var cell = el("td");
+      cell.appendChild(button("Öffnen", function () { go("#/vorgaenge/" + encodeURIComponent(c.id)); }));
+      cell.appendChild(button("Übernehmen", function () { changeCase(c.id, { change: "assignee" }); }));
+      var next = el("select");
+      next.setAttribute("aria-label", "Status von " + c.id);
+      ["neu", "in_bearbeitung", "erledigt"].forEach(function (s) {
+        var o = el("option", lbl("statuses", s)); o.value = s; o.selected = s === c.status; next.appendChild(o);
       });
-      var transcript = document.getElementById("case-detail-transcript"); transcript.innerHTML = "";
+      next.addEventListener("change", function () { changeCase(c.id, { change: "status", value: next.value }); });
+      cell.appendChild(next);
+      row.appendChild(cell); body.appendChild(row);
+    });
+    if (!shown.length) {
+      var empty = el("tr", null, "empty"), td = el("td", "Keine Vorgänge gefunden."); td.colSpan = 8;
+      empty.appendChild(td); body.appendChild(empty);
+    }
+    $("case-page").textContent = shown.length ? "Seite " + (casePage + 1) + " von " + pages + " (" + shown.length + " Vorgänge)" : "";
+    $("case-prev").disabled = casePage === 0; $("case-next").disabled = casePage >= pages - 1;
+    document.querySelectorAll("#cases-view th[data-sort]").forEach(function (th) {
+      if (th.dataset.sort === caseSort.key) { th.setAttribute("aria-sort", caseSort.dir > 0 ? "ascending" : "descending"); }
+      else { th.removeAttribute("aria-sort"); }
+    });
+  }
+  function loadCases() {
+    if (!me || me.role === "editor") { return; }
+    var params = new URLSearchParams();
+    ["kind", "office", "status"].forEach(function (name) {
+      var value = $("case-" + name).value;
+      if (value) { params.set(name, value); }
+    });
+    $("export-csv").href = "/api/cases/export.csv?" + params;
+    $("export-json").href = "/api/cases/export.json?" + params;
+    return api("/api/cases?" + params).then(function (data) {
+      caseKinds = data.kinds || {}; caseOffices = data.offices || {};
+      fillSelect("case-kind", caseKinds); fillSelect("case-office", caseOffices);
+      allCases = data.cases || [];
+      renderCases();
+    });
+  }
+  $("case-filter").addEventListener("submit", function (event) { event.preventDefault(); casePage = 0; loadCases(); });
+  $("case-search").addEventListener("input", function () { casePage = 0; renderCases(); });
+  $("case-prev").addEventListener("click", function () { casePage -= 1; renderCases(); });
+  $("case-next").addEventListener("click", function () { casePage += 1; renderCases(); });
+  document.querySelectorAll("#cases-view th[data-sort] button").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var key = b.parentNode.dataset.sort;
+      caseSort = { key: key, dir: caseSort.key === key ? -caseSort.dir : (key === "created_at" || key === "priority" ? -1 : 1) };
+      renderCases();
+    });
+  });
+  setInterval(function () { if (me && !document.hidden) { loadCases(); } }, 30000);
+
+  var openCaseId = null;
+  function openCase(id) {
+    openCaseId = id;
+    return api("/api/cases/" + encodeURIComponent(id)).then(function (data) {
+      if (data.status >= 400) { $("case-detail-title").textContent = data.message || "Vorgang nicht gefunden."; return; }
+      var c = data.case;
+      $("case-detail-title").textContent = clean(c.id + ": " + (caseKinds[c.kind] || lbl("kinds", c.kind)));
+      $("case-detail-meta").textContent = clean("Status: " + lbl("statuses", c.status) + " · Priorität: " + lbl("priorities", c.priority) +
+        " · erstellt am " + fmtDate(c.created_at) + " · Kanal: " + lbl("channels", c.channel || "") +
+        " · Geschäftsstelle: " + (caseOffices[c.office] || c.office || "–") + (c.customer ? " · Kunde: " + c.customer : "") +
+        " · Bearbeitung: " + (c.assignee || "–"));
+      var fields = $("case-detail-fields"); fields.innerHTML = "";
+      Object.keys(c.fields || {}).forEach(function (key) {
+        var v = c.fields[key];
+        if (key === "thema") { v = lbl("topics", v); } else if (key === "kanal") { v = lbl("channels", v); }
+        else if (typeof v === "object" && v !== null) { v = Object.keys(v).map(function (k) { return lbl("fields", k) + ": " + v[k]; }).join("; "); }
+        item(fields, "dt", lbl("fields", key)); item(fields, "dd", v);
+      });
+      if (c.summary) { item(fields, "dt", "Zusammenfassung"); item(fields, "dd", c.summary); }
+      var transcript = $("case-detail-transcript"); transcript.innerHTML = "";
       (c.transcript || []).forEach(function (line) { item(transcript, "li", line); });
-      var history = document.getElementById("case-detail-history"); history.innerHTML = "";
-      (c.notes || []).forEach(function (n) { item(history, "li", n.at + " " + n.by + ": " + n.text); });
-      (c.history || []).forEach(function (h) { item(history, "li", h.at + " " + h.by + ": " + h.change + " → " + h.value); });
+      if (!(c.transcript || []).length) { item(transcript, "li", "kein Gesprächsauszug"); }
+      var history = $("case-detail-history"); history.innerHTML = "";
+      (c.notes || []).forEach(function (n) { item(history, "li", fmtDate(n.at) + " " + n.by + ": Notiz: " + n.text); });
+      (c.history || []).forEach(function (h) {
+        var value = h.change === "status" ? lbl("statuses", h.value) : h.value;
+        item(history, "li", fmtDate(h.at) + " " + h.by + ": " + lbl("changes", h.change) + " → " + value);
+      });
       var consent = Object.keys(data.consent || {}).map(function (k) { return k + " " + data.consent[k]; });
-      document.getElementById("case-detail-consent").textContent = c.customer
-        ? "Einwilligungen: " + (consent.length ? consent.join("; ") : "keine") : "";
-      var files = document.getElementById("case-detail-files"); files.innerHTML = "";
+      $("case-detail-consent").textContent = c.customer ? "Einwilligungen: " + (consent.length ? consent.join("; ") : "keine") : "";
+      $("case-detail-xml").href = "/api/cases/" + encodeURIComponent(c.id) + "/export.xml";
+      var files = $("case-detail-files"); files.innerHTML = "";
       (data.files || []).forEach(function (f) {
-        var li = document.createElement("li"), a = document.createElement("a");
+        var li = el("li"), a = el("a", f.name + " (" + (f.type || "Datei") + ", " + Math.ceil(f.size / 1024) + " KB)");
         a.href = "/api/cases/" + encodeURIComponent(c.id) + "/files/" + f.number;
-        a.textContent = f.name + " (" + Math.ceil(f.size / 1024) + " KB)";
         li.appendChild(a); files.appendChild(li);
       });
       if (!(data.files || []).length) { item(files, "li", "keine"); }
-      var reply = document.getElementById("case-reply");
-      reply.hidden = c.channel !== "E-Mail"; reply.dataset.case = c.id;
-      document.getElementById("case-reply-result").textContent = "";
-      box.hidden = false;
+      var reply = $("case-reply");
+      reply.hidden = c.channel !== "E-Mail"; reply.dataset["case"] = c.id;
+      $("case-reply-result").textContent = "";
     });
   }
-  document.getElementById("case-detail-close").addEventListener("click", function () {
-    document.getElementById("case-detail").hidden = true;
-  });
-
-  document.getElementById("case-reply").addEventListener("submit", function (event) {
+  $("case-detail-close").addEventListener("click", function () { go("#/vorgaenge"); });
+  $("case-note-form").addEventListener("submit", function (event) {
     event.preventDefault();
-    var form = event.target, text = document.getElementById("case-reply-text");
+    var box = $("case-note-text");
+    if (!box.value.trim() || !openCaseId) { return; }
+    changeCase(openCaseId, { change: "note", value: box.value }, function () { box.value = ""; openCase(openCaseId); });
+  });
+  $("case-reply").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target, text = $("case-reply-text");
     if (!text.value.trim()) { return; }
-    api("/api/cases/" + encodeURIComponent(form.dataset.case) + "/reply", { text: text.value }).then(function (r) {
-      document.getElementById("case-reply-result").textContent = r.ok ? "Antwort gesendet." : (r.message || "Fehler");
-      if (r.ok) { text.value = ""; openCase(form.dataset.case); }
+    api("/api/cases/" + encodeURIComponent(form.dataset["case"]) + "/reply", { text: text.value }).then(function (r) {
+      $("case-reply-result").textContent = r.ok ? "Antwort gesendet." : (r.message || "Fehler");
+      if (r.ok) { text.value = ""; openCase(form.dataset["case"]); }
     });
   });
 
+  // ---------------------------------------------------------------- statistics
+  function loadStats() {
+    api("/api/stats").then(function (data) {
+      var summary = $("rating-summary"); summary.innerHTML = "";
+      [["Bewertungen insgesamt", data.ratings.all], ["letzte 30 Tage", data.ratings.month]].forEach(function (pair) {
+        var s = pair[1];
+        item(summary, "dt", pair[0]);
+        item(summary, "dd", s.count ? s.count + " Bewertungen, Durchschnitt " + String(s.average).replace(".", ",") + " von 5 Sternen (" +
+          [5, 4, 3, 2, 1].map(function (n) { return n + " Sterne: " + (s.by_stars[n] || 0); }).join(", ") + ")" : "noch keine Bewertungen");
+      });
+      var recent = $("rating-recent"); recent.innerHTML = "";
+      data.ratings.recent.forEach(function (r) {
+        item(recent, "li", r.at + " · " + r.stars + " von 5" + (me.role === "supervisor" && r.agent ? " · " + r.agent : "") +
+          (r.comment ? " · „" + r.comment + "“" : ""));
+      });
+      if (!data.ratings.recent.length) { item(recent, "li", "keine"); }
+      var body = $("cases-by-kind"); body.innerHTML = "";
+      Object.keys(data.cases.by_kind).forEach(function (kind) {
+        var row = el("tr"); item(row, "td", kind); item(row, "td", String(data.cases.by_kind[kind])); body.appendChild(row);
+      });
+      if (!data.cases.total) { var row = el("tr"); var td = item(row, "td", "Keine Vorgänge gefunden."); td.colSpan = 2; body.appendChild(row); }
+      $("cases-by-status").textContent = "Insgesamt " + data.cases.total + " Vorgänge: " + Object.keys(data.cases.by_status).map(function (s) {
+        return lbl("statuses", s) + " " + data.cases.by_status[s];
+      }).join(", ");
+    });
+  }
   // ---- campaigns (supervisors)
   var campaignStatus = {}, openCampaignId = null;
   function showCampaignFields() {
@@ -219,7 +633,7 @@
         var li = item(list, "li", c.customer + " " + c.name + ": " + ({ email: "E-Mail", phone: "Telefon" }[c.channel] || "–") +
           ", " + (campaignStatus[c.status] || c.status) + (c.next_at && c.status === "waiting" ? " (nächster Versuch " + c.next_at + ")" : ""));
         var attempts = document.createElement("ul"); li.appendChild(attempts);
-        c.attempts.forEach(function (a) { item(attempts, "li", a.at + " " + a.result + (a.detail ? ": " + a.detail : "")); });
+        c.attempts.forEach(function (a) { item(attempts, "li", fmtDate(a.at) + " " + (campaignStatus[a.result] || a.result) + (a.detail ? ": " + a.detail : "")); });
       });
       document.getElementById("campaign-detail").hidden = false;
     });
@@ -237,7 +651,7 @@
       data.campaigns.forEach(function (c) {
         var row = document.createElement("tr");
         var counts = Object.keys(c.counts).map(function (k) { return (data.statuses[k] || k) + " " + c.counts[k]; }).join(", ");
-        [c.id, c.title, c.created_at, c.created_by, counts || "keine Kontakte"].forEach(function (v) { item(row, "td", v); });
+        [c.id, c.title, fmtDate(c.created_at), c.created_by, counts || "keine Kontakte"].forEach(function (v) { item(row, "td", v); });
         var cell = document.createElement("td"), show = document.createElement("button");
         show.type = "button"; show.textContent = "Kontakte"; show.addEventListener("click", function () { openCampaign(c.id); });
         cell.appendChild(show); row.appendChild(cell); body.appendChild(row);
@@ -267,59 +681,7 @@
     });
   });
 
-  function changeCase(id, body) {  // refused changes (other office, foreign assignee) get the server's German text
-    api("/api/cases/" + encodeURIComponent(id), body).then(function (r) {
-      if (r.status >= 400) { showAlert(r.message || "Die Änderung wurde abgelehnt."); }
-      loadCases();
-    });
-  }
-
-  function loadCases() {
-    var params = new URLSearchParams();
-    ["kind", "office", "status"].forEach(function (name) {
-      var value = document.getElementById("case-" + name).value;
-      if (value) { params.set(name, value); }
-    });
-    document.getElementById("export-csv").href = "/api/cases/export.csv?" + params;
-    document.getElementById("export-json").href = "/api/cases/export.json?" + params;
-    api("/api/cases?" + params).then(function (data) {
-      caseKinds = data.kinds || {}; caseOffices = data.offices || {};
-      fillSelect("case-kind", caseKinds); fillSelect("case-office", caseOffices);
-      var body = document.getElementById("cases");
-      body.innerHTML = "";
-      data.cases.forEach(function (c) {
-        var row = document.createElement("tr");
-        if (c.priority !== "normal") { row.className = "priority-" + c.priority; }
-        [c.id, caseKinds[c.kind] || c.kind, PRIORITY[c.priority] || c.priority, c.status, c.summary, c.assignee || "–"].forEach(function (value) {
-          var cell = document.createElement("td"); cell.textContent = value; row.appendChild(cell);
-        });
-        var cell = document.createElement("td");
-        var show = document.createElement("button");
-        show.type = "button"; show.textContent = "Öffnen";
-        show.addEventListener("click", function () { openCase(c.id); });
-        var take = document.createElement("button");
-        take.type = "button"; take.textContent = "Übernehmen";
-        take.addEventListener("click", function () { changeCase(c.id, { change: "assignee" }); });
-        var next = document.createElement("select");
-        next.setAttribute("aria-label", "Status von " + c.id);
-        ["neu", "in_bearbeitung", "erledigt"].forEach(function (s) {
-          var o = document.createElement("option"); o.value = s; o.textContent = s; o.selected = s === c.status; next.appendChild(o);
-        });
-        next.addEventListener("change", function () { changeCase(c.id, { change: "status", value: next.value }); });
-        var note = document.createElement("button");
-        note.type = "button"; note.textContent = "Notiz";
-        note.addEventListener("click", function () {
-          var text = window.prompt("Notiz zu " + c.id);
-          if (text) { changeCase(c.id, { change: "note", value: text }); }
-        });
-        cell.appendChild(show); cell.appendChild(take); cell.appendChild(next); cell.appendChild(note);
-        row.appendChild(cell);
-        body.appendChild(row);
-      });
-    });
-  }
-  document.getElementById("case-filter").addEventListener("submit", function (event) { event.preventDefault(); loadCases(); });
-
+  var REASONS = { fallback: "nicht verstanden", unsure: "unsicher erkannt", handover: "an eine Person übergeben" };
   function loadLearning() {
     api("/api/learn").then(function (data) {
       var list = document.getElementById("learn-groups");
@@ -330,21 +692,21 @@
         var texts = document.createElement("ul");
         group.items.forEach(function (entry) {
           var li = document.createElement("li");
-          li.textContent = entry.text + " (" + entry.count + "×, " + entry.reason + (entry.guess ? ", erkannt: " + entry.guess : "") + ")";
+          li.textContent = clean(entry.text + " (" + entry.count + "×, " + (REASONS[entry.reason] || entry.reason) + (entry.guess ? ", erkannt: " + lbl("topics", entry.guess) : "") + ")");
           texts.appendChild(li);
         });
         item.appendChild(texts);
         var select = document.createElement("select");
-        select.setAttribute("aria-label", "Intent für Gruppe " + (index + 1));
+        select.setAttribute("aria-label", "Anliegen für Gruppe " + (index + 1));
         data.intents.forEach(function (name) {
-          var o = document.createElement("option"); o.value = name; o.textContent = name; o.selected = name === group.suggestion; select.appendChild(o);
+          var o = document.createElement("option"); o.value = name; o.textContent = lbl("topics", name); o.selected = name === group.suggestion; select.appendChild(o);
         });
         var ids = group.items.map(function (entry) { return entry.id; });
         var assign = document.createElement("button");
         assign.type = "button"; assign.textContent = "Zuordnen";
         assign.addEventListener("click", function () {
           api("/api/learn/assign", { ids: ids, intent: select.value }).then(function (r) {
-            document.getElementById("learn-result").textContent = r.ok ? r.added + " Beispiel(e) für " + select.value + " in " + r.file + " geschrieben." : r.message;
+            document.getElementById("learn-result").textContent = r.ok ? r.added + " Beispiel(e) für „" + lbl("topics", select.value) + "“ gespeichert." : r.message;
             loadLearning();
           });
         });
@@ -358,33 +720,78 @@
     });
   }
 
-  api("/api/me").then(function (data) {
-    me = data;
-    document.getElementById("logout-csrf").value = data.csrf;  // logout is a state change: it needs the token
-    document.getElementById("me").textContent = data.user + " (" + ({ supervisor: "Supervisor", editor: "Redaktion" }[data.role] || "Agent") +
-      (data.office ? ", Geschäftsstelle " + data.office : "") + ")";
-    if (data.role === "editor" || data.role === "supervisor") {
-      document.getElementById("learn-view").hidden = false;
-      loadLearning();
-    }
-    if (data.role === "editor") {
-      document.getElementById("agent-view").hidden = true;
-      document.getElementById("cases-view").hidden = true;
-      return;
-    }
-    var quick = document.getElementById("quick");
-    data.quick_texts.forEach(function (text) {
-      var b = document.createElement("button");
-      b.type = "button"; b.textContent = text;
-      b.addEventListener("click", function () { document.getElementById("reply-text").value = text; document.getElementById("reply-text").focus(); });
-      quick.appendChild(b);
+
+  // ---------------------------------------------------------------- routes: #/warteschlange, #/gespraeche/<id>, #/vorgaenge/<id>, …
+  var ROUTES = { "": "start", warteschlange: "warteschlange", gespraeche: "gespraeche", vorgaenge: "vorgaenge",
+    kampagnen: "kampagnen", lernen: "lernen", statistik: "statistik" };
+  var TITLES = { start: "Übersicht", warteschlange: "Warteschlange", gespraeche: "Meine Gespräche", vorgaenge: "Vorgänge",
+    vorgang: "Vorgang", kampagnen: "Kampagnen", lernen: "Lernen", statistik: "Statistik" };
+  function route() {
+    var parts = location.hash.replace(/^#\/?/, "").split("/");
+    var name = ROUTES[parts[0]] || "start", arg = parts[1] ? decodeURIComponent(parts.slice(1).join("/")) : "";
+    if (name === "vorgaenge" && arg) { name = "vorgang"; }
+    return { name: name, arg: arg };
+  }
+  function go(hash) { if (location.hash === hash) { render(); } else { location.hash = hash; } }
+  function allowed(node) { return !node.dataset.roles || node.dataset.roles.split(" ").indexOf(me.role) >= 0; }
+  function render() {
+    if (!me) { return; }
+    var r = route(), view = r.name;
+    var roleViews = { editor: ["start", "lernen"] }[me.role];
+    if (roleViews && roleViews.indexOf(view) < 0) { view = "start"; }
+    if (me.role === "agent" && (view === "kampagnen" || view === "lernen")) { view = "start"; }
+    document.querySelectorAll("[data-views]").forEach(function (node) {
+      var roles = { "campaigns-view": ["supervisor"], "learn-view": ["editor", "supervisor"] }[node.id];
+      var byRole = roles ? roles.indexOf(me.role) >= 0 : me.role !== "editor";
+      node.hidden = !byRole || node.dataset.views.split(" ").indexOf(view) < 0;
     });
-    connect();
-    loadCases();
-    if (data.role === "supervisor") {
-      document.getElementById("campaigns-view").hidden = false;
-      showCampaignFields();
-      loadCampaigns();
+    $("agent-view").hidden = me.role === "editor" || view === "vorgaenge" || view === "vorgang" || view === "kampagnen" ||
+      view === "lernen" || view === "statistik";
+    document.querySelectorAll("#nav a").forEach(function (a) {
+      a.hidden = !allowed(a);
+      if (a.dataset.route === (view === "vorgang" ? "vorgaenge" : view)) { a.setAttribute("aria-current", "page"); }
+      else { a.removeAttribute("aria-current"); }
+    });
+    document.title = TITLES[view] + " – " + "Agent-Desk";
+    baseTitle = document.title; updateTitle();
+    if (view === "gespraeche") {
+      var target = r.arg || current || Object.keys(convs)[0];
+      if (target) { open(target); } else { $("mine-title").focus(); }
+    } else if (view === "vorgang") {
+      openCase(r.arg).then(function () { $("case-detail-title").focus(); });
+    } else if (view === "statistik") {
+      loadStats(); $("statistics-title").focus();
+    } else if (view !== "start") {
+      var heading = { warteschlange: "queue-title", vorgaenge: "cases-title", kampagnen: "campaigns-title", lernen: "learn-title" }[view];
+      if (heading) { $(heading).focus(); }
     }
+  }
+  window.addEventListener("hashchange", render);
+  $("notify-on").addEventListener("click", enableNotifications);
+  document.addEventListener("click", function once() {  // WebAudio may start only after a user gesture
+    try { audio = audio || new (window.AudioContext || window.webkitAudioContext)(); } catch (e) { audio = null; }
+    document.removeEventListener("click", once);
+  });
+
+  // ---------------------------------------------------------------- start
+  api("/api/me").then(function (data) {
+    me = data; L = data.labels || {};
+    seenKey = "desk.seen." + data.user;
+    $("logout-csrf").value = data.csrf;  // logout is a state change: it needs the token
+    $("me").textContent = clean(data.user + " (" + ({ supervisor: "Supervisor", editor: "Redaktion" }[data.role] || "Agent") +
+      (data.office ? ", Geschäftsstelle " + data.office : "") + ")" +
+      (data.role !== "editor" ? " · für Bürger/innen: " + data.display : ""));
+    if (data.role === "editor" || data.role === "supervisor") { loadLearning(); }
+    if (data.role === "editor") { render(); return; }
+    showNotifyButton();
+    $("canned-admin").hidden = data.role !== "supervisor";
+    loadCanned(); loadColleagues(); loadCases();
+    if (data.role === "supervisor") { showCampaignFields(); loadCampaigns(); }
+    loadMine().then(function () {
+      render();
+      var first = Object.keys(convs)[0];
+      if (route().name === "start" && first && !current) { open(first, false); }  // after a reload: back at work
+      connect();
+    });
   });
 })();
