@@ -314,3 +314,43 @@ def test_notes_transfer_text_modules_customer_panel_and_statistics(live, account
     assert all(kind and "_" not in kind for kind in stats["cases"]["by_kind"])  # German labels, not codes
     for who, token, conv in ((schmidt, csrf, anonymous), (meier, meier_csrf, sender)):
         who.post(f"{url}/api/handback", json={"sender": conv}, headers={"X-CSRF-Token": token})
+
+
+def test_every_desk_view_has_no_axe_violations_with_a_conversation_open(live, accounts):  # noqa: F811
+    """WCAG 2.1 A/AA (axe-core from npm, tests/integration/axe.py) on each desk view while the agent holds a
+    conversation with a citizen, and on the login page."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.integration.axe import describe, violations
+
+    client = redis.Redis.from_url(live.redis_url)
+    case_id = CaseStore(client).create("rueckruf", {"kontakt": "0221 123456", "thema": "ask_payment"}, dt.datetime.now(),
+                                       summary="Rückrufbitte zur Zahlung", channel="webchat")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{live.desk_url}/login")
+            found = violations(page)
+            assert not found, "login: " + describe(found)
+            icon = page.get_attribute("link[rel=icon]", "href")
+            assert icon and page.request.get(f"{live.desk_url}{icon}").headers["content-type"].startswith("image/svg")
+            browser_login(page, live, "sara")
+            wait_present(live, "sara")
+            citizen = WidgetClient(live)
+            sender = citizen.session["session_id"]
+            citizen.say(HUMAN)
+            claim_in_browser(page, sender)
+            citizen.say("meine zahlung ist nicht angekommen, können sie nachsehen?")
+            page.wait_for_timeout(500)
+            found = violations(page)
+            assert not found, f"#/gespraeche/{sender}: " + describe(found)
+            for route in ("#/warteschlange", "#/vorgaenge", f"#/vorgaenge/{case_id}", "#/kampagnen", "#/lernen",
+                          "#/statistik"):
+                page.goto(f"{live.desk_url}/{route}")
+                page.wait_for_timeout(400)
+                found = violations(page)
+                assert not found, f"{route}: " + describe(found)
+            citizen.close()
+        finally:
+            browser.close()
