@@ -62,18 +62,9 @@ class WorkViews(DeskBase):
         if target == session["user"] or target not in {c["user"] for c in self.accounts.colleagues()}:
             raise web.HTTPBadRequest(text="Bitte eine Kollegin oder einen Kollegen auswählen.")
         meta = self.worklist.meta(sender)
-        mine = self.accounts.display_name(session["user"])
-        # Handover has no owner-to-owner move: back to the queue for a moment and straight to the colleague.
-        if not self.handover.release(sender, session["user"], f"weitergeleitet an {target}", display=mine):
+        if not self.handover.transfer(sender, session["user"], target, self.accounts.display_name(target)):
             raise web.HTTPConflict(text="Das Gespräch konnte nicht weitergeleitet werden.")
         self.worklist.gave_up(session["user"], sender)
-        self.handover.enqueue(sender, priority=meta.get("priority") or "normal", topic=meta.get("topic", ""),
-                              summary=meta.get("summary", ""), channel=meta.get("channel") or "chat",
-                              customer=meta.get("customer", ""))
-        ok, holder = self.handover.claim(sender, target, self.accounts.display_name(target))
-        if not ok:
-            return web.json_response({"ok": False, "message": f"Übernommen von {holder or 'jemand anderem'}."},
-                                     status=409)
         self.worklist.took(target, sender, {**meta, "claimed_at": now_local().isoformat(timespec="seconds"),
                                             "from": session["user"], "taken": time.time()})
         self.worklist.add_note(sender, session["user"], f"Weitergeleitet an {target}" + (f": {note}" if note else ""))

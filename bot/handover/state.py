@@ -73,6 +73,15 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 return 'ok'
 """
 
+_TRANSFER = """
+-- KEYS: conv hash;  ARGV: from agent, to agent, now
+if redis.call('HGET', KEYS[1], 'agent') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'state') ~= 'agent' then
+  return 'not_owner'
+end
+redis.call('HSET', KEYS[1], 'agent', ARGV[2], 'claimed_at', ARGV[3], 'transferred_from', ARGV[1])
+return 'ok'
+"""
+
 _APPEND = """
 -- KEYS: transcript list, sequence;  ARGV: json without id (ends with '}'), ttl
 local id = redis.call('INCR', KEYS[2])
@@ -105,6 +114,7 @@ class Handover:
         self._claim = client.register_script(_CLAIM)
         self._escalate = client.register_script(_ESCALATE)
         self._release = client.register_script(_RELEASE)
+        self._transfer = client.register_script(_TRANSFER)
         self._append = client.register_script(_APPEND)
 
     # ------------------------------------------------------------------ state
@@ -170,6 +180,16 @@ class Handover:
             self.add_line(sender, "system", f"{name} hat das Gespräch übernommen.", agent=agent, name=name)
             self.publish({"type": "claimed", "sender": sender, "agent": agent, "name": name})
         return ok, holder.decode()
+
+    def transfer(self, sender: str, agent: str, to: str, display: str = "") -> bool:
+        """Hand a conversation from its owner `agent` to the colleague `to` in one step: it never goes back to the
+        assistant or the queue, the citizen stays identified and reads only who writes now (`display`)."""
+        ok: bool = self._transfer(keys=[f"ho:conv:{sender}"], args=[agent, to, time.time()]).decode() == "ok"
+        if ok:
+            name = display or DEFAULT_DISPLAY
+            self.add_line(sender, "system", f"{name} hat das Gespräch übernommen.", agent=to, name=name)
+            self.publish({"type": "claimed", "sender": sender, "agent": to, "name": name})
+        return ok
 
     def leave_queue(self, sender: str) -> None:
         """A caller hung up while waiting: out of the queue, the desks refresh."""

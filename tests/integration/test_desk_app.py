@@ -296,6 +296,8 @@ def test_notes_transfer_text_modules_customer_panel_and_statistics(live, account
                         headers=headers).ok
     assert handover.owner(sender) == "tmeier" and handover.state(sender) == "agent"
     assert "Herr Meier hat das Gespräch übernommen." in handover.transcript(sender)[-1]["text"]
+    # one step: never back to the assistant, so no "zurückgegeben" line and no new identification
+    assert not any("zurückgegeben" in line["text"] for line in handover.transcript(sender))
     assert sender not in {c["sender"] for c in schmidt.get(f"{url}/api/mine").json()["conversations"]}
     meier, meier_csrf = desk_session(live, "tmeier")
     assert sender in {c["sender"] for c in meier.get(f"{url}/api/mine").json()["conversations"]}
@@ -309,6 +311,7 @@ def test_notes_transfer_text_modules_customer_panel_and_statistics(live, account
     assert saved["ok"]
     assert any(c["shortcut"] == "ul" for c in schmidt.get(f"{url}/api/canned").json()["canned"])
 
+    CaseStore(client).create("rueckruf", {"kontakt": "0221 123456"}, dt.datetime.now(), summary="Rückruf")
     stats = sara.get(f"{url}/api/stats").json()
     assert set(stats["ratings"]["all"]) == {"count", "average", "by_stars"} and stats["cases"]["total"] >= 1
     assert all(kind and "_" not in kind for kind in stats["cases"]["by_kind"])  # German labels, not codes

@@ -95,3 +95,17 @@ def test_case_inbox_filters_updates_and_keeps_history(redis_client):
         store.update(cancel, "status", "kaputt", "anna", now)
     assert store.create("terminabsage", {}, now, idempotency_key="same") == store.create("terminabsage", {}, now,
                                                                                          idempotency_key="same")
+
+
+def test_transfer_moves_the_conversation_from_owner_to_colleague_in_one_step(redis_client):
+    from bot.handover.state import Handover
+
+    handover = Handover(redis_client)
+    handover.enqueue("conv-t", priority="normal", topic="t", summary="s", channel="webchat")
+    assert handover.claim("conv-t", "anna", "Frau A.")[0]
+    assert not handover.transfer("conv-t", "ben", "carla")  # only the owner hands over
+    assert handover.transfer("conv-t", "anna", "ben", "Herr B.")
+    assert handover.owner("conv-t") == "ben" and handover.state("conv-t") == "agent"
+    assert handover.position("conv-t") is None  # never back in the queue
+    texts = [line["text"] for line in handover.transcript("conv-t")]
+    assert texts[-1] == "Herr B. hat das Gespräch übernommen." and not any("zurückgegeben" in t for t in texts)
