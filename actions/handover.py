@@ -31,9 +31,9 @@ from bot.language.textparse import normalise
 logger = logging.getLogger(__name__)
 
 
-def topic_and_summary(tracker: Tracker) -> tuple[str, str]:
-    """The citizen's last topic and a short summary for the agent's queue entry."""
-    return conversation.topic_and_summary(tracker.events, tracker.get_slot("customer_name"))
+def topic_and_summary(tracker: Tracker, matter_only: bool = False) -> tuple[str, str]:
+    """The citizen's last topic and a short summary for the agent's queue entry (or a callback case)."""
+    return conversation.topic_and_summary(tracker.events, tracker.get_slot("customer_name"), matter_only)
 
 
 URGENT = "urgent_need"
@@ -220,7 +220,7 @@ class ActionSubmitCallback(Action):
                 say(dispatcher, "callback_aborted")
             return [SlotSet("callback_contact", None), SlotSet("callback_time", None), SlotSet("flow_aborted", None),
                     SlotSet("callback_reason", None)]
-        topic, summary = topic_and_summary(tracker)
+        topic, summary = topic_and_summary(tracker, matter_only=True)
         contact, when = tracker.get_slot("callback_contact"), tracker.get_slot("callback_time")
         case = conversation.callback_case(topic, summary, contact, when, tracker.get_slot("callback_reason"))
         if case.kind == "notlage":  # opened with the first answer (actions/safety.py): the contact completes it

@@ -15,12 +15,21 @@ def _user_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [e for e in events if e.get("event") == "user"]
 
 
-def topic_and_summary(events: list[dict[str, Any]], customer_name: str | None) -> tuple[str, str]:
-    """The citizen's last topic (intent) and a short summary for the agent's queue entry."""
+# Answers inside a flow (a phone number, "nachmittags", "ja"): no topic, and not what a callback is about
+NOT_THE_MATTER = NOT_A_TOPIC + ("inform", "greet", "thank", "goodbye")
+
+
+def topic_and_summary(events: list[dict[str, Any]], customer_name: str | None,
+                      matter_only: bool = False) -> tuple[str, str]:
+    """The citizen's last topic (intent) and a short summary for the agent's queue entry. `matter_only` (a
+    callback case): the summary leaves out the answers given inside the callback form and small talk, so it says
+    what the call is about; the topic skips bare answers too."""
     users = _user_events(events)
     intents = [e.get("parse_data", {}).get("intent", {}).get("name") for e in users]
-    topic = next((i for i in reversed(intents) if i and i not in NOT_A_TOPIC), "")
-    texts = [e.get("text") or "" for e in users if not (e.get("text") or "").startswith("/")]
+    skip = NOT_THE_MATTER if matter_only else NOT_A_TOPIC
+    topic = next((i for i in reversed(intents) if i and i not in skip), "")
+    said = [(e.get("text") or "", i) for e, i in zip(users, intents) if not (e.get("text") or "").startswith("/")]
+    texts = [t for t, i in said if not matter_only or i not in NOT_THE_MATTER] or [t for t, _ in said]
     summary = (f"identifiziert: {customer_name}; " if customer_name else "nicht identifiziert; ") \
         + " | ".join(t[:80] for t in texts[-3:])
     return topic, summary

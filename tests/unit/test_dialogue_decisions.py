@@ -92,6 +92,18 @@ def test_handover_topic_summary_and_review():
     assert conversation.for_review(events) == [("mein geld fehlt", "ask_payment")]
 
 
+def test_callback_case_says_what_the_call_is_about():
+    """The answers given inside the callback form (number, time) are no topic and no summary of the matter."""
+    events = [user("ich hab ne frage zu meiner nebenkostenabrechnung", "ask_housing_costs"),
+              user("rückruf bitte", "request_human"), user("0171 2345678", "inform"), user("nachmittags", "inform")]
+    topic, summary = conversation.topic_and_summary(events, None, matter_only=True)
+    assert topic == "ask_housing_costs"
+    assert summary == "nicht identifiziert; ich hab ne frage zu meiner nebenkostenabrechnung"
+    only_answers = [user("0171 2345678", "inform")]
+    assert conversation.topic_and_summary(only_answers, None, matter_only=True) == ("", "nicht identifiziert; "
+                                                                                     "0171 2345678")
+
+
 def test_callback_case_urgent_or_normal():
     normal = conversation.callback_case("ask_payment", "s", "0151", "vormittags", None)
     assert (normal.kind, normal.priority, normal.summary) == ("rueckruf", "normal", "Rückrufbitte: ask_payment")
