@@ -106,6 +106,15 @@ def readable_date(value: str | dt.datetime | None) -> str:
     return moment.strftime("%d.%m.%Y %H:%M")
 
 
+def office_labels() -> dict[str, str]:
+    """Office key -> short name ("nord" -> "Nord"), for teams and offices in the desk."""
+    from bot.content import get_content
+
+    return {key: office.name.removeprefix("Geschäftsstelle ").strip() or key
+            for key, office in get_content().offices.items()}
+
+
 def desk_labels() -> dict[str, dict[str, str]]:
     return {"priorities": PRIORITIES, "statuses": STATUSES, "states": CONVERSATION_STATES, "channels": CHANNELS,
-            "roles": ROLES, "changes": CHANGES, "topics": TOPICS, "fields": field_labels(), "kinds": kind_labels()}
+            "roles": ROLES, "changes": CHANGES, "topics": TOPICS, "fields": field_labels(), "kinds": kind_labels(),
+            "offices": office_labels()}

@@ -135,7 +135,7 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews, WorkViews):
             "now": now,
             "queue": [{"sender": e.sender, "priority": e.priority, "topic": e.topic, "summary": e.summary,
                        "channel": e.channel, "customer": bool(e.customer), "waiting": e.waiting_seconds(now),
-                       "queued_at": e.queued_at}
+                       "queued_at": e.queued_at, "team": e.team}
                       for e in entries],
             "stats": {"queue_length": len(entries),
                       "longest_wait": max((e.waiting_seconds(now) for e in entries), default=0),

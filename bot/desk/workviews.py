@@ -13,6 +13,7 @@ from collections import Counter
 
 from aiohttp import web
 
+from bot.content import get_content
 from bot.core.clock import now_local
 from bot.desk.access import AccessLog, Scope
 from bot.desk.base import DeskBase
@@ -21,6 +22,8 @@ from bot.desk.labels import kind_labels, label, readable_date
 from bot.desk.network import client_address
 from bot.desk.worklist import CannedResponses, Worklist
 from bot.handover.state import Handover
+
+TEAM_PREFIX = "team:"  # a transfer target that is a team (an office), not a colleague
 
 
 def _offices() -> dict[str, str]:
@@ -59,6 +62,8 @@ class WorkViews(DeskBase):
         data = await self.body(request)
         sender, target, note = str(data.get("sender", "")), str(data.get("to", "")), str(data.get("note", ""))[:500]
         self._owned_or_409(session, sender)
+        if target.startswith(TEAM_PREFIX):
+            return self._to_team(session, sender, target.removeprefix(TEAM_PREFIX), note)
         if target == session["user"] or target not in {c["user"] for c in self.accounts.colleagues()}:
             raise web.HTTPBadRequest(text="Bitte eine Kollegin oder einen Kollegen auswählen.")
         meta = self.worklist.meta(sender)
@@ -71,12 +76,26 @@ class WorkViews(DeskBase):
         self.handover.publish({"type": "transferred", "sender": sender, "agent": target, "from": session["user"], "taken": time.time()})
         return web.json_response({"ok": True})
 
+    def _to_team(self, session: dict, sender: str, team: str, note: str) -> web.Response:
+        """Hand a conversation to a team (an office): back in the queue, shown to that office's agents first."""
+        offices = get_content().offices
+        if team not in offices:
+            raise web.HTTPBadRequest(text="Bitte ein Team auswählen.")
+        name = offices[team].name.removeprefix("Geschäftsstelle ").strip() or team
+        if not self.handover.to_team(sender, session["user"], team, name):
+            raise web.HTTPConflict(text="Das Gespräch konnte nicht weitergeleitet werden.")
+        self.worklist.gave_up(session["user"], sender)
+        self.worklist.add_note(sender, session["user"], f"An Team {name} weitergeleitet" + (f": {note}" if note else ""))
+        return web.json_response({"ok": True})
+
     async def colleagues(self, request: web.Request) -> web.Response:
         session = self.require(request, {"agent", "supervisor"})
         online = set(self.handover.agents_online())
-        return web.json_response({"colleagues": [
-            {"user": c["user"], "display": c["display"] or c["user"], "online": c["user"] in online}
-            for c in self.accounts.colleagues() if c["user"] != session["user"]]})
+        return web.json_response({
+            "colleagues": [{"user": c["user"], "display": c["display"] or c["user"], "online": c["user"] in online}
+                           for c in self.accounts.colleagues() if c["user"] != session["user"]],
+            "teams": [{"key": TEAM_PREFIX + key, "name": f"Team {office.name.removeprefix('Geschäftsstelle ')}"}
+                      for key, office in get_content().offices.items()]})
 
     # ------------------------------------------------------------------ canned responses
     def _seed(self) -> list[tuple[str, str, str]]:

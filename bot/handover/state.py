@@ -38,9 +38,20 @@ _ENQUEUE = """
 local state = redis.call('HGET', KEYS[1], 'state')
 if state == 'queued' or state == 'agent' then return state end
 redis.call('HSET', KEYS[1], 'state', 'queued', 'queued_at', ARGV[3], 'priority', ARGV[4], 'topic', ARGV[5],
-           'summary', ARGV[6], 'channel', ARGV[7], 'customer', ARGV[8], 'agent', '')
+           'summary', ARGV[6], 'channel', ARGV[7], 'customer', ARGV[8], 'agent', '', 'team', '')
 redis.call('ZADD', KEYS[2], tonumber(ARGV[2]), ARGV[1])
 return 'queued'
+"""
+
+_TO_TEAM = """
+-- KEYS: conv hash, queue;  ARGV: sender, agent, team, score, now
+if redis.call('HGET', KEYS[1], 'agent') ~= ARGV[2] or redis.call('HGET', KEYS[1], 'state') ~= 'agent' then
+  return 'not_owner'
+end
+redis.call('HSET', KEYS[1], 'state', 'queued', 'agent', '', 'team', ARGV[3], 'queued_at', ARGV[5],
+           'transferred_from', ARGV[2])
+redis.call('ZADD', KEYS[2], tonumber(ARGV[4]), ARGV[1])
+return 'ok'
 """
 
 _ESCALATE = """
@@ -102,6 +113,7 @@ class QueueEntry:
     channel: str
     customer: str
     queued_at: float
+    team: str = ""  # an office key: the conversation was handed to that team
 
     def waiting_seconds(self, now: float) -> int:
         return max(0, int(now - self.queued_at))
@@ -115,6 +127,7 @@ class Handover:
         self._escalate = client.register_script(_ESCALATE)
         self._release = client.register_script(_RELEASE)
         self._transfer = client.register_script(_TRANSFER)
+        self._to_team = client.register_script(_TO_TEAM)
         self._append = client.register_script(_APPEND)
 
     # ------------------------------------------------------------------ state
@@ -163,7 +176,7 @@ class Handover:
                 continue
             entries.append(QueueEntry(sender, data.get("priority", "normal"), data.get("topic", ""),
                                       data.get("summary", ""), data.get("channel", "chat"), data.get("customer", ""),
-                                      float(data.get("queued_at", 0))))
+                                      float(data.get("queued_at", 0)), data.get("team", "")))
         return entries
 
     def position(self, sender: str) -> int | None:
@@ -189,6 +202,21 @@ class Handover:
             name = display or DEFAULT_DISPLAY
             self.add_line(sender, "system", f"{name} hat das Gespräch übernommen.", agent=to, name=name)
             self.publish({"type": "claimed", "sender": sender, "agent": to, "name": name})
+        return ok
+
+    def to_team(self, sender: str, agent: str, team: str, team_name: str) -> bool:
+        """Hand a conversation from its owner to a team (`team`: an office key): back in the queue for that team's
+        agents, first among its priority (it waited already), never back to the assistant: the citizen stays
+        identified and reads that the team takes over."""
+        priority = (self.redis.hget(f"ho:conv:{sender}", "priority") or b"normal").decode()
+        now = time.time()
+        score = -PRIORITY.get(priority, 0) * 1e11  # before everyone of the same priority
+        ok: bool = self._to_team(keys=[f"ho:conv:{sender}", "ho:queue"],
+                                 args=[sender, agent, team, score, now]).decode() == "ok"
+        if ok:
+            self.add_line(sender, "system", f"Ihr Anliegen geht an das Team {team_name}. Eine Mitarbeiterin oder ein "
+                                            f"Mitarbeiter schreibt Ihnen gleich hier.", agent=agent)
+            self.publish({"type": "queued", "sender": sender, "priority": priority, "team": team})
         return ok
 
     def leave_queue(self, sender: str) -> None:

@@ -302,6 +302,17 @@ def test_notes_transfer_text_modules_customer_panel_and_statistics(live, account
     meier, meier_csrf = desk_session(live, "tmeier")
     assert sender in {c["sender"] for c in meier.get(f"{url}/api/mine").json()["conversations"]}
     assert "bitte Zahlung prüfen" in meier.get(f"{url}/api/conversations/{sender}").json()["notes"][-1]["text"]
+    teams = meier.get(f"{url}/api/colleagues").json()["teams"]
+    assert {"key": "team:nord", "name": "Team Nord"} in teams
+    assert meier.post(f"{url}/api/transfer", json={"sender": sender, "to": "team:mond"},
+                      headers={"X-CSRF-Token": meier_csrf}).status_code == 400  # no such team
+    assert meier.post(f"{url}/api/transfer", json={"sender": sender, "to": "team:nord", "note": "Leistungsfrage"},
+                      headers={"X-CSRF-Token": meier_csrf}).ok
+    assert handover.state(sender) == "queued" and handover.position(sender) == 1
+    entry = next(e for e in meier.get(f"{url}/api/queue").json()["queue"] if e["sender"] == sender)
+    assert entry["team"] == "nord"
+    assert "Team Nord" in handover.transcript(sender)[-1]["text"]
+    assert meier.post(f"{url}/api/claim", json={"sender": sender}, headers={"X-CSRF-Token": meier_csrf}).ok
 
     assert schmidt.post(f"{url}/api/canned", json={"title": "X", "text": "Y"}, headers=headers).status_code == 403
     sara, sara_csrf = desk_session(live, "sara")

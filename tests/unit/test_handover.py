@@ -109,3 +109,20 @@ def test_transfer_moves_the_conversation_from_owner_to_colleague_in_one_step(red
     assert handover.position("conv-t") is None  # never back in the queue
     texts = [line["text"] for line in handover.transcript("conv-t")]
     assert texts[-1] == "Herr B. hat das Gespräch übernommen." and not any("zurückgegeben" in t for t in texts)
+
+
+def test_handing_a_conversation_to_a_team_puts_it_first_in_the_queue_for_that_team(redis_client):
+    from bot.handover.state import Handover
+
+    handover = Handover(redis_client)
+    handover.enqueue("waiting", priority="normal", topic="t", summary="s", channel="webchat")
+    handover.enqueue("conv-team", priority="normal", topic="t", summary="s", channel="webchat")
+    assert handover.claim("conv-team", "anna", "Frau A.")[0]
+    assert not handover.to_team("conv-team", "ben", "nord", "Nord")  # only the owner hands over
+    assert handover.to_team("conv-team", "anna", "nord", "Nord")
+    assert handover.state("conv-team") == "queued" and handover.position("conv-team") == 1
+    entry = next(e for e in handover.queue() if e.sender == "conv-team")
+    assert entry.team == "nord" and next(e for e in handover.queue() if e.sender == "waiting").team == ""
+    assert handover.transcript("conv-team")[-1]["text"].startswith("Ihr Anliegen geht an das Team Nord.")
+    handover.enqueue("again", priority="normal")  # a new entry never inherits a team
+    assert next(e for e in handover.queue() if e.sender == "again").team == ""

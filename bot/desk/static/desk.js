@@ -131,6 +131,10 @@
   }
   function renderQueue(data) {
     var list = $("queue"), now = Date.now() / 1000;
+    // a conversation handed to a team shows to that office's agents (and to agents for all offices)
+    data = Object.assign({}, data, { queue: data.queue.filter(function (e) {
+      return !e.team || !me || !me.office || e.team === me.office;
+    }) });
     queueEntries = data.queue.map(function (e) { return { entry: e, since: now - e.waiting }; });
     var senders = data.queue.map(function (e) { return e.sender; });
     if (known !== null) {
@@ -159,7 +163,7 @@
       var wait = el("span", "wartet " + minutes(entry.waiting), "wait"); wait.dataset.since = q.since;
       head.appendChild(wait);
       head.appendChild(document.createTextNode(" · Thema: " + lbl("topics", entry.topic) + " · " + lbl("channels", entry.channel) +
-        (entry.customer ? " · identifiziert" : "")));
+        (entry.customer ? " · identifiziert" : "") + (entry.team ? " · an Team " + lbl("offices", entry.team) : "")));
       li.appendChild(claim); li.appendChild(head); li.appendChild(el("p", entry.summary, "text"));
       list.appendChild(li);
     });
@@ -333,7 +337,7 @@
   });
   $("transfer").addEventListener("click", function () {
     var sender = current, to = $("transfer-to").value;
-    if (!to) { notice("Bitte eine Kollegin oder einen Kollegen auswählen."); return; }
+    if (!to) { notice("Bitte eine Kollegin, einen Kollegen oder ein Team auswählen."); return; }
     api("/api/transfer", { sender: sender, to: to, note: $("outcome").value }).then(function (r) {
       if (!r.ok) { notice(r.message); return; }
       notice("Gespräch weitergeleitet."); leaveConversation(sender);
@@ -356,6 +360,9 @@
       data.colleagues.forEach(function (c) {
         var o = el("option", c.display + (c.display !== c.user ? " (" + c.user + ")" : "") + (c.online ? " · online" : ""));
         o.value = c.user; select.appendChild(o);
+      });
+      (data.teams || []).forEach(function (t) {  // a team: back in the queue for that office's agents
+        var o = el("option", t.name); o.value = t.key; select.appendChild(o);
       });
     });
   }
