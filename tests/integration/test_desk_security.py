@@ -318,13 +318,13 @@ def test_accounts_get_an_optional_office_and_old_files_keep_working(tmp_path):
         return subprocess.run([sys.executable, "-m", "bot.desk.accounts", *args], cwd=PROJECT_ROOT, env=env,
                               capture_output=True, text=True, timeout=60)
 
-    made = run("add", "nina", "agent", "--office", "nord")
+    made = run("add", "nina", "agent", "--office", "nord", "--display", "Frau Nina K.")
     assert made.returncode == 0 and "Geschäftsstelle nord" in made.stdout
     assert run("add", "olaf", "agent", "--office", "atlantis").returncode == 2
     assert run("add", "paul", "agent").returncode == 0
     accounts = Accounts(path)
-    assert accounts.user("nina") == {"role": "agent", "office": "nord"}
-    assert accounts.user("paul") == {"role": "agent", "office": ""} and accounts.user("olaf") is None
+    assert accounts.user("nina") == {"role": "agent", "office": "nord", "display": "Frau Nina K."}
+    assert accounts.user("paul") == {"role": "agent", "office": "", "display": ""} and accounts.user("olaf") is None
     old = {"users": {"alt": {**json.loads(path.read_text())["users"]["paul"]}}}  # written before offices existed
     path.write_text(json.dumps(old))
-    assert accounts.user("alt") == {"role": "agent", "office": ""}
+    assert accounts.user("alt") == {"role": "agent", "office": "", "display": ""}
