@@ -39,6 +39,11 @@ class Office:
     hours: OpeningHours
     directions: str = ""
 
+    @property
+    def short_name(self) -> str:
+        """"Nord" for "Geschäftsstelle Nord": the name in lists, teams and per-day rows."""
+        return self.name.removeprefix("Geschäftsstelle ").strip() or self.key
+
 
 @dataclass(frozen=True)
 class ServiceCenter:

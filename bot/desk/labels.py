@@ -110,8 +110,7 @@ def office_labels() -> dict[str, str]:
     """Office key -> short name ("nord" -> "Nord"), for teams and offices in the desk."""
     from bot.content import get_content
 
-    return {key: office.name.removeprefix("Geschäftsstelle ").strip() or key
-            for key, office in get_content().offices.items()}
+    return {key: office.short_name for key, office in get_content().offices.items()}
 
 
 def desk_labels() -> dict[str, dict[str, str]]:

@@ -81,7 +81,7 @@ class WorkViews(DeskBase):
         offices = get_content().offices
         if team not in offices:
             raise web.HTTPBadRequest(text="Bitte ein Team auswählen.")
-        name = offices[team].name.removeprefix("Geschäftsstelle ").strip() or team
+        name = offices[team].short_name
         if not self.handover.to_team(sender, session["user"], team, name):
             raise web.HTTPConflict(text="Das Gespräch konnte nicht weitergeleitet werden.")
         self.worklist.gave_up(session["user"], sender)
@@ -94,7 +94,7 @@ class WorkViews(DeskBase):
         return web.json_response({
             "colleagues": [{"user": c["user"], "display": c["display"] or c["user"], "online": c["user"] in online}
                            for c in self.accounts.colleagues() if c["user"] != session["user"]],
-            "teams": [{"key": TEAM_PREFIX + key, "name": f"Team {office.name.removeprefix('Geschäftsstelle ')}"}
+            "teams": [{"key": TEAM_PREFIX + key, "name": f"Team {office.short_name}"}
                       for key, office in get_content().offices.items()]})
 
     # ------------------------------------------------------------------ canned responses

@@ -255,9 +255,8 @@ def _between_the_years(content: Content, offices: list[Office], today: dt.date,
         if reason:
             rows.append(f"• {day_label(day)}: geschlossen ({reason})")
             continue
-        parts = [f"{o.name.removeprefix('Geschäftsstelle ')} {ranges_text(o.hours.get(day.weekday(), ()))} Uhr"
-                 if o.hours.get(day.weekday()) else f"{o.name.removeprefix('Geschäftsstelle ')} geschlossen"
-                 for o in offices]
+        parts = [f"{o.short_name} {ranges_text(ranges)} Uhr" if (ranges := o.hours.get(day.weekday(), ()))
+                 else f"{o.short_name} geschlossen" for o in offices]
         rows.append(f"• {day_label(day)}: {', '.join(parts)}")
     return template(content, "hours_between_years", rows="\n".join(rows))
 

@@ -339,10 +339,10 @@ def _special(content: Content, message: str, intent: str) -> Turn | None:
                     Context("sanctions"))
     if intent in ("nlu_fallback", "out_of_scope", "submit_complaint") and _LEGAL_STEPS.search(norm):
         return Turn(_template_reply(content, "legal_steps"), Context("objection"))
-    if (_EARNINGS.search(norm) or calculations.asks_about_earnings(message)) and intent != "ask_housing_costs":
+    asks_earnings = calculations.asks_about_earnings(message)
+    if (_EARNINGS.search(norm) or asks_earnings) and intent != "ask_housing_costs":
         income = _income(message)
-        reply = earnings_allowance(content, income, message) if income or calculations.asks_about_earnings(
-            message) else None
+        reply = earnings_allowance(content, income, message) if income or asks_earnings else None
         if reply:
             return Turn(reply, Context("earnings"))
     if "erstausstattung" in norm or ("baby" in norm and _FIRST_EQUIPMENT.search(norm)):
@@ -541,9 +541,9 @@ def question_instead_of_request(content: Content, message: str, ctx: Context, no
         if earned:
             return Turn(earned, Context("earnings"))
     reports = bool(re.search(r"\b(melden|mitteilen|einreichen|hochladen)\b", norm))
-    if (_CREDIT.search(norm) or _BACK_PAYMENT.search(norm)) and not reports:  # one-off bills are no income
-        key = "utility_credit" if _CREDIT.search(norm) else "utility_back_payment"
-        return Turn(_template_reply(content, key), Context("kdu"))
+    credit = bool(_CREDIT.search(norm))
+    if (credit or _BACK_PAYMENT.search(norm)) and not reports:  # one-off bills are no income
+        return Turn(_template_reply(content, "utility_credit" if credit else "utility_back_payment"), Context("kdu"))
     if calculations.mentions_pregnancy(message) and _MORE_MONEY.search(norm) and "?" in message:
         extra = pregnancy_answer(content, message)
         if extra:
