@@ -64,11 +64,12 @@ unit: setup
 test-stories: setup $(MODEL)
 	$(RASA) test core --e2e --model $(MODEL) --stories tests/stories --out results/stories --fail-on-prediction-errors
 
-test-nlu: setup
-	$(PY) -m tests.nlu_cv --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/nlu 2>&1 \
+test-nlu: setup $(MODEL)
+	$(PY) -m tests.nlu_cv --nlu data/nlu/de --config config.yml --cross-validation --folds 5 --out results/nlu 2>&1 \
 		| tr '\r' '\n' | grep -v 'it/s' ; test $${PIPESTATUS[0]} -eq 0
 	$(PY) -m tests.nlu_gate results/nlu/intent_report.json --min-macro-f1 0.93
 	$(PY) -m bot.editor.report --results results/nlu
+	$(PY) -m bot.editor.languages_report --model $(MODEL) --min-accuracy 0.90
 
 test-integration: setup $(AXE) $(MODEL)
 	$(PY) -m pytest -q tests/integration
@@ -94,13 +95,15 @@ test-safety: setup $(MODEL)
 test: content-check lint unit validate train test-safety test-stories test-conversations test-integration test-nlu
 
 # Editors: cross-validation report against the accepted baseline (docs/nlu_baseline.json); see docs/redaktion.md
-eval: setup
-	$(PY) -m tests.nlu_cv --nlu data/nlu --config config.yml --cross-validation --folds 5 --out results/nlu 2>&1 \
+eval: setup $(MODEL)
+	$(PY) -m tests.nlu_cv --nlu data/nlu/de --config config.yml --cross-validation --folds 5 --out results/nlu 2>&1 \
 		| tr '\r' '\n' | grep -v 'it/s' ; test $${PIPESTATUS[0]} -eq 0
 	$(PY) -m bot.editor.report --results results/nlu
+	$(PY) -m bot.editor.languages_report --model $(MODEL)
 
-eval-accept: setup
+eval-accept: setup $(MODEL)
 	$(PY) -m bot.editor.report --results results/nlu --accept
+	$(PY) -m bot.editor.languages_report --model $(MODEL) --accept
 
 load-model: setup $(MODEL)
 	$(PY) -m bot.editor.models load

@@ -11,12 +11,18 @@ install_log_redaction()  # the action server's logs carry no personal data
 from bot.appointments.calendar import get_calendar  # noqa: E402
 from bot.content import get_content  # noqa: E402
 from bot.declarations.catalogue import get_catalogue  # noqa: E402
+from bot.language.vocabulary import vocabulary  # noqa: E402
+from bot.languages.detect import language_rule  # noqa: E402
+from bot.languages.registry import get_catalog  # noqa: E402
 from bot.safety.texts import get_safety  # noqa: E402
 
 get_content()
 get_calendar()
 get_catalogue()
 get_safety()
+vocabulary()  # the words of all languages' examples: read once at start, not during the first "blubb"
+get_catalog()  # the languages and their translations (content/languages/), checked at start like the content
+language_rule().detector.guesses("Guten Tag")  # lingua's models, loaded before the first citizen waits
 
 from actions.appointment_replies import (  # noqa: E402
     ActionBookAppointment,

@@ -15,9 +15,14 @@ from bot.appointments import booking
 from bot.appointments.calendar import get_calendar
 from bot.appointments.store import get_book
 from bot.content import Button, get_content
+from bot.content import say as say_text
 from bot.knowledge.answers import Reply
 
-YES_NO = (Button("Ja", "ja", raw=True), Button("Nein", "nein", raw=True))
+
+def yes_no() -> tuple[Button, Button]:
+    """[Ja] [Nein] in the conversation's language; a click sends the German word."""
+    return (Button(say_text("appointments.button_yes"), "ja", raw=True),
+            Button(say_text("appointments.button_no"), "nein", raw=True))
 BOOK_BUTTON = (Button("Termin vereinbaren", "book_appointment"),)
 
 # ----------------------------------------------------------------------------- ask actions
@@ -53,7 +58,7 @@ class AskAppointmentOffice(AskFromContent):
         offices = get_content().offices
         own = tracker.get_slot("customer_office")
         ordered = sorted(offices.values(), key=lambda o: o.key != own)
-        return tuple(Button(o.name, o.aliases[0], raw=True) for o in ordered) + (Button("egal", "egal", raw=True),)
+        return tuple(Button(o.name, o.aliases[0], raw=True) for o in ordered) + (Button(say_text("appointments.button_any_office"), "egal", raw=True),)
 
 
 class AskAppointmentWish(AskFromContent):
@@ -61,7 +66,7 @@ class AskAppointmentWish(AskFromContent):
         return "action_ask_appointment_wish"
 
     def buttons(self, tracker):
-        return (Button("so früh wie möglich", "so früh wie möglich", raw=True),)
+        return (Button(say_text("appointments.button_asap"), "so früh wie möglich", raw=True),)
 
 
 class AskCancelReason(AskFromContent):
@@ -91,16 +96,16 @@ class AskAppointmentConfirm(Action):
         form = (tracker.active_loop or {}).get("name")
         if form == "cancel_form":
             old = get_book().get(tracker.get_slot("appointment_ref"))
-            say(dispatcher, "cancel_confirm", YES_NO, slot=booking.booking_text(content, old),
+            say(dispatcher, "cancel_confirm", yes_no(), slot=booking.booking_text(content, old),
                 reason=tracker.get_slot("cancel_reason"))
             return []
         slot = booking.slot_from_id(tracker.get_slot("appointment_choice"), config)
         new = booking.slot_text(content, slot.office, slot.start)
         if form == "reschedule_form":
             old = get_book().get(tracker.get_slot("appointment_ref"))
-            say(dispatcher, "move_confirm", YES_NO, old=booking.booking_text(content, old), new=new)
+            say(dispatcher, "move_confirm", yes_no(), old=booking.booking_text(content, old), new=new)
         else:
-            say(dispatcher, "appt_confirm", YES_NO, slot=new, type=config.types[slot.type].name)
+            say(dispatcher, "appt_confirm", yes_no(), slot=new, type=config.types[slot.type].name)
         return []
 
 

@@ -16,6 +16,7 @@ from bot.language import textparse
 from bot.language.dates import Wish, WishError, parse_wish, parse_wishes
 from bot.language.formatting import WEEKDAY_NAMES
 from bot.language.formatting import date as format_date
+from bot.languages import words
 
 ABORT = re.compile(r"\b(vergiss es|vergessen sie es|abbrechen|abbruch|stopp?|doch nicht|lass es|lassen wir das|"
                    r"kein termin|keinen termin|ich will nicht mehr|cancel|beenden)\b")
@@ -36,7 +37,7 @@ CANCEL_REASONS = {
 
 
 def is_abort(text: str) -> bool:
-    return bool(ABORT.search(textparse.normalise(text)))
+    return bool(ABORT.search(textparse.normalise(text))) or words.is_abort(text)
 
 
 def is_any(text: str) -> bool:
@@ -50,7 +51,7 @@ def yes_or_no(text: str) -> bool | None:
         return True
     if NO.search(norm):
         return False
-    return None
+    return words.yes_or_no(text)  # the other languages' words ("так", "evet", "نعم")
 
 
 def guest_key(contact: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -19,6 +18,7 @@ from bot.content import TimeRange, content_dir, get_content, parse_hours_text
 from bot.core.yamlsource import Node, Report, load
 from bot.language.dates import Wish
 from bot.language.formatting import WEEKDAYS
+from bot.languages.localize import PerLanguage
 
 
 @dataclass(frozen=True)
@@ -155,9 +155,12 @@ def load_calendar(root: Path = PROJECT_ROOT, offices: Iterable[str] | None = Non
     return config
 
 
-@lru_cache(maxsize=1)
-def get_calendar() -> CalendarConfig:
+def _project_calendar() -> CalendarConfig:
     return load_calendar()
+
+
+# In the conversation's language (bot/languages/): the appointment types' names and what to bring.
+get_calendar: PerLanguage[CalendarConfig] = PerLanguage(_project_calendar, "calendar")
 
 
 HolidayCheck = Callable[[dt.date], bool]

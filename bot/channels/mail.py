@@ -35,6 +35,8 @@ from bot.channels.mail_replies import reply_body, reply_from_agent, send_answer
 from bot.content import get_content
 from bot.declarations.catalogue import get_catalogue
 from bot.knowledge.answers import answer_for_intent, contact, fill, opening_hours
+from bot.languages.context import speaking
+from bot.languages.detect import language_rule
 from bot.mail.auth import (
     NOT_CONSENTED,
     Reference,
@@ -156,6 +158,11 @@ class MailChannel:
 
     # ------------------------------------------------------------------ one e-mail
     def handle(self, mail: IncomingMail) -> Handled:
+        """Answer in the mail's language (bot/languages/: German unless the mail is clearly in another one)."""
+        with speaking(language_rule().next_language("de", f"{mail.subject}\n{mail.cleaned}"[:2000])):
+            return self._handle(mail)
+
+    def _handle(self, mail: IncomingMail) -> Handled:
         done = self.redis.get(f"mail:done:{mail.message_id}")
         if done:
             return Handled(done.decode(), "", False)
@@ -196,7 +203,8 @@ class MailChannel:
             return self._withdraw(mail, check)
         declaration = catalogue.declarations.get(intent)
         if declaration is not None and confidence >= CASE_CONFIDENCE:
-            case = self._case(mail, declaration.kind, f"{declaration.title} per E-Mail", customer,
+            team_title = get_catalogue.german().declarations[intent].title  # the team reads German
+            case = self._case(mail, declaration.kind, f"{team_title} per E-Mail", customer,
                               priority=declaration.priority)
             return self._finish(mail, case, declaration.kind, "case", {"topic": declaration.title})
         answer = self._answer(intent, text) if confidence >= ANSWER_CONFIDENCE and intent not in NOT_BY_MAIL else None

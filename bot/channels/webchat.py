@@ -39,6 +39,10 @@ from bot.core.redis_server import redis_url
 from bot.core.relay import relay
 from bot.handover.state import EVENTS, Handover
 from bot.identity.guard import shield
+from bot.languages.context import speaking
+from bot.languages.localize import placeholders
+from bot.languages.registry import GERMAN, get_catalog
+from bot.languages.widget import read_widget_texts
 from bot.safety.detect import must_be_seen
 from bot.safety.response import crisis_while_with_person
 
@@ -158,7 +162,79 @@ def _legal_links() -> list[dict]:
     from bot.content.specs import LEGAL_PAGES
 
     legal = get_content().legal
-    return [{"title": title, "href": legal[key]} for key, title in LEGAL_PAGES.items() if key in legal]
+    # `key`: the widget shows the title in its language (content/languages/widget.yml, legal_<key>)
+    return [{"key": key, "title": title, "href": legal[key]} for key, title in LEGAL_PAGES.items() if key in legal]
+
+
+def language_marks(code: object) -> dict[str, str]:
+    """`language`, `lang` and `dir` of a bot message in a conversation's language (the action server names it,
+    bot/runtime/action_server.py); nothing for an unknown code. The widget sets them on the message."""
+    language = get_catalog().languages.get(code) if isinstance(code, str) else None
+    if language is None:
+        return {}
+    return {"language": language.code, "lang": language.lang_attribute, "dir": language.direction}
+
+
+def widget_language(data: dict) -> str | None:
+    """The language the widget asks for (the browser's or the switcher's), when supported."""
+    code = data.get("language")
+    return code if isinstance(code, str) and code in get_catalog().languages else None
+
+
+# -- the widget's own texts per language (content/languages/widget.yml), put into the page when it is served --
+
+WIDGET_TEXTS = "widget.yml"
+SWITCH = re.compile(r'^/set_language\{\s*"language"\s*:\s*"([A-Za-z_-]{1,16})"\s*\}$')
+
+
+def widget_texts_path() -> Path:
+    from bot.content.load import content_dir
+
+    return content_dir() / "languages" / WIDGET_TEXTS
+
+
+def widget_config(texts: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """What the widget needs: the supported languages (switcher, `lang`, `dir`) and for each language every
+    German key, in that language where a usable translation exists (variants fall back to their base first)."""
+    catalog = get_catalog()
+    german = texts.get(GERMAN, {})
+    merged: dict[str, dict[str, str]] = {}
+    for code, language in catalog.languages.items():
+        chain = [c for c in (code, language.variant_of) if c and c != GERMAN]
+        table = dict(german)
+        for source in reversed(chain):
+            table.update({key: text for key, text in texts.get(source, {}).items()
+                          if key in german and placeholders(text) == placeholders(german[key])})
+        merged[code] = table
+    return {"default": catalog.default if catalog.default in catalog.languages else GERMAN,
+            "languages": [{"code": code, "native": language.native, "lang": language.lang_attribute,
+                           "dir": language.direction, "variant": bool(language.variant_of)}
+                          for code, language in catalog.languages.items()],
+            "texts": merged}
+
+
+@lru_cache(maxsize=4)
+def _widget_config(texts_mtime: float, languages_mtime: float) -> dict[str, Any]:
+    texts, problems = read_widget_texts(widget_texts_path())
+    for problem in problems:
+        logger.error("webchat: widget texts: %s", problem)
+    return widget_config(texts)
+
+
+def widget_texts() -> dict[str, Any]:
+    """The widget's configuration (`texts.json`), read again when widget.yml changed."""
+    path = widget_texts_path()
+    languages = path.with_name("languages.yml")
+    return _widget_config(path.stat().st_mtime if path.exists() else 0.0,
+                          languages.stat().st_mtime if languages.exists() else 0.0)
+
+
+def switch_title(text: str) -> str | None:
+    """The native name of the language the widget's switcher asks for (`/set_language{"language": "uk"}`), shown
+    in the transcript instead of the payload."""
+    match = SWITCH.match(text.strip())
+    language = get_catalog().languages.get(match.group(1)) if match else None
+    return language.native if language else None
 
 
 class WebchatOutput(OutputChannel):
@@ -184,14 +260,16 @@ class WebchatOutput(OutputChannel):
         await self.sio.emit("bot_uttered", payload, room=recipient_id)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        marks = language_marks(kwargs.get("language"))
         for part in text.strip().split("\n\n"):
-            await self._emit(recipient_id, {"text": part})
+            await self._emit(recipient_id, {"text": part, **marks})
 
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict], **kwargs: Any) -> None:
+        marks = language_marks(kwargs.get("language"))
         parts = text.strip().split("\n\n")
         for part in parts[:-1]:
-            await self._emit(recipient_id, {"text": part})
-        await self._emit(recipient_id, {"text": parts[-1],
+            await self._emit(recipient_id, {"text": part, **marks})
+        await self._emit(recipient_id, {"text": parts[-1], **marks,
                                         "buttons": [{"title": b["title"], "payload": b["payload"]} for b in buttons]})
 
     async def send_custom_json(self, recipient_id: str, json_message: dict, **kwargs: Any) -> None:
@@ -266,6 +344,12 @@ class WebchatInput(InputChannel):
         async def page(_: Request) -> response.HTTPResponse:
             return await response.file(str(STATIC_DIR / "index.html"), headers=SECURITY_HEADERS)
 
+        @webchat.route("/texts.json", methods=["GET"])
+        async def texts(_: Request) -> response.HTTPResponse:
+            """The widget's texts in every supported language (content/languages/widget.yml) and the languages."""
+            return response.json(await asyncio.to_thread(widget_texts), ensure_ascii=False,
+                                 headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
+
         webchat.static("/static", str(STATIC_DIR))
 
         @webchat.route("/upload", methods=["POST"])
@@ -299,13 +383,15 @@ class WebchatInput(InputChannel):
                 answer["resume"] = secret
             await sio.emit("session_confirm", answer, room=sid)
             if secret and data.get("greet") is True:  # the widget opens a new conversation with the greeting
-                text, buttons = _greeting()
+                language = widget_language(data)  # in the widget's language (the browser's or the chosen one)
+                with speaking(language):
+                    text, buttons = _greeting()
                 if text:
                     output = WebchatOutput(sio, handover)
                     if buttons:
-                        await output.send_text_with_buttons(session_id, text, buttons)
+                        await output.send_text_with_buttons(session_id, text, buttons, language=language)
                     else:
-                        await output.send_text_message(session_id, text)
+                        await output.send_text_message(session_id, text, language=language)
 
         @sio.on("history")
         async def history(sid: str, data: Any) -> None:
@@ -333,7 +419,10 @@ class WebchatInput(InputChannel):
             ok = await asyncio.to_thread(_rate, handover.redis, session_id, data.get("stars"), data.get("comment"))
             await sio.emit("rated", {"ok": ok}, room=session_id)
             if ok:
-                await WebchatOutput(sio, handover).send_text_message(session_id, say("webchat.rating_thanks"))
+                language = widget_language(data)
+                with speaking(language):
+                    thanks = say("webchat.rating_thanks")
+                await WebchatOutput(sio, handover).send_text_message(session_id, thanks, language=language)
 
         @sio.on("typing")
         async def typing(sid: str, data: Any) -> None:
@@ -343,12 +432,14 @@ class WebchatInput(InputChannel):
 
         @sio.on("user_uttered")
         async def handle_message(sid: str, data: Any) -> None:
+            # `key`: the widget shows these in its language (content/languages/widget.yml)
             if not isinstance(data, dict) or not isinstance(data.get("session_id"), str):
-                await sio.emit("error", {"text": "Die Nachricht konnte nicht gelesen werden."}, room=sid)
+                await sio.emit("error", {"text": "Die Nachricht konnte nicht gelesen werden.",
+                                         "key": "error_unreadable"}, room=sid)
                 return
             session_id, text = data["session_id"], data.get("message")
             if session_id not in sio.rooms(sid):
-                await sio.emit("error", {"text": "Bitte laden Sie die Seite neu."}, room=sid)
+                await sio.emit("error", {"text": "Bitte laden Sie die Seite neu.", "key": "error_reload"}, room=sid)
                 return
             if not isinstance(text, str) or not text.strip():
                 return
@@ -356,24 +447,32 @@ class WebchatInput(InputChannel):
                 await process(sid, session_id, text, data)
             except redis.RedisError as error:  # shared state unreachable: an apology, never silence
                 logger.error("webchat: Redis unavailable: %s", error)
-                await sio.emit("error", {"text": _apology()}, room=sid)
+                with speaking(widget_language(data)):
+                    apology = _apology()
+                await sio.emit("error", {"text": apology}, room=sid)
 
         async def process(sid: str, session_id: str, text: str, data: dict) -> None:
             environ = sio.get_environ(sid) or {}
             address = client_address(environ.get("REMOTE_ADDR", ""), environ.get("HTTP_X_FORWARDED_FOR"))
             verdict = await asyncio.to_thread(shared_limiter().hits, citizen_checks(session_id, address))
+            language = widget_language(data)  # the channel's own texts in the widget's language
             if not verdict.allowed:
                 if verdict.first_refusal:
-                    await sio.emit("error", {"text": say("channels.rate_limited")}, room=sid)
+                    with speaking(language):
+                        refusal = say("channels.rate_limited")
+                    await sio.emit("error", {"text": refusal}, room=sid)
                 return
             if len(text) > MAX_MESSAGE_CHARS:
-                await sio.emit("error", {"text": say("channels.message_too_long", max=MAX_MESSAGE_CHARS)}, room=sid)
+                with speaking(language):
+                    too_long = say("channels.message_too_long", max=MAX_MESSAGE_CHARS)
+                await sio.emit("error", {"text": too_long}, room=sid)
                 return
             handover = _handover()
             # a date of birth the dialogue waits for never reaches the tracker or the transcript
             text = await asyncio.to_thread(shield, handover.redis, session_id, text, never_hide=must_be_seen)
-            # a button click is recorded with the title the server offered, never a client-chosen text
-            shown = await asyncio.to_thread(_button_title, handover.redis, session_id, text) or text
+            # a button click is recorded with the title the server offered, never a client-chosen text; the
+            # widget's language switcher with the language's name
+            shown = await asyncio.to_thread(_button_title, handover.redis, session_id, text) or switch_title(text) or text
             line = await asyncio.to_thread(handover.add_line, session_id, "citizen", shown[:MAX_MESSAGE_CHARS])
             await sio.emit("user_echo", line, room=session_id)
             if await asyncio.to_thread(handover.is_with_human, session_id):
@@ -391,22 +490,27 @@ class WebchatInput(InputChannel):
             try:
                 await asyncio.wait_for(
                     on_new_message(UserMessage(text, output, session_id, input_channel=self.name(),
-                                               metadata={"client": address})), ANSWER_TIMEOUT)
+                                               metadata={"client": address,
+                                                         **({"language": lang} if (lang := widget_language(data))
+                                                            else {})})), ANSWER_TIMEOUT)
             except Exception as error:  # noqa: BLE001 - whatever fails, the citizen must not be left with silence
                 logger.error("webchat: processing failed for a message (%s)", type(error).__name__)
                 logger.debug("webchat: failure details", exc_info=error)
             await sio.emit("typing", {"role": "bot", "typing": False}, room=session_id)
             if output.sent == 0:
                 try:
-                    await output.send_text_message(session_id, _apology())
+                    with speaking(language):
+                        apology = _apology()
+                    await output.send_text_message(session_id, apology, language=language)
                 except redis.RedisError:
-                    await sio.emit("error", {"text": _apology()}, room=session_id)
+                    await sio.emit("error", {"text": apology}, room=session_id)
 
         return webchat
 
 
-def _refuse(status: int, key: str, max_mb: str = "") -> response.HTTPResponse:
-    text = say(key, max=max_mb) if max_mb else say(key)
+def _refuse(status: int, key: str, max_mb: str = "", language: str | None = None) -> response.HTTPResponse:
+    with speaking(language):
+        text = say(key, max=max_mb) if max_mb else say(key)
     return response.json({"ok": False, "text": text}, status=status, headers=SECURITY_HEADERS)
 
 
@@ -418,44 +522,47 @@ async def _upload(request: Request, sio: AsyncServer) -> response.HTTPResponse:
     max_mb = f"{limits.max_bytes / 2**20:g}"
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limits.max_bytes + 64 * 1024:
-        return _refuse(413, "webchat.upload_too_large", max_mb)
+        return _refuse(413, "webchat.upload_too_large", max_mb,
+                       widget_language({"language": request.args.get("language")}))
     form = request.form or {}
+    language = widget_language({"language": form.get("language")})  # the channel's texts in the widget's language
     session_id, secret = form.get("session_id"), form.get("resume")
     handover = _handover()
     client = handover.redis
     if not (isinstance(session_id, str) and SESSION_ID.match(session_id) and isinstance(secret, str)
             and await asyncio.to_thread(_resume_ok, client, session_id, secret)):
-        return response.json({"ok": False, "text": "Bitte laden Sie die Seite neu."}, status=403,
-                             headers=SECURITY_HEADERS)
+        return response.json({"ok": False, "text": "Bitte laden Sie die Seite neu.", "key": "error_reload"},
+                             status=403, headers=SECURITY_HEADERS)
     address = client_address(request.ip or "", request.headers.get("x-forwarded-for"))
     verdict = await asyncio.to_thread(shared_limiter().hits, [
         (f"upload:s:{session_id}", limits.per_session.count, limits.per_session.seconds),
         (f"upload:a:{address}", limits.per_address.count, limits.per_address.seconds)])
     if not verdict.allowed:
-        return _refuse(429, "webchat.upload_too_many")
+        return _refuse(429, "webchat.upload_too_many", language=language)
     upload = request.files.get("file") if request.files else None
     if upload is None or not upload.body:
-        return _refuse(400, "webchat.upload_wrong_type")
+        return _refuse(400, "webchat.upload_wrong_type", language=language)
     if len(upload.body) > limits.max_bytes:
-        return _refuse(413, "webchat.upload_too_large", max_mb)
+        return _refuse(413, "webchat.upload_too_large", max_mb, language)
     kind = sniff(upload.body)
     if kind is None:
-        return _refuse(415, "webchat.upload_wrong_type")
+        return _refuse(415, "webchat.upload_wrong_type", language=language)
     name = safe_name(upload.name or "", kind[1])
     try:
         transcript = [f"{line['role']}: {line['text']}" for line in
                       await asyncio.to_thread(handover.transcript, session_id)][-20:]
         case_id, _ = await asyncio.to_thread(store_upload, client, session_id, name, kind[0], upload.body,
                                              _local_now(), transcript)
-        line = await asyncio.to_thread(handover.add_line, session_id, "citizen", say("webchat.upload_line", name=name))
+        with speaking(language):
+            shown, text = say("webchat.upload_line", name=name), say("webchat.upload_done", name=name, case=case_id)
+        line = await asyncio.to_thread(handover.add_line, session_id, "citizen", shown)
         await sio.emit("user_echo", line, room=session_id)
         if await asyncio.to_thread(handover.is_with_human, session_id):
             await asyncio.to_thread(handover.publish, {"type": "citizen_message", "sender": session_id, "line": line})
-        text = say("webchat.upload_done", name=name, case=case_id)
-        await WebchatOutput(sio, handover).send_text_message(session_id, text)
+        await WebchatOutput(sio, handover).send_text_message(session_id, text, language=language)
     except redis.RedisError as error:
         logger.error("webchat: upload not stored: %s", error)
-        return _refuse(503, "webchat.upload_failed")
+        return _refuse(503, "webchat.upload_failed", language=language)
     return response.json({"ok": True, "case": case_id, "name": name, "text": text}, headers=SECURITY_HEADERS)
 
 

@@ -8,7 +8,6 @@ kdu.yml, answers.yml and texts.yml into one `Content` or raises `ContentError` l
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from bot.content.parsers import parse_answers, parse_figures, parse_jobcenter, p
 from bot.content.specs import JOBCENTER_PLACEHOLDERS
 from bot.core.settings import ContentSettings
 from bot.core.yamlsource import Report, load
+from bot.languages.localize import PerLanguage
 
 
 def domain_intents(root: Path) -> set[str]:
@@ -66,7 +66,9 @@ def load_content(root: Path = PROJECT_ROOT) -> Content:
     )
 
 
-@lru_cache(maxsize=1)
-def get_content() -> Content:
-    """The project's content, loaded once per process."""
+def _project_content() -> Content:
     return load_content()
+
+
+# The project's content, loaded once per process, in the conversation's language (bot/languages/).
+get_content: PerLanguage[Content] = PerLanguage(_project_content, "")

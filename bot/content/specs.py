@@ -217,7 +217,8 @@ DECLARATION_INTENTS = {"report_change", "report_employment", "report_income", "r
 COMPUTED_INTENTS = {"ask_opening_hours", "ask_contact", "ask_housing_costs", "request_human",
                     "crisis", "urgent_need", "threat_possible",  # content/safety.yml (bot/safety/texts.py)
                     "book_appointment", "cancel_appointment", "reschedule_appointment", "check_appointment",
-                    "contact_consent", "privacy_request", *DECLARATION_INTENTS}
+                    "contact_consent", "privacy_request", *DECLARATION_INTENTS,
+                    "set_language"}  # content/languages/ (bot/languages/)
 
 # content/texts.yml: the sentences capabilities say in the middle of a dialogue (hints that ask again,
 # refusals, mail answers, spoken options, the desk's lines to the citizen).
@@ -287,6 +288,10 @@ TEXT_FIELDS: dict[str, dict[str, set[str]]] = {
         "wish_date_past": {"date"},
         "wish_not_understood": set(),
         "wish_empty_range": set(),
+        "button_any_office": set(),
+        "button_asap": set(),
+        "button_yes": set(),
+        "button_no": set(),
     },
     "mail": {
         "over_limit": {"limit", "reference", "max_size", "max_depth", "max_parts", "max_headers", "max_lines"},

@@ -95,7 +95,7 @@ VARIABLES: tuple[Variable, ...] = (
     *_area(
         "content",
         ("CONTENT_DIR", None, "an alternative content folder; unset: content/"),
-        ("EDITOR_DATA_DIR", "data/nlu", "training data the learning inbox writes to"),
+        ("EDITOR_DATA_DIR", "data/nlu/de", "training data the learning inbox writes to (German)"),
     ),
     *_area(
         "mail",

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from bot import PROJECT_ROOT
 from bot.content import JOBCENTER_PLACEHOLDERS, PLACEHOLDER, content_dir, domain_intents, get_content
 from bot.core.yamlsource import ContentError, Node, Report, load
+from bot.languages.localize import PerLanguage
 
 FIELD_TYPES = {"choice", "text", "date", "period", "iban", "amount", "hours", "count", "address", "contact",
                "yesno", "confirm", "document", "delivery"}
@@ -338,9 +338,12 @@ def load_catalogue(root: Path = PROJECT_ROOT) -> Catalogue:
     return Catalogue(declarations, documents)
 
 
-@lru_cache(maxsize=1)
-def get_catalogue() -> Catalogue:
+def _project_catalogue() -> Catalogue:
     return load_catalogue()
+
+
+# The catalogue in the conversation's language (bot/languages/); `.german()` for the team's case texts.
+get_catalogue: PerLanguage[Catalogue] = PerLanguage(_project_catalogue, "catalogue")
 
 
 __all__ = ["Catalogue", "ContentError", "Declaration", "Field", "Option", "get_catalogue", "load_catalogue",

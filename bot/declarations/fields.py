@@ -22,6 +22,7 @@ from bot.language.dates import MONTHS, NUMBER_WORDS
 from bot.language.formatting import date as format_date
 from bot.language.formatting import euro
 from bot.language.textparse import find_amount, find_day, normalise
+from bot.language.time_words import in_german
 
 MAX_TEXT = 1000
 PHONE = re.compile(r"(\+?\d[\d /()-]{5,}\d)")
@@ -327,7 +328,7 @@ def parse_date(text: str, today: dt.date, prefer: str = "near", month_hint: int 
     """One date in free German text; None when there is none, Invalid when it cannot exist. `base`: the date
     that "2 Wochen mehr" counts from (default today); `loose`: also try dateparser's guesses (for an answer
     to a date question, not for a date looked for in a longer message)."""
-    norm = spoken_ordinals(normalise(text))
+    norm = spoken_ordinals(normalise(in_german(text)))  # "tomorrow", "завтра" (bot/language/time_words.py)
     match = _NUMERIC.search(norm)
     named = _NAMED.search(norm)
     day_only = _DAY_ONLY.match(norm) if month_hint else None
@@ -441,8 +442,9 @@ def _next_on_or_after(value: dt.date, start: dt.date) -> dt.date | None:
 
 
 def period_answer(text: str, today: dt.date, prefer: str = "near", max_days: int = 366) -> Parsed:
-    """A period: "vom 1. bis 14. März", "1.12.-14.12.", "ab morgen für 2 Wochen", "28.12. bis 5.1."."""
-    norm = normalise(text)
+    """A period: "vom 1. bis 14. März", "1.12.-14.12.", "ab morgen für 2 Wochen", "28.12. bis 5.1."; the other
+    languages' connectors ("1.12. to 5.12.", "з 1.12. по 5.12.") read as "bis"."""
+    norm = normalise(in_german(text))
     start: dt.date | Invalid | None
     end: dt.date | Invalid | None
     duration = _DURATION.search(norm)

@@ -316,13 +316,17 @@ def _with_notes(declaration: Declaration, state: dict, catalogue: Catalogue, con
 # ----------------------------------------------------------------------------- answers
 
 
+_OTHER_SCRIPT = re.compile(r"[^\x00-\u024f]")
+
+
 def _matching_options(text: str, options: dict[str, Option], by_alias: bool = True,
                       generic: bool = True) -> list[Option]:
     """The options the text names, in the order the text names them (a click sends the label: exact).
     Without `generic`, aliases such as "ja" or "nicht" do not count (a choice nobody asked about)."""
     norm = normalise(text)
+    folded = " ".join(text.casefold().split())  # the other languages' letters, which `normalise` drops
     for option in options.values():
-        if norm in (normalise(option.label), option.key):
+        if folded == " ".join(option.label.casefold().split()) or norm and norm in (normalise(option.label), option.key):
             return [option]
     if re.fullmatch(r"\d{1,2}", norm) and 1 <= int(norm) <= len(options):
         return [list(options.values())[int(norm) - 1]]
@@ -330,10 +334,13 @@ def _matching_options(text: str, options: dict[str, Option], by_alias: bool = Tr
         return []
     found: list[tuple[int, Option]] = []
     for option in options.values():
-        names = (normalise(option.label),) + tuple(normalise(a) for a in option.aliases
-                                                    if generic or a not in GENERIC_ALIASES)
+        aliases = [a for a in option.aliases if generic or a not in GENERIC_ALIASES]
+        names = (normalise(option.label),) + tuple(normalise(a) for a in aliases)
         starts = [m.start() for n in names if n
                   for m in [re.search(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])", norm)] if m]
+        # aliases in other scripts ("переїхала", "انتقلت") are looked for in the text as written
+        starts += [len(norm) + m.start() for a in aliases if _OTHER_SCRIPT.search(a)
+                   for m in [re.search(rf"(?<!\w){re.escape(a.casefold())}", folded)] if m]
         if starts:
             found.append((min(starts), option))
     return [option for _, option in sorted(found, key=lambda pair: pair[0])]

@@ -15,12 +15,14 @@ from bot.appointments.store import AppointmentBook
 from bot.cases.store import CaseStore
 from bot.content import Button, Content, say
 from bot.declarations import absence, sick_note
-from bot.declarations.catalogue import Catalogue, Declaration
+from bot.declarations.catalogue import Catalogue, Declaration, get_catalogue
 from bot.declarations.flow import APPOINTMENT, answers, documents
 from bot.knowledge.answers import Reply, fill
 from bot.language.formatting import date as format_date
 from bot.language.formatting import with_unit
 from bot.language.textparse import normalise
+from bot.languages.context import current as current_language
+from bot.languages.context import speaking
 
 SUMMARY_LENGTH = 160
 TRANSCRIPT_LINES = 40
@@ -93,25 +95,34 @@ def submit(declaration: Declaration, state: dict, catalogue: Catalogue, content:
            book: AppointmentBook, who: Submitter, now: dt.datetime) -> list[Reply]:
     """Create the case (once per dialogue) and return what the citizen is told."""
     given = answers(declaration, state, catalogue)
+    # the team reads the case in German: title and answers from the German catalogue, the citizen's own
+    # words (originaltext, transcript) and the conversation's language beside them
+    language = current_language()
+    team_declaration = declaration
     fields = {key: entry["text"] for key, entry in given.items()}
+    if language != "de":
+        with speaking("de"):
+            german = get_catalogue()
+            team_declaration = german.declarations.get(declaration.intent, declaration)
+            fields = {key: entry["text"] for key, entry in answers(team_declaration, state, german).items()}
     values = {key: entry["value"] for key, entry in given.items()}
     # the citizen's own words beside the clean value, where they differ ("lindenweg 5 ... hab ich doch geschrieben")
     originals = {key: entry["original"] for key, entry in given.items()
                  if entry.get("original") and entry["original"] != entry["text"]}
     unidentified = who.customer is None and bool(state.get("unidentified"))
-    summary = f"{declaration.title}: " + "; ".join(fields.values())
+    summary = f"{team_declaration.title}: " + "; ".join(fields.values())
     if unidentified:
         fields = {"identifizierung": "nicht identifiziert", **fields}
         summary = "(nicht identifiziert) " + summary
     summary = summary if len(summary) <= SUMMARY_LENGTH else summary[:SUMMARY_LENGTH - 1] + "…"
-    extra: dict[str, str] = {}
+    extra: dict[str, str] = {} if language == "de" else {"sprache": language}
     replies: list[Reply] = []
     status, history_note = "neu", ""
     decision = None
     if declaration.intent == "report_absence" and who.customer:
         decision, approved = _absence_decision(values["zeitraum"], content, client, book, who.customer, now,
                                                state["id"])
-        extra = {"entscheidung": "genehmigt (Standardfall, im Namen des Jobcenters)" if approved
+        extra = {**extra, "entscheidung": "genehmigt (Standardfall, im Namen des Jobcenters)" if approved
                  else "zur Entscheidung: " + " ".join(decision.reasons),
                  "tage": str(decision.total)}
         status = "erledigt" if approved else "neu"

@@ -26,6 +26,7 @@ TOPICS = {
     "greet": "Begrüßung", "goodbye": "Verabschiedung", "affirm": "Zustimmung", "deny": "Ablehnung",
     "thank": "Dank", "bot_challenge": "Frage, ob ein Mensch schreibt", "help": "Hilfe",
     "request_human": "Wunsch nach einer Person", "out_of_scope": "anderes Anliegen", "inform": "Angabe / Auskunft",
+    "set_language": "Sprache gewählt",
     "nlu_fallback": "nicht verstanden", "ask_opening_hours": "Öffnungszeiten", "ask_contact": "Kontakt / Anschrift",
     "ask_eligibility": "Anspruch auf Bürgergeld", "ask_benefit_amount": "Höhe des Bürgergelds",
     "ask_assets": "Vermögen", "ask_housing_costs": "Kosten der Unterkunft", "ask_online_services": "Online-Dienste",

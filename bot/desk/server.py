@@ -43,6 +43,8 @@ from bot.desk.worklist import Worklist
 from bot.desk.workviews import WorkViews
 from bot.handover.routing import wait_estimate_minutes
 from bot.handover.state import EVENTS, Handover
+from bot.languages.context import speaking
+from bot.languages.registry import get_catalog
 
 logger = logging.getLogger("desk")
 STATIC = Path(__file__).resolve().parent / "static"
@@ -135,7 +137,8 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews, WorkViews):
             "now": now,
             "queue": [{"sender": e.sender, "priority": e.priority, "topic": e.topic, "summary": e.summary,
                        "channel": e.channel, "customer": bool(e.customer), "waiting": e.waiting_seconds(now),
-                       "queued_at": e.queued_at, "team": e.team}
+                       "queued_at": e.queued_at, "team": e.team,
+                       "language": e.language, "language_name": language_name(e.language)}
                       for e in entries],
             "stats": {"queue_length": len(entries),
                       "longest_wait": max((e.waiting_seconds(now) for e in entries), default=0),
@@ -171,7 +174,9 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews, WorkViews):
                 "priority": entry.priority, "queued_at": entry.queued_at} if entry else {}
         self.worklist.took(session["user"], sender, {**meta, "claimed_at": now_local().isoformat(timespec="seconds"),
                                                          "taken": time.time()})
-        line = self.handover.add_line(sender, "agent", say("desk.agent_greeting"), agent=session["user"])
+        with speaking(self.handover.language(sender)):  # the citizen's language; the agent's own words go out as written
+            greeting = say("desk.agent_greeting")
+        line = self.handover.add_line(sender, "agent", greeting, agent=session["user"])
         self.handover.publish({"type": "to_citizen", "sender": sender, "line": line})
         return web.json_response({"ok": True})
 
@@ -207,7 +212,9 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews, WorkViews):
             raise web.HTTPBadRequest(text="Bitte eine Notiz zum Ergebnis angeben.")
         if not self.handover.release(sender, session["user"], outcome, display=self.accounts.display_name(session["user"])):
             raise web.HTTPConflict(text="Das Gespräch konnte nicht freigegeben werden.")
-        line = self.handover.add_line(sender, "system", say("desk.back_to_bot" if kind == "released" else "desk.closed"))
+        with speaking(self.handover.language(sender)):
+            text = say("desk.back_to_bot" if kind == "released" else "desk.closed")
+        line = self.handover.add_line(sender, "system", text)
         self.handover.publish({"type": "to_citizen", "sender": sender, "line": line})
         self.worklist.gave_up(session["user"], sender)
         if kind == "closed":
@@ -279,6 +286,7 @@ class Desk(LoginViews, CaseViews, CampaignViews, LearnViews, WorkViews):
 
 
 def create_app(redis_url: str, accounts: Accounts) -> web.Application:
+    get_catalog()  # the languages' names for the queue: read at start, not during the first request
     desk = Desk(redis_url, accounts)
     app = web.Application(middlewares=[security_headers(HEADERS, behind_tls), flood_guard(RateLimiter(desk.redis))],
                           client_max_size=64 * 1024)
@@ -334,6 +342,12 @@ def create_app(redis_url: str, accounts: Accounts) -> web.Application:
     app.on_startup.append(start_background)  # type: ignore[arg-type]
     app.on_cleanup.append(stop_background)  # type: ignore[arg-type]
     return app
+
+
+def language_name(code: str) -> str:
+    """The German name of a conversation's language for the desk ("Ukrainisch")."""
+    language = get_catalog().languages.get(code)
+    return language.name if language else code
 
 
 def main() -> None:

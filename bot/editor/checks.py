@@ -47,7 +47,7 @@ class Example:
 def read_examples(root: Path) -> list[Example]:
     """Every training example with its file and line (block-style `examples: |` lists)."""
     examples = []
-    for path in sorted((root / "data" / "nlu").glob("*.yml")):
+    for path in sorted((root / "data" / "nlu").rglob("*.yml")):
         name = str(path.relative_to(root))
         intent, in_examples = None, False
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):

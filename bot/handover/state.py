@@ -25,6 +25,7 @@ import redis
 
 from bot.core.clock import now_local
 from bot.core.subject import DataSubject, decoded
+from bot.languages.context import current as current_language
 
 EVENTS = "ho:events"
 # "crisis": a person in crisis (bot/safety/), always on top of the queue, shown as "Krise" in the desk
@@ -114,6 +115,7 @@ class QueueEntry:
     customer: str
     queued_at: float
     team: str = ""  # an office key: the conversation was handed to that team
+    language: str = "de"  # the conversation's language (bot/languages/): the desk shows it so the right agent takes it
 
     def waiting_seconds(self, now: float) -> int:
         return max(0, int(now - self.queued_at))
@@ -139,6 +141,11 @@ class Handover:
         value = self.redis.hget(f"ho:conv:{sender}", "agent")
         return value.decode() or None if value else None
 
+    def language(self, sender: str) -> str:
+        """The conversation's language when it was handed over ("de" when none was recorded)."""
+        value = self.redis.hget(f"ho:conv:{sender}", "language")
+        return value.decode() if value else "de"
+
     def is_with_human(self, sender: str) -> bool:
         return self.state(sender) in ("queued", "agent")
 
@@ -149,6 +156,7 @@ class Handover:
         score = -PRIORITY[priority] * 1e11 + now
         result: str = self._enqueue(keys=[f"ho:conv:{sender}", "ho:queue"],
                                     args=[sender, score, now, priority, topic, summary, channel, customer]).decode()
+        self.redis.hset(f"ho:conv:{sender}", "language", current_language())
         if result == "queued":
             self.publish({"type": "queued", "sender": sender, "priority": priority, "topic": topic})
         return result
@@ -176,7 +184,8 @@ class Handover:
                 continue
             entries.append(QueueEntry(sender, data.get("priority", "normal"), data.get("topic", ""),
                                       data.get("summary", ""), data.get("channel", "chat"), data.get("customer", ""),
-                                      float(data.get("queued_at", 0)), data.get("team", "")))
+                                      float(data.get("queued_at", 0)), data.get("team", ""),
+                                      data.get("language", "de")))
         return entries
 
     def position(self, sender: str) -> int | None:

@@ -20,6 +20,7 @@ import dateparser
 from bot.language.formatting import WEEKDAY_NAMES
 from bot.language.formatting import date as format_date
 from bot.language.textparse import find_day, normalise
+from bot.language.time_words import in_german
 
 ASAP_WORDS = ("so frueh wie moeglich", "so schnell wie moeglich", "schnellstmoeglich", "naechstmoeglich",
               "egal wann", "wann immer", "moeglichst bald", "asap", "zeitnah", "sofort", "egal", "beliebig",
@@ -233,7 +234,7 @@ _WEEKDAY_INDEX = {"montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "f
 def parse_wish(text: str, now: dt.datetime, anchor: dt.date | None = None) -> Wish | WishError:
     """`anchor`: the first day of an earlier wish of the same booking (see `_relative_dates`)."""
     today = now.date()
-    norm = normalise(text)
+    norm = normalise(in_german(text))  # "tomorrow morning", "завтра зранку" (time_words.py)
     not_weekdays = tuple(sorted({_WEEKDAY_INDEX[m.group(1)] for m in (*_NEGATED_DAY.finditer(norm),
                                                                       *_DAY_RULED_OUT.finditer(norm))}))
     norm = _DAY_RULED_OUT.sub(" ", _NEGATED_DAY.sub(" ", norm))

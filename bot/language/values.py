@@ -295,7 +295,7 @@ lautet heisse heiße name mir mich uns euch ist's""".split())
 def request_words(text: str) -> int:
     """How many words of a message say something beyond values and filler ("meine iban ist" says nothing,
     "ich will einen termin absagen" says three things)."""
-    return sum(1 for w in re.findall(r"[a-zäöüß]+", text.lower()) if w not in _FILLER and len(w) > 1)
+    return sum(1 for w in re.findall(r"[^\W\d_]+", text.lower()) if w not in _FILLER and len(w) > 1)
 
 
 _NAME_CUE = re.compile(r"\b(?:ich bin|bin|ich hei(?:ß|ss)e|hei(?:ß|ss)e|mein name ist|name ist|name:?)\s+"

@@ -19,7 +19,7 @@ import yaml
 from bot.language.textparse import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
-NLU_DIR = ROOT / "data" / "nlu"
+NLU_DIR = ROOT / "data" / "nlu"  # every language's folder
 CONTENT_DIR = ROOT / "content"
 NOISE_INTENTS = frozenset({"out_of_scope"})
 _WORD = re.compile(r"[a-z]+")
@@ -50,12 +50,12 @@ def _load(path: Path) -> object:
 def build(nlu_dir: Path = NLU_DIR, content_dir: Path = CONTENT_DIR) -> frozenset[str]:
     """The known words of the NLU examples (without the noise intents) and the content files."""
     known: set[str] = set()
-    for path in sorted(nlu_dir.glob("*.yml")):
+    for path in sorted(nlu_dir.rglob("*.yml")):
         data = _load(path)
         for block in (data or {}).get("nlu", []) if isinstance(data, dict) else []:
             if isinstance(block, dict) and block.get("intent") not in NOISE_INTENTS:
                 known.update(words(str(block.get("examples") or "")))
-    for path in sorted(content_dir.glob("*.yml")):
+    for path in sorted(content_dir.rglob("*.yml")):
         for text in _strings(_load(path)):
             known.update(words(text))
     return frozenset(known)

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from bot import PROJECT_ROOT
 from bot.content import JOBCENTER_PLACEHOLDERS, OpeningHours, check_placeholders, content_dir
 from bot.content import parse_hours as _parse_hours
 from bot.core.yamlsource import Node, Report, load
+from bot.languages.localize import PerLanguage
 
 CAMPAIGN_FIELDS = {
     "reminder": {"name", "appointment", "type", "ref"},
@@ -139,6 +139,10 @@ def load_outbound(root: Path = PROJECT_ROOT) -> OutboundConfig:
     return config
 
 
-@lru_cache(maxsize=1)
-def get_outbound() -> OutboundConfig:
+def _project_outbound() -> OutboundConfig:
     return load_outbound()
+
+
+# In the conversation's language (bot/languages/): the e-mail replies and closing; the consent wording, the
+# campaigns' messages and the phone texts stay German (binding wording; voice is German).
+get_outbound: PerLanguage[OutboundConfig] = PerLanguage(_project_outbound, "outbound")

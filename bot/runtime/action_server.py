@@ -10,12 +10,16 @@ into var/secrets/action_token), never from the command line.
 from __future__ import annotations
 
 import hmac
+import json
 import logging
+import zlib
 
 from sanic import Sanic, response
 from sanic.request import Request
 
 from bot.core.settings import ActionServerSettings, SecuritySettings
+from bot.languages.context import set_current
+from bot.languages.output import with_fallback_note
 from bot.runtime.quiet import library_warnings_off
 
 HEADER = "X-Action-Token"
@@ -24,6 +28,21 @@ logger = logging.getLogger(__name__)
 
 def authorised(request: Request, token: str) -> bool:
     return bool(token) and hmac.compare_digest(request.headers.get(HEADER, ""), token)
+
+
+def language_of(request: Request, chosen_only: bool = False) -> str | None:
+    """The `language` slot of the tracker an action request carries ("de" when none; None with `chosen_only`
+    when the conversation never had one)."""
+    fallback = None if chosen_only else "de"
+    if request.path != "/webhook" or request.method != "POST":
+        return fallback
+    try:
+        body = zlib.decompress(request.body) if request.headers.get("Content-Encoding") == "deflate" else request.body
+        tracker = (json.loads(body or b"{}") or {}).get("tracker") or {}
+    except (ValueError, AttributeError, zlib.error):  # not JSON: the SDK answers it
+        return fallback
+    value = (tracker.get("slots") or {}).get("language")
+    return value if isinstance(value, str) and value else fallback
 
 
 def create_app(token: str) -> Sanic:
@@ -37,6 +56,25 @@ def create_app(token: str) -> Sanic:
         if request.path != "/health" and not authorised(request, token):
             return response.json({"error": "Nicht berechtigt."}, status=401)
         return None
+
+    @app.middleware("request")  # type: ignore[no-untyped-call, untyped-decorator, unused-ignore]
+    async def conversation_language(request: Request) -> None:
+        """Every text the action reads is in the conversation's language (bot/languages/context.py)."""
+        set_current(language_of(request) or "de")
+
+    @app.middleware("response")  # type: ignore[no-untyped-call, untyped-decorator, unused-ignore]
+    async def in_language(request: Request, reply: response.HTTPResponse) -> response.HTTPResponse | None:
+        """A conversation that chose a language: each response names it (the web chat sets `lang` and `dir`
+        from it, bot/channels/webchat.py), and a German text gets the fallback line (bot/languages/output.py)."""
+        language = language_of(request, chosen_only=True)
+        if language is None or request.path != "/webhook" or reply.status != 200:
+            return None
+        body = json.loads(reply.body or b"{}")
+        responses = with_fallback_note(body.get("responses") or [], language)
+        if not responses:
+            return None
+        body["responses"] = [{**r, "language": language} for r in responses]
+        return response.json(body, status=reply.status)
 
     plugin_manager().hook.attach_sanic_app_extensions(app=app)
     return app

@@ -24,7 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.safety import rules as _rules  # PRACTICAL_TROUBLE: raw text, not folded
+from bot.safety import rules as _rules
+from bot.safety.languages import assess_other_languages  # PRACTICAL_TROUBLE: raw text, not folded
 from bot.safety.rules import (
     CRISIS_IDIOMS,
     CRISIS_PHRASES,
@@ -86,6 +87,8 @@ def assess(text: str) -> Verdict:
     with_commas = fold(text)
     if rule := _crisis_hit(with_commas):
         return Verdict(CRISIS, rule)
+    if assess_other_languages(text) == CRISIS:  # a crisis in another language comes before a German threat
+        return Verdict(CRISIS, "crisis_other_language")
     folded = re.sub(r"(?: ,)+", "", with_commas)
     if THREAT_PHRASES.search(THREAT_IDIOMS.sub(" ", folded)):
         return Verdict(THREAT, "threat")
@@ -93,6 +96,8 @@ def assess(text: str) -> Verdict:
         return Verdict(THREAT_POSSIBLE, "threat_possible")
     if URGENT_NEED_PHRASES.search(WAIVER.sub(" ", folded)):
         return Verdict(URGENT_NEED, "urgent_need")
+    if other := assess_other_languages(text):  # Ukrainian, Arabic, Turkish, Russian, English (languages.py)
+        return Verdict(other, f"{other}_other_language")
     return Verdict(NONE)
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from bot.content import JOBCENTER_PLACEHOLDERS, check_placeholders, content_dir
 from bot.core.yamlsource import Node, Report, load
+from bot.languages.localize import PerLanguage
 
 # text name -> placeholders the code fills in (besides the lines and the Jobcenter data)
 TEXTS: dict[str, set[str]] = {
@@ -83,6 +83,9 @@ def load_safety(root: Path | None = None) -> SafetyTexts:
     return result
 
 
-@lru_cache(maxsize=1)
-def get_safety() -> SafetyTexts:
+def _project_safety() -> SafetyTexts:
     return load_safety()
+
+
+# The safety answers in the conversation's language (bot/languages/); the crisis numbers stay as they are.
+get_safety: PerLanguage[SafetyTexts] = PerLanguage(_project_safety, "safety")

@@ -14,7 +14,27 @@ NEXT_STEP = re.compile(r"(?i)(kann ich (ihnen )?(sonst|noch|weiter)|sonst noch|n
                        r"|möchten sie (jetzt|auch|noch))")
 GOODBYE = re.compile(r"(?i)auf wiedersehen|auf wiederhören|tschüss")
 KEYS = ("says", "not_says", "first_says", "asks_for", "not_asks_for", "slots", "buttons", "not_buttons", "case",
-        "handover", "next_step")
+        "handover", "next_step", "in_language")
+MIN_LETTERS = 15  # shorter messages (a time, a name, a number) say nothing about their language
+
+
+def language_of(text: str) -> str:
+    """The language a bot message is written in (lingua over the supported languages), German terms in
+    brackets ("(Bürgergeld)"), quoted examples, names and addresses ("Geschäftsstelle Nord, Nordring 25") and
+    values left out; "" for a message with too few letters."""
+    from bot.language.detection import Detector, language_words
+
+    words = language_words(re.sub(r"\([^)]*\)|„[^“]*“|“[^”]*”|\{[^}]*\}", " ", text))
+    if sum(ch.isalpha() for ch in words) < MIN_LETTERS:
+        return ""
+    global _DETECTOR
+    if _DETECTOR is None:
+        _DETECTOR = Detector(("de", "uk", "ru", "ar", "tr", "en"))
+    guesses = _DETECTOR.guesses(words)
+    return guesses[0].language if guesses else ""
+
+
+_DETECTOR: Any = None
 
 
 @dataclass
@@ -107,6 +127,12 @@ def check_turn(expect: dict, seen: Observed) -> list[Failure]:
                 failures.append(Failure(key, wanted, "unknown handover value"))
             elif (wanted == "queued") != queued:
                 failures.append(Failure(key, wanted, seen.handover))
+        elif key == "in_language":  # every message of the reply is in that language (ls: German)
+            expected = "de" if wanted == "ls" else wanted
+            for text in seen.texts:
+                found = language_of(text)
+                if found and found != expected:
+                    failures.append(Failure(key, wanted, f"{found}: {text}"))
         elif key == "next_step":
             last = seen.texts[-1] if seen.texts else ""
             offers = bool(NEXT_STEP.search(last)) and not any(GOODBYE.search(t) for t in seen.texts)

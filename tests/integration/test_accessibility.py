@@ -24,7 +24,7 @@ def browser():
 def chat_with_conversation(live, browser, width: int = 1280):  # noqa: F811
     from playwright.sync_api import expect
 
-    page = browser.new_context(viewport={"width": width, "height": 800}).new_page()
+    page = browser.new_context(viewport={"width": width, "height": 800}, locale="de-DE").new_page()
     page.goto(f"{live.url(0)}/webhooks/webchat/")
     expect(page.locator("#chat-status")).to_have_text("Verbunden")
     page.fill("#chat-input", "wie erreiche ich das service center")

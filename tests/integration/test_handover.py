@@ -109,7 +109,7 @@ def test_citizen_and_agent_in_the_browser(live):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         try:
-            citizen = browser.new_context().new_page()
+            citizen = browser.new_context(locale="de-DE").new_page()
             citizen.goto(f"{live.url(0)}/webhooks/webchat/")
             expect(citizen.locator("#chat-status")).to_have_text("Verbunden")
 
@@ -280,7 +280,7 @@ def test_chat_page_fits_a_320_pixel_screen(live):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 320, "height": 640})
+            page = browser.new_page(viewport={"width": 320, "height": 640}, locale="de-DE")
             page.goto(f"{live.url(0)}/webhooks/webchat/")
             assert page.evaluate("document.documentElement.scrollWidth") <= 320
             page.keyboard.press("Tab")  # the skip link comes first and is visible when focused
@@ -674,7 +674,7 @@ def test_a_crisis_in_the_web_chat_tops_the_queue_marked_krise_in_the_desk(live):
             deadline = time.monotonic() + 10  # the desk's websocket marks kira present (the crisis needs an agent)
             while not client.exists("ho:presence:kira") and time.monotonic() < deadline:
                 time.sleep(0.1)
-            citizen = browser.new_context().new_page()
+            citizen = browser.new_context(locale="de-DE").new_page()
             citizen.goto(f"{live.url(1)}/webhooks/webchat/")
             expect(citizen.locator("#chat-status")).to_have_text("Verbunden")
             citizen.fill("#chat-input", "ich weiss nicht mehr weiter, ich will nicht mehr leben")

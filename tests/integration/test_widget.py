@@ -1,10 +1,13 @@
 """The citizen chat widget in a real browser (Debian chromium via playwright) against the whole assistant:
 greeting with topic buttons, buttons after a reload, links for phone and e-mail, small screens and zoom,
-focus visibility, the Service Center title, the rating after a conversation with a person, and uploads."""
+focus visibility, the Service Center title, the rating after a conversation with a person, uploads, and the
+widget's languages (from the browser, the switcher, right-to-left for Arabic; content/languages/widget.yml).
+Browsers get a German locale unless a test is about another language."""
 
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 
 import pytest
 import redis
@@ -14,6 +17,9 @@ from bot.cases.store import CaseStore
 from bot.content import get_content, say
 from bot.handover.ratings import RatingStore
 from bot.handover.state import Handover
+from bot.languages.context import speaking
+from bot.languages.registry import get_catalog
+from tests.integration.axe import describe, violations
 from tests.integration.test_handover import BROWSER_ARGS, CHROMIUM, desk_session, live  # noqa: F401 - the fixture
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -33,10 +39,25 @@ def browser():
 def open_chat(live, browser, **context):  # noqa: F811
     from playwright.sync_api import expect
 
-    page = browser.new_context(**({"viewport": {"width": 1280, "height": 800}} | context)).new_page()
+    context = {"viewport": {"width": 1280, "height": 800}, "locale": "de-DE"} | context
+    page = browser.new_context(**context).new_page()
     page.goto(f"{live.url(0)}/webhooks/webchat/")
-    expect(page.locator("#chat-status")).to_have_text("Verbunden")
+    language = context["locale"].split("-")[0].lower()
+    language = language if language in widget_texts() else "de"
+    expect(page.locator("#chat-status")).to_have_text(widget_text(language, "status_connected"))
     return page
+
+
+@lru_cache(maxsize=1)
+def widget_texts() -> dict[str, dict[str, str]]:
+    """Every supported language's widget texts as the page gets them (German where one has none)."""
+    from bot.channels.webchat import read_widget_texts, widget_config, widget_texts_path
+
+    return widget_config(read_widget_texts(widget_texts_path())[0])["texts"]
+
+
+def widget_text(language: str, key: str) -> str:
+    return widget_texts()[language][key]
 
 
 def say_in(page, text: str) -> None:
@@ -158,7 +179,8 @@ FOCUS_STYLE = """el => {
 def test_focus_indicators_have_at_least_3_to_1_contrast_and_the_log_takes_focus(live, browser):  # noqa: F811
     page = open_chat(live, browser)
     page.locator(".msg.bot .buttons button").first.wait_for()
-    targets = ["#chat-log", ".msg.bot .buttons button", "#chat-input", "#chat-form button", "#chat-restart"]
+    targets = ["#chat-log", ".msg.bot .buttons button", "#chat-input", "#chat-form button", "#chat-restart",
+               "#language-toggle"]
     for selector in targets:
         element = page.locator(selector).first
         element.focus()
@@ -304,3 +326,133 @@ def test_the_voice_page_answers_typed_text_without_a_call_and_says_when_it_canno
 def test_chat_page_has_a_favicon(live):  # noqa: F811
     answer = requests.get(f"{live.url(0)}/webhooks/webchat/static/favicon.svg")
     assert answer.ok and answer.headers["content-type"].startswith("image/svg") and b"<svg" in answer.content
+
+
+def test_a_ukrainian_browser_gets_the_widget_and_the_greeting_in_ukrainian(live, browser):  # noqa: F811
+    from playwright.sync_api import expect
+
+    from bot.channels.webchat import _greeting
+
+    page = open_chat(live, browser, locale="uk-UA")
+    assert page.evaluate("navigator.languages[0]") == "uk-UA"
+    assert page.get_attribute("html", "lang") == "uk" and page.get_attribute("html", "dir") == "ltr"
+    expect(page.locator("#chat")).to_have_attribute("lang", "uk")
+    expect(page.locator("#chat-title")).to_have_text(widget_text("uk", "title_bot"))
+    expect(page).to_have_title(f"{widget_text('uk', 'title_bot')} – {widget_text('uk', 'site_name')}")
+    expect(page.locator("label[for=chat-input]")).to_have_text(widget_text("uk", "message_label"))
+    expect(page.locator("#chat-input")).to_have_attribute("placeholder", widget_text("uk", "message_placeholder"))
+    expect(page.locator("#chat-log")).to_have_attribute("aria-label", widget_text("uk", "log_label"))
+    expect(page.locator("#chat-form button")).to_have_text(widget_text("uk", "send"))
+    expect(page.locator("#language-current")).to_have_text("Українська")
+    expect(page.locator("#language-toggle")).to_contain_text(widget_text("uk", "language_label"))
+    expect(page.locator(".chat-legal a").first).to_have_text(widget_text("uk", "legal_impressum"))
+    assert "Українська" != widget_text("de", "title_bot") != widget_text("uk", "title_bot")
+    # the greeting the channel sends at the start is in Ukrainian too, marked as such
+    with speaking("uk"):
+        greeting = _greeting()[0].split("\n\n")[0]
+    first = page.locator(".msg.bot").first
+    expect(first.locator(".text")).to_have_text(greeting)
+    expect(first).to_have_attribute("lang", "uk")
+    expect(first.locator(".meta")).to_contain_text(widget_text("uk", "who_bot"))
+    assert page.evaluate("localStorage.getItem('jc-language')") is None  # the browser's language, not a choice
+    # the citizen's own message: direction from its text
+    say_in(page, "Коли працює Jobcenter?")
+    assert page.locator(".msg.citizen").last.get_attribute("dir") == "auto"
+
+
+def open_languages(page) -> None:
+    from playwright.sync_api import expect
+
+    toggle = page.locator("#language-toggle")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#language-list")).to_be_visible()
+
+
+def test_switching_to_arabic_turns_the_widget_right_to_left_and_the_assistant_confirms(live, browser):  # noqa: F811
+    from playwright.sync_api import expect
+
+    page = open_chat(live, browser)
+    sender = session_of(page)
+    expect(page.locator(".msg.bot").first).to_have_attribute("lang", "de")
+    answers = page.locator(".msg.bot").count()
+    open_languages(page)
+    names = page.locator("#language-list button").all_text_contents()
+    assert names == [language.native for language in get_catalog().languages.values()]
+    arabic = page.locator("#language-list").get_by_role("button", name="العربية")
+    assert arabic.get_attribute("lang") == "ar"
+    arabic.click()
+    # at once: the widget in Arabic, right to left, the page's language with it
+    chat = page.locator("#chat")
+    expect(chat).to_have_attribute("dir", "rtl")
+    expect(chat).to_have_attribute("lang", "ar")
+    assert page.get_attribute("html", "lang") == "ar" and page.get_attribute("html", "dir") == "rtl"
+    expect(page.locator("#chat-title")).to_have_text(widget_text("ar", "title_bot"))
+    expect(page.locator("#language-toggle")).to_be_focused()
+    expect(page.locator("#language-toggle")).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#language-current")).to_have_text("العربية")
+    # the choice went to the assistant as /set_language (shown with the language's name) and it answers in Arabic
+    expect(page.locator(".msg.citizen .text").last).to_have_text("العربية")
+    expect(page.locator(".msg.bot")).not_to_have_count(answers, timeout=20000)
+    reply = page.locator(".msg.bot").last
+    expect(reply).to_have_attribute("lang", "ar")
+    expect(reply).to_have_attribute("dir", "rtl")
+    expect(reply.locator(".text")).to_have_text(get_catalog().line("ar", "switched", language="العربية"))
+    expect(reply.locator(".meta")).to_contain_text(widget_text("ar", "who_bot"))
+    transcript = [line["text"] for line in Handover(redis.Redis.from_url(live.redis_url)).transcript(sender)]
+    assert "العربية" in transcript and not any("/set_language" in text for text in transcript)
+    # mirrored: the citizen's messages on the left, the assistant's on the right
+    mine, theirs = page.locator(".msg.citizen").last.bounding_box(), reply.bounding_box()
+    assert mine["x"] < theirs["x"], (mine, theirs)
+    assert page.evaluate("localStorage.getItem('jc-language')") == "ar"
+    page.reload()  # remembered in this browser
+    expect(page.locator("#chat")).to_have_attribute("dir", "rtl")
+    expect(page.locator("#chat-status")).to_have_text(widget_text("ar", "status_connected"))
+    # back to German with the switcher
+    open_languages(page)
+    page.locator("#language-list").get_by_role("button", name="Deutsch").click()
+    expect(page.locator("#chat")).to_have_attribute("dir", "ltr")
+    expect(page.locator(".msg.bot").last).to_have_attribute("lang", "de", timeout=20000)
+
+
+def test_an_answer_in_another_language_switches_the_widget(live, browser):  # noqa: F811
+    from playwright.sync_api import expect
+
+    page = open_chat(live, browser)
+    say_in(page, "english please")
+    expect(page.locator(".msg.bot").last).to_have_attribute("lang", "en")
+    expect(page.locator("#chat")).to_have_attribute("lang", "en")
+    expect(page.locator("#chat-title")).to_have_text(widget_text("en", "title_bot"))
+    expect(page.locator("#language-current")).to_have_text("English")
+    assert page.evaluate("localStorage.getItem('jc-language')") == "en"
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_arabic_widget_has_no_axe_violations(live, browser, width):  # noqa: F811
+    from playwright.sync_api import expect
+
+    page = open_chat(live, browser, viewport={"width": width, "height": 800})
+    open_languages(page)
+    page.locator("#language-list").get_by_role("button", name="العربية").click()
+    expect(page.locator(".msg.bot").last).to_have_attribute("lang", "ar", timeout=20000)
+    say_in(page, "متى يفتح الجوب سنتر؟")
+    open_languages(page)  # the list of languages open, the restart question and the rating form shown
+    page.click("#chat-restart")
+    page.evaluate("document.getElementById('chat-rating').hidden = false")
+    expect(page.locator("#chat")).to_have_attribute("dir", "rtl")
+    found = violations(page)
+    assert not found, describe(found)
+    if width == 320:
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 320
+
+
+def test_the_widget_texts_are_served_as_json_with_the_page_headers(live):  # noqa: F811
+    answer = requests.get(f"{live.url(0)}/webhooks/webchat/texts.json", timeout=10)
+    assert answer.ok and answer.headers["content-type"].startswith("application/json")
+    assert "script-src 'self'" in answer.headers["Content-Security-Policy"]
+    assert answer.headers["Cache-Control"] == "no-cache"
+    data = answer.json()
+    assert [language["code"] for language in data["languages"]] == list(get_catalog().languages)
+    assert data["texts"] == widget_texts() and data["default"] == "de"
+    page = requests.get(f"{live.url(0)}/webhooks/webchat/", timeout=10).content.decode()  # German without the script
+    assert 'data-i18n="status_connecting">Verbindung wird hergestellt …<' in page and '<html lang="de"' in page

@@ -60,6 +60,9 @@ CASES = {
     "handover queued": ({"handover": "queued"}, seen("Sie sind Nummer 1", handover="queued"),
                         seen("Rückruf", handover="bot")),
     "handover none": ({"handover": "none"}, seen("Rückruf"), seen("Warteschlange", handover="queued")),
+    "in_language": ({"in_language": "uk"}, seen("Добрий день! Чим я можу Вам допомогти сьогодні?", "10:00"),
+                    seen("Добрий день! Чим я можу Вам допомогти сьогодні?",
+                         "Bitte nennen Sie Ihre BG-Nummer, sie steht auf jedem Bescheid.")),
     "next_step": ({"next_step": True}, seen("Erledigt.", "Kann ich sonst noch helfen?"),
                   seen("Kann ich sonst noch helfen?", "Auf Wiedersehen!")),
 }

@@ -37,7 +37,7 @@ def test_the_shipped_project_passes():
 
 
 def test_same_example_under_two_intents_is_found_with_both_places(project):
-    edit(project, "data/nlu/flows.yml", "    - ich brauche einen termin\n",
+    edit(project, "data/nlu/de/flows.yml", "    - ich brauche einen termin\n",
          "    - ich brauche einen termin\n    - Oeffnungszeiten!\n")
     found = [m for m in messages(project) if "steht auch unter" in m]
     assert found and found[0].startswith("data/nlu/")
@@ -45,8 +45,8 @@ def test_same_example_under_two_intents_is_found_with_both_places(project):
 
 
 def test_too_few_examples_intent_without_rule_and_without_answer_are_found(project):
-    text = (project / "data/nlu/general_and_faq.yml").read_text(encoding="utf-8")
-    (project / "data/nlu/general_and_faq.yml").write_text(
+    text = (project / "data/nlu/de/general_and_faq.yml").read_text(encoding="utf-8")
+    (project / "data/nlu/de/general_and_faq.yml").write_text(
         text + "- intent: ask_weather\n  examples: |\n    - wie wird das wetter\n    - regnet es morgen\n",
         encoding="utf-8")
     edit(project, "domain.yml", "  - request_certificate\n", "  - request_certificate\n  - ask_weather\n")
@@ -74,14 +74,14 @@ def test_unused_text_and_broken_link_are_found(project):
     ("123B456789 geboren am 12.08.1985", "Kundennummer"),
 ])
 def test_real_looking_personal_data_in_examples_is_found(project, example, kind):
-    edit(project, "data/nlu/flows.yml", "    - ich brauche einen termin\n", f"    - ich brauche einen termin\n    - {example}\n")
+    edit(project, "data/nlu/de/flows.yml", "    - ich brauche einen termin\n", f"    - ich brauche einen termin\n    - {example}\n")
     assert any(f"({kind}" in m or f", {kind}" in m for m in messages(project) if "personenbezogene" in m)
 
 
 def test_fictional_values_by_convention_are_fine(project):
     for example in ("meine bg nummer ist 12345BG0000123", "iban DE89 3704 0044 0532 0130 00", "0123 4567890",
                     "max@example.org", "geboren am 01.02.1979"):
-        edit(project, "data/nlu/flows.yml", "    - ich brauche einen termin\n",
+        edit(project, "data/nlu/de/flows.yml", "    - ich brauche einen termin\n",
              f"    - ich brauche einen termin\n    - {example}\n")
     assert not [m for m in messages(project) if "personenbezogene" in m]
 
@@ -104,7 +104,7 @@ def test_learning_inbox_redacts_counts_and_groups(redis_client):
 def test_assigned_messages_become_valid_training_data_in_the_right_file(project, redis_client):
     from rasa.shared.nlu.training_data.loading import load_data
 
-    folder = project / "data" / "nlu"
+    folder = project / "data" / "nlu" / "de"
     path = write_examples("ask_additional_needs", ["Mein Name ist [Name], BG [BG-Nummer], kann ich Möbel beantragen?"],
                           folder)
     assert path.name == "general_and_faq.yml"

@@ -126,3 +126,22 @@ def test_handing_a_conversation_to_a_team_puts_it_first_in_the_queue_for_that_te
     assert handover.transcript("conv-team")[-1]["text"].startswith("Ihr Anliegen geht an das Team Nord.")
     handover.enqueue("again", priority="normal")  # a new entry never inherits a team
     assert next(e for e in handover.queue() if e.sender == "again").team == ""
+
+
+def test_the_queue_shows_the_conversation_language_for_the_right_agent(redis_client):
+    """A conversation handed over in Ukrainian waits in the queue marked "Ukrainisch" (bot/languages/); the desk's
+    system lines to that citizen are in Ukrainian."""
+    from bot.content import say
+    from bot.desk.server import language_name
+    from bot.languages.context import speaking
+
+    handover = Handover(redis_client)
+    handover.enqueue("c-de", topic="ask_payment")
+    with speaking("uk"):
+        handover.enqueue("c-uk", topic="ask_payment")
+    languages = {entry.sender: entry.language for entry in handover.queue()}
+    assert languages == {"c-de": "de", "c-uk": "uk"}
+    assert language_name("uk") == "Ukrainisch" and handover.language("c-uk") == "uk"
+    with speaking(handover.language("c-uk")):
+        closed = say("desk.closed")
+    assert closed != say("desk.closed") and any("\u0400" <= ch <= "\u04ff" for ch in closed)

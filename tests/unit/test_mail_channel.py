@@ -26,6 +26,8 @@ INTENTS = {  # subject -> what the NLU says
     "Frage zu meinem Fall": ("ask_case_status", 0.9),
     "Hallo": ("nlu_fallback", 0.2),
     "Ihr macht was erleben": ("threat", 0.95),
+    "Opening hours": ("ask_opening_hours", 0.9),
+    "Нова адреса": ("report_change", 0.9),
 }
 
 
@@ -223,3 +225,21 @@ def test_a_worried_question_by_mail_is_no_threat_and_no_crisis(channel, redis_cl
     mail_channel.process_pending()
     kinds = [c["kind"] for c in CaseStore(redis_client).search()]
     assert kinds == ["email"]
+
+
+def test_a_mail_in_another_language_is_answered_in_it_and_filed_in_german(channel, redis_client):
+    """An English question gets the English answer; a Ukrainian change notice a Ukrainian receipt, while the case
+    keeps the German title for the team (bot/languages/)."""
+    mail_channel, drop, recorder = channel
+    drop.add(mail("Opening hours", "Hello, when is the office Nord open this week? Thank you very much.",
+                  message_id="<en1@beispiel.de>"))
+    drop.add(mail("Нова адреса", "Добрий день, я переїхала на нову квартиру, договір оренди надішлю пізніше.",
+                  message_id="<uk1@beispiel.de>"))
+    mail_channel.process_pending()
+    english, ukrainian = replies(recorder)
+    assert "Geschäftsstelle Nord" in text_of(english) and "Guten Tag" not in text_of(english)
+    assert any(word in text_of(english).lower() for word in ("hello", "dear", "thank"))
+    assert any("\u0400" <= ch <= "\u04ff" for ch in text_of(ukrainian)) and "Guten Tag" not in text_of(ukrainian)
+    [case] = CaseStore(redis_client).search(kind="veraenderung")
+    assert case["summary"].startswith("Veränderung") or "per E-Mail" in case["summary"]
+    assert not any("\u0400" <= ch <= "\u04ff" for ch in case["summary"])

@@ -19,7 +19,7 @@ def _rules() -> dict:
 
 def _examples() -> list[tuple[str, str]]:
     found = []
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+    for path in sorted((ROOT / "data" / "nlu").rglob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
             for line in (block.get("examples") or "").splitlines():
                 text = line.strip()[2:].strip()

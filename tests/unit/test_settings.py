@@ -185,7 +185,7 @@ def test_retention_settings():
 
 
 def test_content_settings(tmp_path):
-    assert ContentSettings.from_env({}) == ContentSettings(None, PROJECT_ROOT / "data" / "nlu")
+    assert ContentSettings.from_env({}) == ContentSettings(None, PROJECT_ROOT / "data" / "nlu" / "de")
     assert ContentSettings.from_env({"CONTENT_DIR": str(tmp_path)}).content_dir == tmp_path
 
 

@@ -164,6 +164,9 @@
       head.appendChild(wait);
       head.appendChild(document.createTextNode(" · Thema: " + lbl("topics", entry.topic) + " · " + lbl("channels", entry.channel) +
         (entry.customer ? " · identifiziert" : "") + (entry.team ? " · an Team " + lbl("offices", entry.team) : "")));
+      if (entry.language && entry.language !== "de") {
+        var lang = el("span", " · Sprache: " + entry.language_name, "lang"); head.appendChild(lang);
+      }
       li.appendChild(claim); li.appendChild(head); li.appendChild(el("p", entry.summary, "text"));
       list.appendChild(li);
     });

@@ -1,13 +1,17 @@
 // Chat widget: socket.io transport (vendor library), transcript-numbered messages so that a reload or
 // a dropped connection shows what was missed exactly once. Text from the server or the citizen is only
 // ever put into the page as text nodes (links are built as elements), never as HTML.
+// Languages: the widget's texts come from texts.json (content/languages/widget.yml); the language is the one
+// chosen in this browser before (localStorage), else the browser's first supported one, else German. The switcher
+// and the assistant's answers (which name their language) change it; every message tells the server the language.
 (function () {
   "use strict";
-  var TITLE_BOT = "Chat mit dem digitalen Assistenten";
-  var TITLE_AGENT = "Sie schreiben mit dem Service Center";
-  var SITE = " – Jobcenter Musterstadt";
-  var WHO = { citizen: "Sie", bot: "Assistent", agent: "Service Center", system: "Hinweis" };
+  var ROLES = { citizen: true, bot: true, agent: true, system: true };
+  var SWITCH = /^\/set_language\{\s*"language"\s*:\s*"([A-Za-z_-]+)"\s*\}$/;
+  var LANGUAGE_KEY = "jc-language";
 
+  var root = document.documentElement;
+  var chat = document.getElementById("chat");
   var log = document.getElementById("chat-log");
   var lines = document.getElementById("chat-lines");
   var form = document.getElementById("chat-form");
@@ -19,17 +23,177 @@
   var upload = document.getElementById("chat-upload");
   var uploadStatus = document.getElementById("upload-status");
   var restartBox = document.getElementById("restart-confirm");
+  var toggle = document.getElementById("language-toggle");
+  var languageList = document.getElementById("language-list");
   var sessionId = localStorage.getItem("jc-session");
   var resume = localStorage.getItem("jc-resume"); // the server's secret for this browser: without it no resume
   var lastId = 0; // highest transcript line shown
   var shown = {}; // transcript line id -> its <li>
   var transcript = []; // the lines shown, for the download
   var uploadMaxBytes = 5 * 1024 * 1024;
-  var socket = io(window.location.origin, { path: "/webchat/socket.io", transports: ["websocket", "polling"] });
+  var socket = null;
 
+  // -- texts and languages --------------------------------------------------------------------------------------
+  var config = { "default": "de", languages: [{ code: "de", native: "Deutsch", lang: "de", dir: "ltr" }], texts: {} };
+  var languages = {}; // code -> {code, native, lang, dir, variant}
+  var ui = "de"; // the widget's language
+  var switching = false; // a language was chosen: answers still on their way do not change it back
+  var withPerson = false;
+  var status = { key: "status_connecting" }; // what the status line says (a text key, or the server's text)
+  var uploadNote = null;
+  var typingRole = null;
+  var legalLinks = [];
+  var original = {}; // the page's German texts: shown when texts.json cannot be read
+
+  Array.prototype.forEach.call(document.querySelectorAll("[data-i18n]"), function (element) {
+    original[element.getAttribute("data-i18n")] = element.textContent.replace(/\s+/g, " ").trim();
+  });
+  eachAttribute(function (element, attribute, key) { original[key] = element.getAttribute(attribute) || ""; });
+
+  function eachAttribute(callback) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-i18n-attr]"), function (element) {
+      element.getAttribute("data-i18n-attr").split(";").forEach(function (pair) {
+        var parts = pair.split(":");
+        if (parts.length === 2) { callback(element, parts[0].trim(), parts[1].trim()); }
+      });
+    });
+  }
+
+  function has(object, key) { return !!object && Object.prototype.hasOwnProperty.call(object, key); }
+
+  function lookup(key) {
+    var tables = [config.texts[ui], config.texts[config["default"]], config.texts.de];
+    for (var i = 0; i < tables.length; i++) {
+      if (has(tables[i], key) && typeof tables[i][key] === "string") { return tables[i][key]; }
+    }
+    return has(original, key) ? original[key] : key;
+  }
+
+  // the text `key` in the widget's language, with {placeholders} filled in from `values`
+  function t(key, values) {
+    return lookup(key).replace(/\{([A-Za-z0-9_]+)\}/g, function (all, name) {
+      return values && has(values, name) ? String(values[name]) : all;
+    });
+  }
+
+  function locale() {
+    var wanted = lookup("locale");
+    try { new Intl.DateTimeFormat(wanted); return wanted; } catch (e) { return "de-DE"; }
+  }
+
+  function language() { return languages[ui] || { code: ui, lang: ui, dir: "ltr", native: ui }; }
+
+  function supported(code) { return typeof code === "string" && has(languages, code); }
+
+  function remembered() {
+    try { return localStorage.getItem(LANGUAGE_KEY); } catch (e) { return null; }
+  }
+
+  function remember(code) {
+    try { localStorage.setItem(LANGUAGE_KEY, code); } catch (e) { /* private mode: for this page only */ }
+  }
+
+  // the language chosen in this browser before, else the browser's first supported one, else the default (German)
+  function firstLanguage() {
+    var stored = remembered();
+    if (supported(stored)) { return stored; }
+    var wanted = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ""];
+    for (var i = 0; i < wanted.length; i++) {
+      var code = String(wanted[i]).toLowerCase().split("-")[0];
+      if (supported(code) && !languages[code].variant) { return code; }
+    }
+    return supported(config["default"]) ? config["default"] : "de";
+  }
+
+  function applyLanguage() {
+    var current = language();
+    root.lang = current.lang; root.dir = current.dir;
+    chat.lang = current.lang; chat.dir = current.dir;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-i18n]"), function (element) {
+      element.textContent = t(element.getAttribute("data-i18n"));
+    });
+    eachAttribute(function (element, attribute, key) { element.setAttribute(attribute, t(key)); });
+    document.getElementById("upload-label").textContent = t("upload_label", { max: megabytes() });
+    showTitle();
+    showStatus();
+    showTyping();
+    if (uploadNote && uploadNote.key) { uploadStatus.textContent = t(uploadNote.key, uploadNote.values); }
+    Array.prototype.forEach.call(lines.children, function (item) { if (item.jcLine) { showMeta(item); } });
+    showLegal();
+    showLanguages();
+  }
+
+  function setLanguage(code, keep) {
+    if (!supported(code)) { return; }
+    if (keep) { remember(code); }
+    if (code === ui) { return; }
+    ui = code;
+    applyLanguage();
+  }
+
+  function showLanguages() {
+    var current = document.getElementById("language-current");
+    current.textContent = language().native;
+    current.lang = language().lang;
+    current.dir = language().dir;
+    Array.prototype.forEach.call(languageList.querySelectorAll("button"), function (button) {
+      if (button.getAttribute("data-language") === ui) { button.setAttribute("aria-current", "true"); }
+      else { button.removeAttribute("aria-current"); }
+    });
+  }
+
+  function buildLanguages() {
+    while (languageList.firstChild) { languageList.removeChild(languageList.firstChild); }
+    config.languages.forEach(function (l) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.lang = l.lang;
+      button.dir = l.dir;
+      button.textContent = l.native;
+      button.setAttribute("data-language", l.code);
+      button.addEventListener("click", function () { choose(l.code); });
+      item.appendChild(button);
+      languageList.appendChild(item);
+    });
+    toggle.parentNode.hidden = config.languages.length < 2;
+  }
+
+  function openLanguages(open) {
+    languageList.hidden = !open;
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  // the citizen chose a language: the widget speaks it at once, and the assistant confirms it in that language
+  function choose(code) {
+    openLanguages(false);
+    toggle.focus();
+    if (!supported(code)) { return; }
+    if (sessionId && !withPerson && code !== ui) {
+      send('/set_language{"language": "' + code + '"}', languages[code].native);
+    } else {
+      setLanguage(code, true);
+    }
+  }
+
+  toggle.addEventListener("click", function () { openLanguages(languageList.hidden); });
+  languageList.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { openLanguages(false); toggle.focus(); }
+  });
+  toggle.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !languageList.hidden) { openLanguages(false); }
+  });
+
+  // -- messages ---------------------------------------------------------------------------------------------------
   function time(ts) {
     var d = ts ? new Date(ts) : new Date();
-    return d.toLocaleTimeString("de-DE", { hour: "2-digit", minute: "2-digit" });
+    return d.toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function who(role) { return t("who_" + (ROLES[role] ? role : "bot")); }
+
+  function megabytes() {
+    return (Math.round(uploadMaxBytes / 104857.6) / 10).toLocaleString(locale());
   }
 
   // Web addresses, e-mail addresses and (German) phone numbers become links. A phone number starts with
@@ -65,6 +229,7 @@
         if (digits >= 6 && digits <= 15) { node = link(phoneHref(match[3]), match[3], false); }
       }
       if (node) {
+        node.dir = "ltr"; // numbers and addresses keep their order inside right-to-left text
         element.appendChild(document.createTextNode(value.slice(at, match.index)));
         element.appendChild(node);
         at = match.index + match[0].length;
@@ -79,14 +244,30 @@
     log.scrollTop = item.offsetHeight > log.clientHeight - 16 ? top : log.scrollHeight;
   }
 
+  // "Assistent, 12:30:" in the widget's language (the message itself may be in another one)
+  function showMeta(item) {
+    var meta = item.querySelector(".meta");
+    meta.textContent = t("message_meta", { who: who(item.jcLine.role), time: time(item.jcLine.ts) });
+    meta.lang = language().lang;
+    meta.dir = language().dir;
+  }
+
   function render(line) {
     if (line.id && shown[line.id]) { return; }
+    var role = ROLES[line.role] ? line.role : "bot";
     var item = document.createElement("li");
-    item.className = "msg " + (WHO[line.role] ? line.role : "bot");
+    item.className = "msg " + role;
+    item.jcLine = { role: role, ts: line.ts };
+    if (role === "bot") { // the assistant names the language of its answer; else it is the widget's
+      item.lang = typeof line.lang === "string" && line.lang ? line.lang : language().lang;
+      item.dir = line.dir === "rtl" || line.dir === "ltr" ? line.dir : "auto";
+    } else {
+      item.dir = "auto"; // the citizen's and the Service Center's words: direction from the text itself
+    }
     var meta = document.createElement("span");
     meta.className = "meta";
-    meta.textContent = (WHO[line.role] || "Assistent") + ", " + time(line.ts) + ":";
     item.appendChild(meta);
+    showMeta(item);
     var body = document.createElement("span");
     body.className = "text";
     appendText(body, line.text || "");
@@ -96,7 +277,8 @@
       var box = document.createElement("div");
       box.className = "buttons";
       box.setAttribute("role", "group");
-      box.setAttribute("aria-label", "Antwortmöglichkeiten");
+      box.setAttribute("aria-label", t("buttons_label"));
+      box.setAttribute("data-i18n-attr", "aria-label:buttons_label");
       buttons.forEach(function (b) {
         var button = document.createElement("button");
         button.type = "button";
@@ -106,7 +288,7 @@
       });
       item.appendChild(box);
     }
-    var entry = { id: line.id || 0, role: line.role || "bot", ts: line.ts, text: line.text || "" };
+    var entry = { id: line.id || 0, role: role, ts: line.ts, text: line.text || "" };
     if (line.id) {
       shown[line.id] = item;
       item.setAttribute("data-id", line.id);
@@ -137,81 +319,130 @@
 
   function send(message, display) {
     if (!message || !sessionId) { return; }
-    socket.emit("user_uttered", { session_id: sessionId, message: message, display: display || null });
+    var wanted = SWITCH.exec(message); // a language button or the switcher: the widget follows at once
+    if (wanted && supported(wanted[1])) {
+      setLanguage(wanted[1], true);
+      switching = true;
+    }
+    socket.emit("user_uttered", { session_id: sessionId, message: message, display: display || null, language: ui });
+  }
+
+  function showTitle() {
+    var text = t(withPerson ? "title_agent" : "title_bot");
+    title.textContent = text;
+    document.title = text + " – " + t("site_name");
+  }
+
+  function showStatus() {
+    statusLine.textContent = status.key ? t(status.key, status.values) : status.text;
+  }
+
+  function setStatus(key, values) { status = { key: key, values: values }; showStatus(); }
+
+  function showTyping() {
+    typingLine.hidden = !typingRole;
+    typingLine.textContent = typingRole ? t(typingRole === "agent" ? "typing_agent" : "typing_bot") : "";
   }
 
   function withAgent(yes) {
-    title.textContent = yes ? TITLE_AGENT : TITLE_BOT;
-    document.title = (yes ? TITLE_AGENT : TITLE_BOT) + SITE;
-    statusLine.textContent = yes ? TITLE_AGENT : "Sie schreiben mit dem digitalen Assistenten";
+    withPerson = yes;
+    showTitle();
+    setStatus(yes ? "title_agent" : "status_bot");
   }
 
   function showLegal(links) {
+    if (links) { legalLinks = links; }
     var list = document.getElementById("chat-legal");
     while (list.firstChild) { list.removeChild(list.firstChild); }
-    (links || []).forEach(function (l) {
+    (legalLinks || []).forEach(function (l) {
       if (!/^(https:\/\/|\/(?!\/))/.test(l.href)) { return; }
       var item = document.createElement("li");
-      item.appendChild(link(l.href, l.title, true));
+      var key = "legal_" + l.key;
+      var a = link(l.href, l.key && lookup(key) !== key ? t(key) : l.title, true);
+      a.hreflang = "de"; // the legal pages are German
+      item.appendChild(a);
       list.appendChild(item);
     });
     list.parentNode.hidden = !list.firstChild;
   }
 
-  socket.on("connect", function () {
-    socket.emit("session_request", { session_id: sessionId, resume: resume, greet: true });
-  });
-  socket.on("disconnect", function () { statusLine.textContent = "Verbindung unterbrochen – neuer Versuch …"; });
-  socket.on("session_confirm", function (data) {
-    if (data.session_id !== sessionId) { clearLog(); } // a new conversation
-    sessionId = data.session_id;
-    localStorage.setItem("jc-session", sessionId);
-    if (data.resume) { resume = data.resume; localStorage.setItem("jc-resume", resume); }
-    if (data.upload_max_bytes) {
-      uploadMaxBytes = data.upload_max_bytes;
-      document.getElementById("upload-max").textContent = String(Math.round(uploadMaxBytes / 104857.6) / 10).replace(".", ",");
-    }
-    showLegal(data.links);
-    statusLine.textContent = "Verbunden";
-    socket.emit("history", { session_id: sessionId, after_id: lastId });
-    if (data.handover === "agent") { withAgent(true); }
-  });
-  socket.on("history", function (data) {
-    (data.lines || []).forEach(render);
-    if (data.rate) { rating.hidden = false; }
-  });
-  socket.on("bot_uttered", render);
-  socket.on("user_echo", render);
-  socket.on("typing", function (data) {
-    typingLine.hidden = !data.typing;
-    typingLine.textContent = data.typing ? (data.role === "agent" ? "Das Service Center schreibt …" : "Der Assistent schreibt …") : "";
-  });
-  socket.on("handover", function (data) {
-    if (data.state === "queued") {
-      statusLine.textContent = "Warteschlange: Position " + data.position + ", Wartezeit etwa " + data.minutes + " Minuten";
-      return;
-    }
-    withAgent(data.state === "agent");
-    if (data.rate) { rating.hidden = false; }
-    // the line the desk wrote about the change (who took over, handed back) comes with the history
-    socket.emit("history", { session_id: sessionId, after_id: 0 });
-  });
-  socket.on("rated", function (data) {
-    if (data.ok) { rating.hidden = true; input.focus(); }
-  });
-  socket.on("error", function (data) { render({ role: "system", text: data.text }); });
+  function showUploadNote(key, values) {
+    uploadNote = { key: key, values: values };
+    uploadStatus.textContent = t(key, values);
+  }
+
+  function showUploadText(text) {
+    uploadNote = null;
+    uploadStatus.textContent = text;
+  }
+
+  // -- connection -------------------------------------------------------------------------------------------------
+  function connect() {
+    socket = io(window.location.origin, { path: "/webchat/socket.io", transports: ["websocket", "polling"] });
+    socket.on("connect", function () {
+      socket.emit("session_request", { session_id: sessionId, resume: resume, greet: true, language: ui });
+    });
+    socket.on("disconnect", function () { setStatus("status_disconnected"); });
+    socket.on("session_confirm", function (data) {
+      if (data.session_id !== sessionId) { clearLog(); } // a new conversation
+      sessionId = data.session_id;
+      localStorage.setItem("jc-session", sessionId);
+      if (data.resume) { resume = data.resume; localStorage.setItem("jc-resume", resume); }
+      if (data.upload_max_bytes) {
+        uploadMaxBytes = data.upload_max_bytes;
+        document.getElementById("upload-label").textContent = t("upload_label", { max: megabytes() });
+      }
+      showLegal(data.links);
+      setStatus("status_connected");
+      socket.emit("history", { session_id: sessionId, after_id: lastId });
+      if (data.handover === "agent") { withAgent(true); }
+    });
+    socket.on("history", function (data) {
+      (data.lines || []).forEach(render);
+      if (data.rate) { rating.hidden = false; }
+    });
+    socket.on("bot_uttered", function (line) {
+      // the conversation went on in another language (the citizen wrote in it): the widget follows
+      if (!switching && supported(line.language) && line.language !== ui) { setLanguage(line.language, true); }
+      render(line);
+    });
+    socket.on("user_echo", function (line) {
+      switching = false; // the choice reached the server: what comes now is in the new language
+      render(line);
+    });
+    socket.on("typing", function (data) {
+      typingRole = data.typing ? data.role : null;
+      showTyping();
+    });
+    socket.on("handover", function (data) {
+      if (data.state === "queued") {
+        setStatus("status_queued", { position: data.position, minutes: data.minutes });
+        return;
+      }
+      withAgent(data.state === "agent");
+      if (data.rate) { rating.hidden = false; }
+      // the line the desk wrote about the change (who took over, handed back) comes with the history
+      socket.emit("history", { session_id: sessionId, after_id: 0 });
+    });
+    socket.on("rated", function (data) {
+      if (data.ok) { rating.hidden = true; input.focus(); }
+    });
+    socket.on("error", function (data) {
+      render({ role: "system", text: data.key && lookup(data.key) !== data.key ? t(data.key) : data.text });
+    });
+  }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value.trim();
-    if (!text) { return; }
+    if (!text || !socket) { return; }
     send(text);
     input.value = "";
     socket.emit("typing", { session_id: sessionId, typing: false });
   });
   var typingTimer = null;
   input.addEventListener("input", function () {
-    if (!sessionId) { return; }
+    if (!sessionId || !socket) { return; }
     socket.emit("typing", { session_id: sessionId, typing: true });
     clearTimeout(typingTimer);
     typingTimer = setTimeout(function () { socket.emit("typing", { session_id: sessionId, typing: false }); }, 3000);
@@ -220,9 +451,9 @@
   rating.addEventListener("submit", function (event) {
     event.preventDefault();
     var chosen = rating.querySelector("input[name=stars]:checked");
-    if (!chosen || !sessionId) { return; }
+    if (!chosen || !sessionId || !socket) { return; }
     socket.emit("rate", { session_id: sessionId, stars: parseInt(chosen.value, 10),
-                          comment: document.getElementById("rating-comment").value });
+                          comment: document.getElementById("rating-comment").value, language: ui });
   });
   document.getElementById("rating-skip").addEventListener("click", function () { rating.hidden = true; input.focus(); });
 
@@ -231,34 +462,36 @@
     var file = document.getElementById("chat-file").files[0];
     if (!file || !sessionId || !resume) { return; }
     if (file.size > uploadMaxBytes) {
-      uploadStatus.textContent = "Die Datei ist zu groß. Bitte schicken Sie höchstens " +
-        document.getElementById("upload-max").textContent + " MB pro Datei.";
+      showUploadNote("upload_too_large", { max: megabytes() });
       return;
     }
     var body = new FormData();
     body.append("session_id", sessionId);
     body.append("resume", resume);
+    body.append("language", ui);
     body.append("file", file, file.name);
-    uploadStatus.textContent = "Die Datei wird hochgeladen …";
-    fetch("upload", { method: "POST", body: body, credentials: "same-origin" }).then(function (answer) {
+    showUploadNote("upload_busy");
+    fetch("upload?language=" + encodeURIComponent(ui), { method: "POST", body: body, credentials: "same-origin" }).then(function (answer) {
       return answer.json().catch(function () { return { ok: false }; });
     }).then(function (result) {
-      uploadStatus.textContent = result.text || (result.ok ? "Hochgeladen." : "Die Datei konnte nicht hochgeladen werden.");
+      if (result.key && lookup(result.key) !== result.key) { showUploadNote(result.key); }
+      else if (result.text) { showUploadText(result.text); }
+      else { showUploadNote(result.ok ? "upload_done" : "upload_failed"); }
       if (result.ok) { upload.reset(); }
     }).catch(function () {
-      uploadStatus.textContent = "Die Datei konnte nicht hochgeladen werden. Bitte versuchen Sie es später noch einmal.";
+      showUploadNote("upload_retry");
     });
   });
 
   document.getElementById("chat-download").addEventListener("click", function () {
     var today = new Date();
-    var text = "Chat mit dem Jobcenter Musterstadt, Verlauf vom " + today.toLocaleDateString("de-DE") + "\r\n\r\n" +
-      transcript.map(function (t) {
-        return "[" + time(t.ts) + "] " + (WHO[t.role] || "Assistent") + ": " + t.text.replace(/\n/g, "\r\n");
+    var text = t("download_heading", { site: t("site_name"), date: today.toLocaleDateString(locale()) }) + "\r\n\r\n" +
+      transcript.map(function (line) {
+        return "[" + time(line.ts) + "] " + who(line.role) + ": " + line.text.replace(/\n/g, "\r\n");
       }).join("\r\n\r\n") + "\r\n";
     var a = document.createElement("a");
     a.href = URL.createObjectURL(new Blob(["\ufeff" + text], { type: "text/plain;charset=utf-8" }));
-    a.download = "chatverlauf-" + today.toISOString().slice(0, 10) + ".txt";
+    a.download = t("download_file") + "-" + today.toISOString().slice(0, 10) + ".txt";
     document.body.appendChild(a);
     a.click();
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
@@ -283,4 +516,18 @@
     socket.connect();
     input.focus();
   });
+
+  // the texts first (the greeting of a new conversation comes in the widget's language), then the connection
+  function start(loaded) {
+    if (loaded && loaded.languages && loaded.languages.length && loaded.texts) { config = loaded; }
+    config.languages.forEach(function (l) { languages[l.code] = l; });
+    buildLanguages();
+    ui = firstLanguage();
+    applyLanguage();
+    connect();
+  }
+
+  fetch("texts.json", { credentials: "same-origin" }).then(function (answer) {
+    return answer.ok ? answer.json() : null;
+  }).then(start, function () { start(null); });
 })();
