@@ -28,11 +28,12 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 # pip's notices about index locations of this machine's configuration that hold no such package are noise
 PIP_QUIET = 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; test $${PIPESTATUS[0]} -eq 0
 
-$(VENV)/.installed: requirements.txt constraints.txt
+$(VENV)/.installed: requirements.txt requirements-nodeps.txt constraints.txt
 	@test -x $(PY) || $$(bin/find-python) -m venv $(VENV)
 	@echo "== Abhängigkeiten werden installiert (einmalig, einige Minuten) …"
 	@$(PY) -m pip install --quiet --upgrade "pip<25" wheel $(PIP_QUIET)
 	@$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt $(PIP_QUIET)
+	@$(PY) -m pip install --quiet --no-deps -r requirements-nodeps.txt $(PIP_QUIET)
 	@touch $@
 
 run: setup $(MODEL)

@@ -1,87 +1,168 @@
-"""Streaming speech recognition for one call: Vosk with its endpointing, plus a trailing-silence
-check so an utterance ends promptly even where a model's endpoint rules do not fire."""
+"""Streaming speech recognition for one call: Silero VAD finds the caller's speech, Vosk decodes only that
+(with a short pre-roll before it and the pause after it), and the end of the turn is decided by the
+turn-taking rule (voice/turns.py) on the VAD's trailing silence, not by a loudness threshold.
+
+While the dialogue waits for a structured answer (number, date, yes/no, an offered option), the utterance
+is decoded with a grammar of what can be said there (voice/grammars.py); a doubtful grammar result is
+decoded again openly from the utterance's audio, which is kept until the turn ends.
+"""
 
 from __future__ import annotations
 
 import json
+from collections import deque
 from dataclasses import dataclass
+from typing import Callable
 
 from bot.core.settings import VoiceSettings
-from voice.audio import RECOGNIZER_RATE, duration, rms
+from voice import grammars
+from voice.audio import RECOGNIZER_RATE
 from voice.models import recognizer_model
+from voice.turns import EndOfTurn
+from voice.vad import CHUNK_BYTES, CHUNK_SECONDS, VoiceActivity
 
 _SETTINGS = VoiceSettings.from_env()  # once per process
-SPEECH_RMS = _SETTINGS.speech_rms  # VOICE_SPEECH_RMS: loudness that counts as speech
-END_SILENCE = _SETTINGS.end_silence_ms / 1000  # VOICE_END_SILENCE_MS: trailing silence ending an utterance
 MAX_UTTERANCE = 30.0  # seconds: very long speech is cut into turns
-BLOCK_BYTES = RECOGNIZER_RATE * 2 // 10  # decode in 100 ms blocks: far less overhead than 20 ms frames
-PARTIAL_EVERY = 0.3  # seconds of audio between partial transcripts
+PREROLL_CHUNKS = 10  # 320 ms before the detected start of speech are decoded too (soft onsets, first syllable)
+DECODE_CHUNKS = 3  # decode in 96 ms blocks: far less overhead than 32 ms pieces
+PARTIAL_EVERY = 0.3  # seconds of decoded audio between partial transcripts
+GRAMMAR_MIN_CONFIDENCE = 0.6  # mean word confidence below which a grammar result is decoded again openly
 
 
 @dataclass
 class Heard:
     partial: str | None = None  # changed partial transcript
     final: str | None = None  # an utterance ended (may be "" when nothing was understood)
-    speech: bool = False  # this chunk contained speech
+    speech: bool = False  # this feed contained the caller's speech
     trailing: float = 0.0  # seconds of silence after the speech when the utterance ended
-    speech_seconds: float = 0.0  # how much of the decoded audio was speech
-    decoded: bool = False  # at least one block was decoded in this feed
+    speech_seconds: float = 0.0  # how much of the fed audio was speech
+    barge_seconds: float = 0.0  # speech over the bot's answer that counts towards a barge-in (echo gated)
+    decoded: bool = False  # at least one chunk was examined in this feed
+    reopened: bool = False  # the grammar result was doubtful: the utterance was decoded openly
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The thresholds of recognition and turn-taking (settings VOICE_*; the benchmark varies them)."""
+
+    end_of_turn: EndOfTurn
+    vad_threshold: float
+    barge_threshold: float
+    echo_margin_db: float
+
+    @classmethod
+    def from_settings(cls, settings: VoiceSettings = _SETTINGS) -> Tuning:
+        return cls(EndOfTurn(settings.end_silence_ms / 1000, settings.end_silence_long_ms / 1000),
+                   settings.vad_threshold, settings.vad_barge_threshold, settings.echo_margin_db)
 
 
 class Transcriber:
-    def __init__(self):
+    def __init__(self, tuning: Tuning | None = None, vad: VoiceActivity | None = None):
         from vosk import KaldiRecognizer
 
-        self.recognizer = KaldiRecognizer(recognizer_model(), RECOGNIZER_RATE)
-        self.in_speech = False
-        self.speech_seconds = 0.0
-        self.silence_seconds = 0.0
+        self.tuning = tuning or Tuning.from_settings()
+        self.vad = vad or VoiceActivity(self.tuning.vad_threshold, self.tuning.barge_threshold,
+                                        self.tuning.echo_margin_db)
+        self.open = KaldiRecognizer(recognizer_model(), RECOGNIZER_RATE)
+        self.recognizer = self.open  # the one decoding the current utterance
+        self.grammar: str | None = None
+        self.expect = ""
+        self.complete: Callable[[str], bool] = lambda text: False
+        self.preroll: deque[bytes] = deque(maxlen=PREROLL_CHUNKS)
+        self.pending = b""  # audio not yet cut into chunks
+        self.undecoded = b""  # chunks of the utterance not yet given to the recogniser
+        self.utterance = bytearray()  # the utterance's audio (for an open second pass), up to MAX_UTTERANCE
+        self.in_speech = False  # inside an utterance
+        self.speech_seconds = self.silence_seconds = self.since_partial = 0.0
         self.last_partial = ""
-        self.pending = b""
-        self.since_partial = 0.0
+        self.partial_complete = False  # the partial transcript holds a complete value of the expected kind
 
-    def feed(self, pcm: bytes) -> Heard:
-        """Feed 16 kHz PCM (any length); say what changed. Audio is decoded in 100 ms blocks."""
+    # ------------------------------------------------------------------ what the dialogue waits for
+    def expecting(self, expect: str, words: list[str], complete: Callable[[str], bool] | None = None) -> None:
+        """The next utterance answers a question of this kind: decode it with a grammar of `words` (if the
+        model takes one) and wait longer while a number or date is incomplete (`complete`)."""
+        from vosk import KaldiRecognizer
+
+        self.expect = expect
+        self.complete = complete or (lambda text: False)
+        self.grammar = grammars.grammar(tuple(words)) if words else None
+        if self.in_speech:
+            return  # the current utterance finishes with the recogniser it started with
+        if self.grammar is not None:
+            self.recognizer = KaldiRecognizer(recognizer_model(), RECOGNIZER_RATE, self.grammar)
+            self.recognizer.SetWords(True)
+        else:
+            self.recognizer = self.open
+
+    # ------------------------------------------------------------------ audio
+    def feed(self, pcm: bytes, bot_speaking: bool = False) -> Heard:
+        """Feed 16 kHz PCM (any length); say what changed. VAD runs per 32 ms chunk, Vosk only inside
+        utterances."""
         self.pending += pcm
         heard = Heard()
-        while len(self.pending) >= BLOCK_BYTES:
-            block, self.pending = self.pending[:BLOCK_BYTES], self.pending[BLOCK_BYTES:]
-            step = self._block(block)
+        while len(self.pending) >= CHUNK_BYTES:
+            chunk, self.pending = self.pending[:CHUNK_BYTES], self.pending[CHUNK_BYTES:]
+            activity = self.vad(chunk, bot_speaking)
             heard.decoded = True
-            heard.speech = heard.speech or step.speech
-            heard.speech_seconds += duration(block, RECOGNIZER_RATE) if step.speech else 0.0
-            heard.partial = step.partial if step.partial is not None else heard.partial
-            if step.final is not None:
-                heard.final, heard.trailing = step.final, step.trailing
+            if activity.barge:
+                heard.barge_seconds += CHUNK_SECONDS
+            if not self.in_speech:
+                self.preroll.append(chunk)
+                if not activity.started:
+                    continue
+                if bot_speaking and not activity.barge:
+                    self.vad.end_speech()  # the bot's own voice on the line, not the caller: no utterance
+                    continue
+                self.in_speech = True
+                self.undecoded = b"".join(self.preroll)
+                self.utterance = bytearray(self.undecoded)
+                self.preroll.clear()
+            else:
+                self.undecoded += chunk
+                if len(self.utterance) < MAX_UTTERANCE * RECOGNIZER_RATE * 2:
+                    self.utterance += chunk
+            if activity.speech:
+                heard.speech = True
+                heard.speech_seconds += CHUNK_SECONDS
+                self.speech_seconds += CHUNK_SECONDS
+                self.silence_seconds = 0.0
+            else:
+                self.silence_seconds += CHUNK_SECONDS
+            if len(self.undecoded) >= DECODE_CHUNKS * CHUNK_BYTES:
+                self._decode(heard)
+            wait = self.tuning.end_of_turn.wait(self.last_partial, self.expect, self.partial_complete)
+            if self.silence_seconds >= wait or self.speech_seconds >= MAX_UTTERANCE:
+                self._finish(heard)
                 break
         return heard
 
-    def _block(self, pcm: bytes) -> Heard:
-        heard = Heard(speech=rms(pcm) >= SPEECH_RMS)
-        seconds = duration(pcm, RECOGNIZER_RATE)
-        if heard.speech:
-            self.in_speech, self.silence_seconds = True, 0.0
-            self.speech_seconds += seconds
-        elif self.in_speech:
-            self.silence_seconds += seconds
-        endpoint = self.recognizer.AcceptWaveform(pcm)
-        if endpoint:
-            text = json.loads(self.recognizer.Result()).get("text", "")
-            return self._finish(heard, text) if (text or self.in_speech) else heard
-        self.since_partial += seconds
+    def _decode(self, heard: Heard) -> None:
+        block, self.undecoded = self.undecoded, b""
+        self.recognizer.AcceptWaveform(block)
+        self.since_partial += len(block) / 2 / RECOGNIZER_RATE
         if self.since_partial >= PARTIAL_EVERY:
             self.since_partial = 0.0
             partial = json.loads(self.recognizer.PartialResult()).get("partial", "")
             if partial != self.last_partial:
-                self.last_partial = partial
-                heard.partial = partial
-        if self.in_speech and (self.silence_seconds >= END_SILENCE or self.speech_seconds >= MAX_UTTERANCE):
-            return self._finish(heard, json.loads(self.recognizer.FinalResult()).get("text", ""))
-        return heard
+                self.last_partial = heard.partial = partial
+                self.partial_complete = bool(partial) and self.complete(partial)
 
-    def _finish(self, heard: Heard, text: str) -> Heard:
-        heard.final, heard.trailing = text.strip(), self.silence_seconds
+    def _finish(self, heard: Heard) -> None:
+        if self.undecoded:
+            self.recognizer.AcceptWaveform(self.undecoded)
+        result = json.loads(self.recognizer.FinalResult())
         self.recognizer.Reset()
-        self.in_speech, self.speech_seconds, self.silence_seconds, self.last_partial = False, 0.0, 0.0, ""
-        self.since_partial = 0.0
-        return heard
+        text = result.get("text", "")
+        if self.recognizer is not self.open and grammars.doubtful(result, GRAMMAR_MIN_CONFIDENCE):
+            self.open.AcceptWaveform(bytes(self.utterance))
+            text = json.loads(self.open.FinalResult()).get("text", "")
+            self.open.Reset()
+            heard.reopened = True
+        heard.final = " ".join(word for word in text.split() if word != grammars.UNKNOWN)
+        heard.trailing = self.silence_seconds
+        self.vad.end_speech()
+        self.in_speech = False
+        self.speech_seconds = self.silence_seconds = self.since_partial = 0.0
+        self.last_partial, self.undecoded, self.utterance, self.partial_complete = "", b"", bytearray(), False
+        if self.expect or self.grammar:  # one answer per question: the next utterance is open again
+            self.expecting("", [])

@@ -3,7 +3,7 @@
 Frame: 1 byte kind, 2 bytes payload length (big-endian), payload. Kinds: 0x00 hang-up, 0x01 call UUID
 (16 bytes), 0x03 DTMF digit, 0x10 audio (16-bit signed linear, 8 kHz, mono, little-endian), 0xff error.
 The gateway answers with 0x10 audio frames of 20 ms, paced in real time, and 0x00 when it ends the call.
-DTMF digits are collected: "#" sends them at once, "*" clears them, otherwise they are sent as one text after
+DTMF digits are collected: "#" sends them at once, "*" clears them, otherwise they are passed on (`Call.keys`) after
 VOICE_DTMF_PAUSE_MS (1500) without a further key.
 Dialplan: see docs/voice.md.
 """
@@ -97,7 +97,7 @@ class AudioSocketCall:
         elif key == "#":
             text, self.digits = "".join(self.digits), []
             if text:
-                await call.text(text)
+                await call.keys(text)
         else:
             if len(self.digits) < MAX_DTMF_DIGITS:
                 self.digits.append(key)
@@ -108,7 +108,7 @@ class AudioSocketCall:
         self._digit_timer = None
         text, self.digits = "".join(self.digits), []
         if text and not self.closed:
-            task = asyncio.get_running_loop().create_task(call.text(text))
+            task = asyncio.get_running_loop().create_task(call.keys(text))
             self._digit_sends.add(task)
             task.add_done_callback(self._digit_sends.discard)
 

@@ -33,6 +33,7 @@ class Dialogue:
         self.id = call_id
         self.rasa_url = rasa_url.rstrip("/")
         self.buttons: list[dict] = []  # the options of the last answer that had some
+        self.expect = ""  # what the dialogue now waits for (bot/channels/voice.py: X-Voice-Expect)
         self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=RASA_TIMEOUT))
 
     def message(self, words: str) -> str:
@@ -40,13 +41,16 @@ class Dialogue:
         return choose(words, self.buttons)
 
     async def ask(self, message: str) -> list[dict]:
-        """Rasa's answers ({"text", "buttons"}); empty when the dialogue is unavailable."""
+        """Rasa's answers ({"text", "buttons"}); empty when the dialogue is unavailable. Also notes what the
+        dialogue waits for next (`expect`)."""
+        self.expect = ""
         try:
             async with self._http.post(f"{self.rasa_url}/webhooks/voice/webhook",
                                        json={"sender": self.id, "message": message},
                                        headers={"Authorization": f"Bearer {SecuritySettings.from_env().token('INTERNAL_TOKEN')}"}
                                        ) as response:
                 answers = await response.json() if response.status == 200 else []
+                self.expect = response.headers.get("X-Voice-Expect", "") if response.status == 200 else ""
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             logger.error("voice: dialogue unavailable: %s", error)
             answers = []

@@ -1,12 +1,18 @@
-"""Recognition and turn-taking state of a call: caller audio in (resampled for Vosk), what was heard,
-and the timing figures of the current turn (end of speech -> final -> Rasa -> first answer audio)."""
+"""Recognition and turn-taking state of a call: caller audio in (resampled for Vosk, gain-controlled),
+what was heard, and the timing figures of the current turn (end of speech -> final -> Rasa -> first
+answer audio). Decoding runs in one thread pool shared by all calls (`VOICE_DECODE_WORKERS`, default one
+thread per core): more threads than cores only make every call slower at once."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from functools import lru_cache
 
+from bot.core.settings import VoiceSettings
 from voice.asr import Heard, Transcriber
 from voice.audio import RECOGNIZER_RATE, Resampler
 from voice.events import Timing
@@ -14,6 +20,13 @@ from voice.events import Timing
 
 def elapsed_ms(since: float) -> int:
     return round((time.monotonic() - since) * 1000)
+
+
+@lru_cache(maxsize=1)
+def decode_pool() -> ThreadPoolExecutor:
+    """The threads that run VAD and Vosk for all calls of this process."""
+    workers = VoiceSettings.from_env().decode_workers or os.cpu_count() or 2
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="decode")
 
 
 class TurnClock:
@@ -53,16 +66,35 @@ class TurnClock:
 
 
 class Listener:
-    """Vosk for one call: caller audio at the call's rate in, `Heard` out."""
+    """VAD and Vosk for one call: caller audio at the call's rate in, `Heard` out."""
 
-    def __init__(self, rate: int) -> None:
+    def __init__(self, rate: int, transcriber: Transcriber | None = None) -> None:
+        self.rate = rate
         self.inbound = Resampler(rate, RECOGNIZER_RATE)
-        self.transcriber: Transcriber | None = Transcriber()
+        self.transcriber: Transcriber | None = transcriber or Transcriber()
         self.turn = TurnClock()
+        self._one_at_a_time = asyncio.Lock()  # the transcriber is used by one pool thread at a time
 
-    async def hear(self, pcm: bytes) -> Heard:
+    @property
+    def echo(self):
+        assert self.transcriber is not None
+        return self.transcriber.vad.echo
+
+    async def hear(self, pcm: bytes, bot_speaking: bool = False) -> Heard:
         assert self.transcriber is not None, "the call has ended"
-        return await asyncio.to_thread(self.transcriber.feed, self.inbound(pcm))
+        transcriber = self.transcriber
+        async with self._one_at_a_time:
+            return await asyncio.get_running_loop().run_in_executor(decode_pool(), transcriber.feed,
+                                                                    self.inbound(pcm), bot_speaking)
+
+    async def expecting(self, expect: str, words: list[str], complete=None) -> None:
+        """The next utterance answers a question of this kind (see Transcriber.expecting)."""
+        if self.transcriber is None:
+            return
+        transcriber = self.transcriber
+        async with self._one_at_a_time:
+            await asyncio.get_running_loop().run_in_executor(decode_pool(), transcriber.expecting, expect, words,
+                                                             complete)
 
     def in_speech(self) -> bool:
         return bool(self.transcriber and self.transcriber.in_speech)

@@ -50,6 +50,18 @@ def recognizer_model():
     return Model(str(vosk_path()))
 
 
+def takes_grammar() -> bool:
+    """Whether the Vosk model can be restricted to a grammar at run time (a dynamic graph: HCLr.fst and
+    Gr.fst, as the small Vosk models have); large static-graph models recognise openly only."""
+    graph = vosk_path() / "graph"
+    return (graph / "HCLr.fst").is_file() and (graph / "Gr.fst").is_file()
+
+
+def knows(word: str) -> bool:
+    """Whether the Vosk model has `word` in its vocabulary."""
+    return bool(recognizer_model().vosk_model_find_word(word) >= 0)
+
+
 class SharedVoice:
     """One Piper voice per process, shared by all calls (onnxruntime sessions are thread-safe and
     Piper serialises its espeak phonemizer)."""

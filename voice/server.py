@@ -22,9 +22,10 @@ from aiohttp import WSMsgType, web
 from bot.core.redact import install_log_redaction
 from bot.core.settings import EndpointSettings, Env, VoiceSettings
 from bot.core.webheaders import security_headers
-from voice import models
+from voice import models, vad
 from voice.audio import SUPPORTED_RATES
 from voice.audiosocket import AudioSocketCall
+from voice.capacity import Lines
 from voice.events import End, Error, Event, Ready, wire
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class Gateway:
         self.rasa_url = rasa_url
         self.redis_url = redis_url
         self.calls: dict[str, Call] = {}
+        self.lines = Lines(VoiceSettings.from_env().max_calls)  # VOICE_MAX_CALLS; more callers wait in a queue
         self.handover = None
         self.outbound = None
         if redis_url:
@@ -80,7 +82,7 @@ class Gateway:
                 await asyncio.to_thread(self._outbound_ended, contact.id)
 
         call = Call(call_id, rate, emit, play, clear, self.rasa_url, channel=channel, handover=self.handover,
-                    outbound_id=contact.id if contact else None, on_end=ended)
+                    outbound_id=contact.id if contact else None, on_end=ended, lines=self.lines)
         self.calls[call_id] = call
         return call
 
@@ -143,7 +145,7 @@ class Gateway:
                             await emit(Error(f"Der Text ist zu lang (höchstens {MAX_TEXT_CHARS} "
                                              "Zeichen). Bitte fassen Sie sich kürzer."))
                         else:
-                            await call.text(event["text"])
+                            await call.text(event["text"], as_speech=event.get("as_speech") is True)
                     elif kind == "hangup":
                         break
                     else:
@@ -198,7 +200,8 @@ class Gateway:
     async def health(self, request: web.Request) -> web.Response:
         problems = models.missing()
         return web.json_response({"status": "ok" if not problems else "models_missing", "problems": problems,
-                                  "calls": len(self.calls)})
+                                  "calls": len(self.lines.active), "waiting": len(self.lines.waiting),
+                                  "max_calls": self.lines.limit})
 
 
 def create_app(gateway: Gateway) -> web.Application:
@@ -218,6 +221,7 @@ def create_app(gateway: Gateway) -> web.Application:
         else:
             await asyncio.to_thread(models.recognizer_model)  # load once, before the first call
             await asyncio.to_thread(models.synthesizer)
+            await asyncio.to_thread(vad.load)
 
     async def stop_background(app: web.Application) -> None:
         app["relay"].cancel()

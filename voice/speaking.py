@@ -12,6 +12,7 @@ from voice.audio import Resampler, duration
 from voice.events import AudioStart, AudioStop, DropAudio, Event
 from voice.listening import TurnClock
 from voice.models import synthesizer
+from voice.vad import CHUNK_SECONDS, EchoReference
 
 Emit = Callable[[Event], Awaitable[None]]
 Play = Callable[[bytes], Awaitable[None]]
@@ -19,11 +20,13 @@ Clear = Callable[[], Awaitable[None]]
 
 
 class Speaker:
-    def __init__(self, rate: int, emit: Emit, play: Play, clear: Clear, turn: TurnClock, barge_in_seconds: float):
+    def __init__(self, rate: int, emit: Emit, play: Play, clear: Clear, turn: TurnClock, barge_in_seconds: float,
+                 echo: EchoReference | None = None):
         self.rate = rate
         self.emit, self.play, self.clear = emit, play, clear
         self.turn = turn  # the first audio of an answer ends the turn's timing
         self.barge_in_seconds = barge_in_seconds
+        self.echo = echo  # what the caller hears and when: the echo gate of barge-in (voice/vad.py)
         self.voice = synthesizer()
         self.outbound = Resampler(self.voice.sample_rate, rate)
         self.queue: asyncio.Queue[str] = asyncio.Queue()
@@ -38,14 +41,17 @@ class Speaker:
         await self.queue.put(text)
 
     def heard_speech(self, seconds: float) -> bool:
-        """The caller spoke for `seconds`: True when that makes a barge-in (the caller spoke over the answer)."""
+        """The caller spoke over the answer for `seconds` (echo-gated, voice/vad.py): True when that makes a
+        barge-in."""
         if not self.speaking():
             return False
         self.barge_speech += seconds
         return self.barge_speech >= self.barge_in_seconds
 
-    def heard_no_speech(self) -> None:
-        self.barge_speech = 0.0
+    def heard_no_speech(self, seconds: float = CHUNK_SECONDS) -> None:
+        """Audio without speech that counts towards a barge-in: the count decays at half speed, so the quiet
+        consonants of a caller talking over the answer do not start it again, and a cough fades out."""
+        self.barge_speech = max(0.0, self.barge_speech - seconds / 2)
 
     async def stop(self) -> None:
         """Barge-in: forget queued sentences and tell the transport to drop audio not yet played."""
@@ -56,6 +62,8 @@ class Speaker:
         self.task = asyncio.create_task(self._loop())
         self.playing_until = 0.0
         self.barge_speech = 0.0
+        if self.echo is not None:
+            self.echo.stopped()
         await self.clear()
         await self.emit(DropAudio())
 
@@ -82,6 +90,8 @@ class Speaker:
     async def _play_out(self, out: bytes) -> None:
         if not out:
             return
-        now = time.monotonic()
-        self.playing_until = max(self.playing_until, now) + duration(out, self.rate)
+        starts = max(self.playing_until, time.monotonic())
+        if self.echo is not None:
+            self.echo.played(out, self.rate, starts)
+        self.playing_until = starts + duration(out, self.rate)
         await self.play(out)

