@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +36,7 @@ logger = logging.getLogger("voice")
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_FRAME_BYTES = 48000 * 2  # one second at the highest rate
 MAX_CALL_SECONDS = 3600
+KEYS = re.compile(r"[0-9#]{1,64}")  # keypad digits of a phone client (DTMF), as AudioSocket passes them
 MAX_TEXT_CHARS = 5000  # typed words, as in the chat channels
 AUDIO_BURST_SECONDS = 15  # audio may arrive ahead of real time by this much (buffers, tests), not more
 HEADERS = {
@@ -146,11 +148,17 @@ class Gateway:
                                              "Zeichen). Bitte fassen Sie sich kürzer."))
                         else:
                             await call.text(event["text"], as_speech=event.get("as_speech") is True)
+                    elif kind == "keys" and call is not None and isinstance(event.get("digits"), str):
+                        digits = event["digits"]
+                        if not KEYS.fullmatch(digits):
+                            await emit(Error("Tasten ungültig: erlaubt sind 0 bis 9, * und # (höchstens 64)."))
+                        elif digits.rstrip("#"):
+                            await call.keys(digits.rstrip("#"))
                     elif kind == "hangup":
                         break
                     else:
                         await emit(Error("Unbekanntes oder unvollständiges Ereignis; "
-                                         "erwartet: start, text, hangup oder Audio."))
+                                         "erwartet: start, text, keys, hangup oder Audio."))
                 elif message.type == WSMsgType.BINARY:
                     if call is None:
                         await emit(Error("Bitte zuerst ein start-Ereignis senden."))

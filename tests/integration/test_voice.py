@@ -321,3 +321,37 @@ def test_an_appointment_is_booked_by_voice_with_spoken_choices(assistant):
 
     booked = " ".join(e["text"] for e in run(scenario()))
     assert "Ihr Termin ist gebucht" in booked and "Buchungsnummer" in booked
+
+
+def test_inbound_phone_call_identifies_by_keypad_with_read_back_and_correction(assistant):
+    """A caller on a phone line (8 kHz) asks for their appointment; the questions for the BG-Nummer and the
+    birth date announce keypad entry; keyed digits are read back in groups; a wrong number is rejected with
+    key 2 and keyed again; only confirmed values reach the dialogue, which then identifies the caller."""
+    async def scenario():
+        async with VoiceClient(assistant, rate=8000) as client:
+            async def turn(event: dict) -> list[dict]:
+                count = len(client.events)
+                await client.send(event)
+                await client.wait_for(lambda e: e["type"] == "bot" and client.events.index(e) >= count)
+                await asyncio.sleep(1.0)  # the rest of this turn's answers
+                return [e for e in client.events[count:] if e["type"] == "bot"]
+
+            await client.send({"type": "start", "rate": 8000, "channel": "phone"})
+            await client.wait_for(lambda e: e["type"] == "bot")  # the greeting
+            asked = await turn({"type": "text", "text": "wann ist nochmal mein termin", "as_speech": True})
+            assert "BG-Nummer" in asked[-1]["text"] and "Telefontastatur" in asked[-1]["spoken"], asked
+            wrong = await turn({"type": "keys", "digits": "123450000009#"})
+            assert wrong[-1]["spoken"].startswith("Ich habe verstanden: eins zwei drei vier fünf, B G, null null null, "
+                                                  "null null null neun. Stimmt das?"), wrong
+            again = await turn({"type": "keys", "digits": "2"})
+            assert "noch einmal" in again[-1]["spoken"] and "BG-Nummer" not in again[-1]["text"], again
+            right = await turn({"type": "keys", "digits": "123450000002#"})
+            assert "null null null zwei. Stimmt das?" in right[-1]["spoken"], right
+            birth = await turn({"type": "keys", "digits": "1"})
+            assert "Geburtsdatum" in birth[-1]["text"] and "acht Ziffern" in birth[-1]["spoken"], birth
+            date = await turn({"type": "keys", "digits": "01021979#"})
+            assert "1. Februar 1979. Stimmt das?" in date[-1]["spoken"], date
+            return await turn({"type": "text", "text": "ja das stimmt", "as_speech": True})
+
+    answer = " ".join(e["text"] for e in run(scenario()))
+    assert "Max" in answer and "Termin" in answer, answer
