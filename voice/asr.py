@@ -4,7 +4,8 @@ turn-taking rule (voice/turns.py) on the VAD's trailing silence, not by a loudne
 
 While the dialogue waits for a structured answer (number, date, yes/no, an offered option), the utterance
 is decoded with a grammar of what can be said there (voice/grammars.py); a doubtful grammar result is
-decoded again openly from the utterance's audio, which is kept until the turn ends.
+decoded again openly from the utterance's audio, which is kept until the turn ends. Each utterance is
+brought to a common level first (telephone lines differ by 20 dB and more).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import json
 from collections import deque
 from dataclasses import dataclass
 from typing import Callable
+
+import numpy as np
 
 from bot.core.settings import VoiceSettings
 from voice import grammars
@@ -27,6 +30,22 @@ PREROLL_CHUNKS = 10  # 320 ms before the detected start of speech are decoded to
 DECODE_CHUNKS = 3  # decode in 96 ms blocks: far less overhead than 32 ms pieces
 PARTIAL_EVERY = 0.3  # seconds of decoded audio between partial transcripts
 GRAMMAR_MIN_CONFIDENCE = 0.6  # mean word confidence below which a grammar result is decoded again openly
+# Gain: telephone levels differ by 20 dB and more between lines. Each utterance is brought to a common level
+# before decoding, from the loudest 32 ms of its onset (pre-roll and start), within MIN_GAIN..MAX_GAIN.
+TARGET_LEVEL = 4000.0  # RMS of the loudest onset chunk after gain (about -18 dBFS)
+MIN_GAIN, MAX_GAIN = 0.5, 12.0
+
+
+def level(chunk: bytes) -> float:
+    samples = np.frombuffer(chunk, dtype="<i2").astype(np.float64)
+    return float(np.sqrt(np.mean(samples * samples))) if len(samples) else 0.0
+
+
+def amplified(pcm: bytes, gain: float) -> bytes:
+    if gain == 1.0:
+        return pcm
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64) * gain
+    return np.clip(np.rint(samples), -32768, 32767).astype("<i2").tobytes()
 
 
 @dataclass
@@ -75,6 +94,7 @@ class Transcriber:
         self.in_speech = False  # inside an utterance
         self.speech_seconds = self.silence_seconds = self.since_partial = 0.0
         self.last_partial = ""
+        self.gain = 1.0  # of the current utterance
         self.partial_complete = False  # the partial transcript holds a complete value of the expected kind
 
     # ------------------------------------------------------------------ what the dialogue waits for
@@ -110,10 +130,12 @@ class Transcriber:
                 self.preroll.append(chunk)
                 if not activity.started:
                     continue
-                if bot_speaking and not activity.barge:
-                    self.vad.end_speech()  # the bot's own voice on the line, not the caller: no utterance
+                if activity.echo and not activity.barge:
+                    self.vad.end_speech()  # the bot's own voice (or its echo) on the line: no utterance
                     continue
                 self.in_speech = True
+                onset = max(level(part) for part in self.preroll)
+                self.gain = min(MAX_GAIN, max(MIN_GAIN, TARGET_LEVEL / onset)) if onset > 0 else 1.0
                 self.undecoded = b"".join(self.preroll)
                 self.utterance = bytearray(self.undecoded)
                 self.preroll.clear()
@@ -138,7 +160,7 @@ class Transcriber:
 
     def _decode(self, heard: Heard) -> None:
         block, self.undecoded = self.undecoded, b""
-        self.recognizer.AcceptWaveform(block)
+        self.recognizer.AcceptWaveform(amplified(block, self.gain))
         self.since_partial += len(block) / 2 / RECOGNIZER_RATE
         if self.since_partial >= PARTIAL_EVERY:
             self.since_partial = 0.0
@@ -149,12 +171,12 @@ class Transcriber:
 
     def _finish(self, heard: Heard) -> None:
         if self.undecoded:
-            self.recognizer.AcceptWaveform(self.undecoded)
+            self.recognizer.AcceptWaveform(amplified(self.undecoded, self.gain))
         result = json.loads(self.recognizer.FinalResult())
         self.recognizer.Reset()
         text = result.get("text", "")
         if self.recognizer is not self.open and grammars.doubtful(result, GRAMMAR_MIN_CONFIDENCE):
-            self.open.AcceptWaveform(bytes(self.utterance))
+            self.open.AcceptWaveform(amplified(bytes(self.utterance), self.gain))
             text = json.loads(self.open.FinalResult()).get("text", "")
             self.open.Reset()
             heard.reopened = True

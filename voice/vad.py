@@ -35,6 +35,8 @@ START_CHUNKS = 2  # 64 ms above the threshold start an utterance (a click or a c
 HYSTERESIS = 0.15  # inside speech, a chunk is silence only below threshold - HYSTERESIS
 ECHO_WINDOW = 0.5  # seconds of the bot's own audio an echo may lag behind (line and network delay)
 CALLER_LEVEL_CHUNKS = 5  # the caller's level is the loudest of the last 160 ms (vowels, not the quiet consonants)
+ECHO_HISTORY, ECHO_HISTORY_MIN = 150, 30  # chunks of bot audio (4.8 s, at least 1 s) to measure the line's echo
+ECHO_HEADROOM_DB = 2.0  # a barge-in must be this much louder than the line's measured echo peaks
 
 
 def model_path() -> Path:
@@ -121,11 +123,21 @@ class Activity:
     speech: bool  # inside the caller's speech (after hysteresis)
     started: bool = False  # speech began with this chunk (START_CHUNKS chunks ago, see `preroll`)
     barge: bool = False  # counts towards interrupting the bot (surer and louder than the echo)
+    echo: bool = False  # the bot's audio is on the line or its echo may be: only a barge may start speech
     probability: float = 0.0
 
 
 class VoiceActivity:
-    """Speech/silence decisions for one call, chunk by chunk."""
+    """Speech/silence decisions for one call, chunk by chunk.
+
+    The echo gate: while the bot's audio is heard or its echo may still arrive (`EchoReference.level()` is
+    not 0, which covers ECHO_WINDOW after the last audio), a chunk counts towards a barge-in, and may start an
+    utterance, only when the caller's level exceeds the bot's level times a ratio. That ratio is the larger
+    of the configured margin (`VOICE_ECHO_MARGIN_DB`) and what this line's echo has been measured to reach:
+    the 90th percentile of (line level / bot level) over the last ECHO_HISTORY chunks of bot audio, plus
+    ECHO_HEADROOM_DB. A line with strong echo (a loudspeaker phone, no echo canceller) thus needs a louder
+    barge-in than a clean one, and its echo does not interrupt the bot.
+    """
 
     def __init__(self, threshold: float, barge_threshold: float, echo_margin_db: float,
                  echo: EchoReference | None = None) -> None:
@@ -136,6 +148,14 @@ class VoiceActivity:
         self.in_speech = False
         self._above = 0  # chunks in a row at or above the threshold (outside speech)
         self._levels: deque[float] = deque(maxlen=CALLER_LEVEL_CHUNKS)
+        self._echo_ratios: deque[float] = deque(maxlen=ECHO_HISTORY)  # line level / bot level, bot audio heard
+
+    def gate(self) -> float:
+        """The ratio of the bot's level the caller must exceed while the bot's audio may be on the line."""
+        if len(self._echo_ratios) < ECHO_HISTORY_MIN:
+            return self.echo_ratio
+        measured = float(np.percentile(self._echo_ratios, 90)) * 10 ** (ECHO_HEADROOM_DB / 20)
+        return max(self.echo_ratio, measured)
 
     def __call__(self, chunk: bytes, bot_speaking: bool = False) -> Activity:
         probability = self.model(chunk)
@@ -149,10 +169,16 @@ class VoiceActivity:
             if self._above >= START_CHUNKS:
                 self.in_speech = activity.speech = activity.started = True
                 self._above = 0
-        if bot_speaking and probability >= self.barge_threshold:
-            activity.barge = max(self._levels) > self.echo.level() * self.echo_ratio
+        bot_level = self.echo.level()
+        activity.echo = bot_speaking or bot_level > 0
+        if bot_level > 0:
+            caller = max(self._levels)
+            activity.barge = probability >= self.barge_threshold and caller > bot_level * self.gate()
+            if not activity.barge:
+                self._echo_ratios.append(caller / bot_level)
+        elif bot_speaking:  # audio is being played that the reference has not seen (cannot happen in a call)
+            activity.barge = probability >= self.barge_threshold
         return activity
-
     def end_speech(self) -> None:
         """The utterance was closed: the next one needs a fresh start."""
         self.in_speech, self._above = False, 0
