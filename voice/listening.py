@@ -17,6 +17,8 @@ from voice.asr import Heard, Transcriber
 from voice.audio import RECOGNIZER_RATE, Resampler
 from voice.events import Timing
 
+GATHER_SECONDS = 0.06  # caller audio handed to the decoding threads at once (two VAD chunks)
+
 
 def elapsed_ms(since: float) -> int:
     return round((time.monotonic() - since) * 1000)
@@ -73,6 +75,8 @@ class Listener:
         self.inbound = Resampler(rate, RECOGNIZER_RATE)
         self.transcriber: Transcriber | None = transcriber or Transcriber()
         self.turn = TurnClock()
+        self._gathered = b""
+        self._gather_bytes = int(rate * GATHER_SECONDS) * 2
         self._one_at_a_time = asyncio.Lock()  # the transcriber is used by one pool thread at a time
 
     @property
@@ -81,11 +85,21 @@ class Listener:
         return self.transcriber.vad.echo
 
     async def hear(self, pcm: bytes, bot_speaking: bool = False) -> Heard:
+        """Caller audio in; what was heard. Audio is gathered to GATHER_SECONDS and then resampled and
+        decoded in the pool: per 20 ms frame, the hand-offs between the event loop and the decoding threads
+        (each a wait for the interpreter lock) cost more than the work itself."""
         assert self.transcriber is not None, "the call has ended"
+        self._gathered += pcm
+        if len(self._gathered) < self._gather_bytes:
+            return Heard()
+        audio, self._gathered = self._gathered, b""
         transcriber = self.transcriber
         async with self._one_at_a_time:
-            return await asyncio.get_running_loop().run_in_executor(decode_pool(), transcriber.feed,
-                                                                    self.inbound(pcm), bot_speaking)
+            return await asyncio.get_running_loop().run_in_executor(decode_pool(), self._feed, transcriber, audio,
+                                                                    bot_speaking)
+
+    def _feed(self, transcriber: Transcriber, audio: bytes, bot_speaking: bool) -> Heard:
+        return transcriber.feed(self.inbound(audio), bot_speaking)
 
     async def expecting(self, expect: str, words: list[str], complete=None) -> None:
         """The next utterance answers a question of this kind (see Transcriber.expecting)."""

@@ -80,6 +80,15 @@ class SharedVoice:
 def synthesizer() -> SharedVoice:
     if problems := missing():
         raise ModelMissing(" ".join(problems))
+    import onnxruntime
     from piper.voice import PiperVoice
 
-    return SharedVoice(PiperVoice.load(str(piper_path())))
+    voice = PiperVoice.load(str(piper_path()))
+    # One thread per synthesis and no busy-waiting: several calls synthesize at once and Vosk needs the cores;
+    # onnxruntime's default (a spinning thread per core for every run) was slower under load, not faster.
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    voice.session = onnxruntime.InferenceSession(str(piper_path()), sess_options=options,
+                                                 providers=["CPUExecutionProvider"])
+    return SharedVoice(voice)

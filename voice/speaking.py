@@ -19,6 +19,12 @@ Play = Callable[[bytes], Awaitable[None]]
 Clear = Callable[[], Awaitable[None]]
 
 
+def _next_sentence(sentences, outbound: Resampler) -> bytes | None:
+    """The next sentence synthesized and resampled to the caller's rate (in a worker thread), or None."""
+    pcm = next(sentences, None)
+    return None if pcm is None else outbound(pcm)
+
+
 class Speaker:
     def __init__(self, rate: int, emit: Emit, play: Play, clear: Clear, turn: TurnClock, barge_in_seconds: float,
                  echo: EchoReference | None = None):
@@ -58,7 +64,9 @@ class Speaker:
         while not self.queue.empty():
             self.queue.get_nowait()
         self.task.cancel()
-        self.outbound.flush()  # audio held back for the cancelled reply is dropped, not played later
+        # audio held back for the cancelled reply is dropped, not played later (a synthesis still running
+        # for it finishes with the old resampler)
+        self.outbound = Resampler(self.voice.sample_rate, self.rate)
         self.task = asyncio.create_task(self._loop())
         self.playing_until = 0.0
         self.barge_speech = 0.0
@@ -76,15 +84,15 @@ class Speaker:
             text = await self.queue.get()
             sentences = self.voice.sentences(text)
             await self.emit(AudioStart(rate=self.rate))
+            outbound = self.outbound
             while True:
-                pcm = await loop.run_in_executor(None, next, sentences, None)
-                if pcm is None:
+                out = await loop.run_in_executor(None, _next_sentence, sentences, outbound)
+                if out is None:
                     break
-                out = self.outbound(pcm)
                 if (timing := self.turn.first_audio()) is not None:
                     await self.emit(timing)
                 await self._play_out(out)
-            await self._play_out(self.outbound.flush())  # the resampler's look-ahead: the reply's last ms
+            await self._play_out(outbound.flush())  # the resampler's look-ahead: the reply's last ms
             await self.emit(AudioStop())
 
     async def _play_out(self, out: bytes) -> None:

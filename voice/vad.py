@@ -55,6 +55,7 @@ def _session():
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1  # many small calls: one thread each is fastest and leaves cores to Vosk
     options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return onnxruntime.InferenceSession(str(model_path()), sess_options=options,
                                         providers=["CPUExecutionProvider"])
 
@@ -97,9 +98,13 @@ class EchoReference:
         """`pcm` (at `rate`) will be heard from `starts` (monotonic seconds) on."""
         samples = np.frombuffer(pcm, dtype="<i2", count=len(pcm) // 2).astype(np.float64)
         size = max(1, int(rate * self.FRAME))
-        for index in range(0, len(samples), size):
-            part = samples[index:index + size]
-            self.frames.append((starts + index / rate, float(np.sqrt(np.mean(part * part)))))
+        count = -(-len(samples) // size)
+        padded = np.zeros(count * size)
+        padded[:len(samples)] = samples * samples
+        lengths = np.full(count, size)
+        lengths[-1] = len(samples) - (count - 1) * size if count else size
+        levels = np.sqrt(padded.reshape(count, size).sum(axis=1) / lengths)
+        self.frames.extend(zip((starts + np.arange(count) * size / rate).tolist(), levels.tolist()))
         horizon = self.clock() - 2 * ECHO_WINDOW
         while self.frames and self.frames[0][0] < horizon:
             self.frames.popleft()

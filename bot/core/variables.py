@@ -137,7 +137,7 @@ VARIABLES: tuple[Variable, ...] = (
         ("VOICE_BARGE_IN_MS", "250", "speech that interrupts an answer"),
         ("VOICE_VAD_THRESHOLD", "0.5", "speech probability (Silero VAD) that counts as speech"),
         ("VOICE_VAD_BARGE_THRESHOLD", "0.8", "speech probability that counts towards a barge-in"),
-        ("VOICE_ECHO_MARGIN_DB", "6", "a barge-in must be louder than the bot's own audio less this"),
+        ("VOICE_ECHO_MARGIN_DB", "3", "a barge-in must be louder than the bot's own audio less this"),
         ("VOICE_MAX_CALLS", "8", "calls served at once; further callers wait with a spoken notice"),
         ("VOICE_DECODE_WORKERS", "0", "threads decoding speech for all calls; 0: one per core"),
         ("VOICE_DTMF_PAUSE_MS", "1500", "pause after which typed digits are sent"),

@@ -205,7 +205,7 @@ def test_voice_settings():
     assert (voice.silence_seconds, voice.silence_prompts, voice.end_silence_ms, voice.barge_in_ms) == (8, 2, 250, 250)
     assert (voice.dtmf_pause_ms, voice.port, voice.audiosocket_port) == (1500, 8090, 9092)
     assert (voice.end_silence_long_ms, voice.vad_threshold, voice.vad_barge_threshold, voice.echo_margin_db) == (
-        1100, 0.5, 0.8, 6)
+        1100, 0.5, 0.8, 3)
     assert (voice.max_calls, voice.decode_workers) == (8, 0)
     with pytest.raises(SettingsError, match="VOICE_MAX_CALLS must be a whole number of at least 1"):
         VoiceSettings.from_env({"VOICE_MAX_CALLS": "0"})
