@@ -1,11 +1,22 @@
 """Speaking and barge-in state of a call: answers are queued as texts, synthesized sentence by sentence
 (Piper), resampled to the caller's rate and played while later sentences are synthesized. Speech of the
-caller over the answer for long enough (a barge-in) drops what is queued and not yet played."""
+caller over the answer for long enough (a barge-in) drops what is queued and not yet played.
+
+Scheduling across calls: the first sentence of an answer is urgent (the caller waits for it) and runs in
+the `urgent` pool; later sentences are synthesized just in time (when less than AHEAD_SECONDS of audio
+is left to play) in the `ahead` pool, whose threads run at a lower CPU priority. So recognition, which must
+keep up with every caller in real time, and first answers get the cores first; nothing is synthesized that
+a barge-in throws away."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from typing import Awaitable, Callable
 
 from voice.audio import Resampler, duration
@@ -17,6 +28,26 @@ from voice.vad import CHUNK_SECONDS, EchoReference
 Emit = Callable[[Event], Awaitable[None]]
 Play = Callable[[bytes], Awaitable[None]]
 Clear = Callable[[], Awaitable[None]]
+
+
+AHEAD_SECONDS = 2.5  # later sentences are synthesized when less than this much audio is left to play
+AHEAD_NICENESS = 5  # CPU priority of the threads synthesizing ahead (higher: lower priority)
+logger = logging.getLogger("voice")
+
+
+def _lower_priority() -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), AHEAD_NICENESS)
+    except (OSError, AttributeError) as error:  # not permitted or not Linux: same priority, still correct
+        logger.debug("voice: synthesis priority unchanged: %s", error)
+
+
+@lru_cache(maxsize=1)
+def pools() -> tuple[ThreadPoolExecutor, ThreadPoolExecutor]:
+    """(urgent, ahead): threads synthesizing first sentences, and the later ones at lower priority."""
+    cores = os.cpu_count() or 2
+    return (ThreadPoolExecutor(cores, thread_name_prefix="synth"),
+            ThreadPoolExecutor(cores, thread_name_prefix="synth-ahead", initializer=_lower_priority))
 
 
 def _next_sentence(sentences, outbound: Resampler) -> bytes | None:
@@ -85,13 +116,18 @@ class Speaker:
             sentences = self.voice.sentences(text)
             await self.emit(AudioStart(rate=self.rate))
             outbound = self.outbound
+            urgent, ahead = pools()
+            pool = urgent
             while True:
-                out = await loop.run_in_executor(None, _next_sentence, sentences, outbound)
+                out = await loop.run_in_executor(pool, _next_sentence, sentences, outbound)
                 if out is None:
                     break
+                pool = ahead
                 if (timing := self.turn.first_audio()) is not None:
                     await self.emit(timing)
                 await self._play_out(out)
+                while self.playing_until - time.monotonic() > AHEAD_SECONDS:  # just in time for the next one
+                    await asyncio.sleep(min(0.2, self.playing_until - time.monotonic() - AHEAD_SECONDS))
             await self._play_out(outbound.flush())  # the resampler's look-ahead: the reply's last ms
             await self.emit(AudioStop())
 
