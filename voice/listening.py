@@ -17,7 +17,7 @@ from voice.asr import Heard, Transcriber
 from voice.audio import RECOGNIZER_RATE, Resampler
 from voice.events import Timing
 
-GATHER_SECONDS = 0.06  # caller audio handed to the decoding threads at once (two VAD chunks)
+GATHER_SECONDS = 0.04  # caller audio handed to the decoding threads at once (two AudioSocket frames)
 
 
 def elapsed_ms(since: float) -> int:

@@ -303,6 +303,7 @@ class VoiceSettings:
     echo_margin_db: float
     max_calls: int
     decode_workers: int
+    speech_cache_mb: float
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> VoiceSettings:
@@ -325,4 +326,5 @@ class VoiceSettings:
             echo_margin_db=read.number("VOICE_ECHO_MARGIN_DB", 0),
             max_calls=read.integer("VOICE_MAX_CALLS", 1),
             decode_workers=read.integer("VOICE_DECODE_WORKERS", 0),
+            speech_cache_mb=read.number("VOICE_SPEECH_CACHE_MB", 0),
         )

@@ -140,6 +140,7 @@ VARIABLES: tuple[Variable, ...] = (
         ("VOICE_ECHO_MARGIN_DB", "3", "a barge-in must be louder than the bot's own audio less this"),
         ("VOICE_MAX_CALLS", "8", "calls served at once; further callers wait with a spoken notice"),
         ("VOICE_DECODE_WORKERS", "0", "threads decoding speech for all calls; 0: one per core"),
+        ("VOICE_SPEECH_CACHE_MB", "64", "synthesized sentences kept for the next caller; 0: none"),
         ("VOICE_DTMF_PAUSE_MS", "1500", "pause after which typed digits are sent"),
     ),
     *_area(

@@ -206,7 +206,7 @@ def test_voice_settings():
     assert (voice.dtmf_pause_ms, voice.port, voice.audiosocket_port) == (1500, 8090, 9092)
     assert (voice.end_silence_long_ms, voice.vad_threshold, voice.vad_barge_threshold, voice.echo_margin_db) == (
         1100, 0.5, 0.8, 3)
-    assert (voice.max_calls, voice.decode_workers) == (8, 0)
+    assert (voice.max_calls, voice.decode_workers, voice.speech_cache_mb) == (8, 0, 64)
     with pytest.raises(SettingsError, match="VOICE_MAX_CALLS must be a whole number of at least 1"):
         VoiceSettings.from_env({"VOICE_MAX_CALLS": "0"})
     with pytest.raises(SettingsError, match="VOICE_DTMF_PAUSE_MS must be a whole number of at least 1, not '0'"):

@@ -312,3 +312,20 @@ def test_a_caller_beyond_the_limit_hears_the_queue_notice_then_the_greeting(mode
         assert not lines.active
 
     asyncio.run(scenario())
+
+
+def test_sentences_spoken_before_are_reused_for_the_next_caller(models):
+    """The speech cache: the same sentences as Piper makes them (one chunk per sentence, about as long), and
+    the second caller gets the first caller's audio without a second synthesis."""
+    voice = models.SharedVoice(models.synthesizer().voice, cache_bytes=4 * 1024 * 1024)
+    text = "Good morning. The office is open from eight to six. Please bring your letter."
+    first = list(voice.sentences(text))
+    piper = [chunk.audio_int16_bytes for chunk in voice.voice.synthesize(text)]
+    assert len(first) == len(piper) == 3 and (voice.hits, voice.misses) == (0, 3)
+    for ours, theirs in zip(first, piper):
+        assert 0.7 < len(ours) / len(theirs) < 1.3
+        assert np.abs(np.frombuffer(ours, dtype="<i2")).max() > 20000  # peak-normalised like Piper's
+    assert list(voice.sentences(text)) == first and (voice.hits, voice.misses) == (3, 3)
+    small = models.SharedVoice(voice.voice, cache_bytes=len(first[0]) + 1)  # room for one sentence only
+    list(small.sentences(text))
+    assert small._cached <= small.cache_bytes and len(small._cache) <= 1
