@@ -27,8 +27,8 @@ class RecordingCall:
     async def audio(self, pcm: bytes) -> None:
         pass
 
-    async def text(self, text: str) -> None:
-        self.texts.append(text)
+    async def keys(self, digits: str) -> None:  # the transport passes keypad digits to Call.keys
+        self.texts.append(digits)
 
     async def hangup(self) -> None:
         self.hung_up = True
