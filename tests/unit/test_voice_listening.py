@@ -329,3 +329,18 @@ def test_sentences_spoken_before_are_reused_for_the_next_caller(models):
     small = models.SharedVoice(voice.voice, cache_bytes=len(first[0]) + 1)  # room for one sentence only
     list(small.sentences(text))
     assert small._cached <= small.cache_bytes and len(small._cache) <= 1
+
+
+def test_what_the_dialogue_waits_for_chooses_the_words_that_can_be_said():
+    from bot.channels.voice import expectation
+    from voice.grammars import words_for
+
+    assert [expectation(slot) for slot in ("id_number", "id_birth_date", "appointment_confirm", "callback_contact",
+                                           "appointment_wish", None, 3)] == ["number", "date", "yes_no", "phone",
+                                                                             "", "", ""]
+    number, date = words_for("number"), words_for("date")
+    assert {"null", "eins", "zwölf", "b", "g", "abbrechen"} <= set(number) and "februar" not in number
+    assert {"erster", "einunddreißigster", "februar", "neunzehnhundert"} <= set(date)
+    options = words_for("options", [{"title": "1: Do 26.11. 08:30 Uhr (Nord)"}, {"title": "Geschäftsstelle Süd"}])
+    assert {"nord", "geschäftsstelle", "süd", "zweiten", "letzten"} <= set(options)
+    assert words_for("") == [] and words_for("options", []) == []
