@@ -42,8 +42,18 @@ def models():
     grammars.grammar.cache_clear()
 
 
+_SPOKEN: dict[str, bytes] = {}
+
+
 def phone(models, text: str) -> bytes:
-    """Piper reading `text`, sent over an 8 kHz line and resampled for recognition as the gateway does."""
+    """Piper reading `text`, sent over an 8 kHz line and resampled for recognition as the gateway does. Piper
+    draws noise inside its model, so each text is synthesized once per test run and reused."""
+    if text not in _SPOKEN:
+        _SPOKEN[text] = _phone(models, text)
+    return _SPOKEN[text]
+
+
+def _phone(models, text: str) -> bytes:
     voice = models.synthesizer()
     pcm = b"".join(voice.sentences(text))
     line = Resampler(voice.sample_rate, 8000)(pcm)
@@ -94,33 +104,21 @@ def test_one_utterance_is_one_turn_ended_promptly(models):
     assert speech_end - 0.2 < ends[0][0] <= speech_end + wait + 0.15, (ends, speech_end)
 
 
-def test_a_quiet_line_is_heard_as_well_as_a_loud_one(models, monkeypatch):
-    """Telephone levels vary by 20 dB and more: each utterance is brought to a common level before decoding.
-    Measured as the similarity of what is recognised on a line 20 dB quieter to the normal line (three
-    sentences), with and without the gain stage."""
-    from difflib import SequenceMatcher
-
+def test_a_quiet_line_is_heard_as_well_as_a_loud_one(models):
+    """Telephone levels vary by 20 dB and more: each utterance is brought to a common level from its onset
+    before decoding, so a line 20 dB quieter reaches the recogniser at the level of the normal one (and is one
+    turn as well)."""
     from voice import asr
 
-    def similarity() -> float:
-        ratios = []
-        for text in ("I need a new appointment please.", "When is the office open on Thursday?",
-                     "My number is one two three four five"):
-            speech = np.frombuffer(phone(models, text), dtype="<i2").astype(np.float64)
-            heard = []
-            for gain in (1.0, 0.1):
-                line = noise(1.0, level=3) + (speech * gain).astype("<i2").tobytes() + noise(1.5, level=3)
-                turns = finals(feed(asr.Transcriber(), line))
-                assert len(turns) == 1, turns
-                heard.append(turns[0][1])
-            ratios.append(SequenceMatcher(None, *heard).ratio())
-        return float(np.mean(ratios))
-
-    with_gain = similarity()
-    monkeypatch.setattr(asr, "MIN_GAIN", 1.0)
-    monkeypatch.setattr(asr, "MAX_GAIN", 1.0)
-    without = similarity()
-    assert with_gain >= 0.55 and with_gain >= without + 0.2, (with_gain, without)
+    speech = np.frombuffer(phone(models, "I need a new appointment please."), dtype="<i2").astype(np.float64)
+    gains = {}
+    for name, level in (("normal", 1.0), ("quiet", 0.1)):  # -20 dB
+        transcriber = asr.Transcriber()
+        line = noise(1.0, level=3) + (speech * level).astype("<i2").tobytes() + noise(1.5, level=3)
+        assert len(finals(feed(transcriber, line))) == 1
+        gains[name] = transcriber.gain
+    assert asr.MIN_GAIN <= gains["normal"] < asr.MAX_GAIN / 10
+    assert 9.0 < gains["quiet"] / gains["normal"] < 11.0  # the 20 dB are made up
 
 
 def test_a_pause_inside_a_number_does_not_end_the_turn(models):
