@@ -19,7 +19,7 @@ import numpy as np
 
 from bot.core.settings import VoiceSettings
 from voice import grammars
-from voice.audio import RECOGNIZER_RATE
+from voice.audio import RECOGNIZER_RATE, level
 from voice.models import recognizer_model
 from voice.turns import EndOfTurn
 from voice.vad import CHUNK_BYTES, CHUNK_SECONDS, VoiceActivity
@@ -34,11 +34,6 @@ GRAMMAR_MIN_CONFIDENCE = 0.6  # mean word confidence below which a grammar resul
 # before decoding, from the loudest 32 ms of its onset (pre-roll and start), within MIN_GAIN..MAX_GAIN.
 TARGET_LEVEL = 4000.0  # RMS of the loudest onset chunk after gain (about -18 dBFS)
 MIN_GAIN, MAX_GAIN = 0.5, 12.0
-
-
-def level(chunk: bytes) -> float:
-    samples = np.frombuffer(chunk, dtype="<i2").astype(np.float64)
-    return float(np.sqrt(np.mean(samples * samples))) if len(samples) else 0.0
 
 
 def amplified(pcm: bytes, gain: float) -> bytes:
@@ -177,10 +172,8 @@ class Transcriber:
         if self.over_bot_seconds < 2 * self.tuning.barge_in:
             return False
         self.recognizer.Reset()
-        self.vad.end_speech()
-        self.in_speech, self.over_bot = False, False
-        self.speech_seconds = self.silence_seconds = self.since_partial = 0.0
-        self.last_partial, self.undecoded, self.utterance, self.partial_complete = "", b"", bytearray(), False
+        self.over_bot = False
+        self._end_utterance()
         return True
 
     def _decode(self, heard: Heard) -> None:
@@ -207,9 +200,13 @@ class Transcriber:
             heard.reopened = True
         heard.final = " ".join(word for word in text.split() if word != grammars.UNKNOWN)
         heard.trailing = self.silence_seconds
+        self._end_utterance()
+        if self.expect or self.grammar:  # one answer per question: the next utterance is open again
+            self.expecting("", [])
+
+    def _end_utterance(self) -> None:
+        """Back to listening for the next utterance (after a final, or when an echo was dropped)."""
         self.vad.end_speech()
         self.in_speech = False
         self.speech_seconds = self.silence_seconds = self.since_partial = 0.0
         self.last_partial, self.undecoded, self.utterance, self.partial_complete = "", b"", bytearray(), False
-        if self.expect or self.grammar:  # one answer per question: the next utterance is open again
-            self.expecting("", [])

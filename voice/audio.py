@@ -134,10 +134,15 @@ class Resampler:
         return _to_pcm(out / _ONE)
 
 
+def level(pcm: bytes) -> float:
+    """Root mean square of the samples (0.0 for no samples)."""
+    samples = _samples(pcm).astype(np.float64)
+    return float(np.sqrt(np.dot(samples, samples) / len(samples))) if len(samples) else 0.0
+
+
 def rms(pcm: bytes) -> int:
     """Root mean square of the samples, truncated to an int (as the standard library computed it)."""
-    samples = _samples(pcm).astype(np.float64)
-    return int(np.sqrt(np.dot(samples, samples) / len(samples))) if len(samples) else 0
+    return int(level(pcm))
 
 
 def duration(pcm: bytes, rate: int) -> float:

@@ -234,13 +234,15 @@ class Call:
             expect = "yes_no" if titles == {"ja", "nein"} else "options"
         self.expect = expect
         complete = (lambda text: value_in(expect, text) is not None) if expect in ("number", "date") else None
-        await self.listener.expecting(expect, words_for(expect, buttons), complete)
+        if expect == "confirm":  # a read-back waits: yes/no, or a corrected value of the same kind
+            words = [*words_for("yes_no"), *words_for(self.readback.kind)]
+        else:
+            words = words_for(expect, buttons)
+        await self.listener.expecting(expect, words, complete)
 
     async def _say_step(self, step: Step) -> None:
         """A read-back question (or the request to say the value again), without asking the dialogue."""
         await self._expect(step.expect, [])
-        if step.expect == "confirm":  # yes/no, or a corrected value of the same kind
-            await self.listener.expecting("confirm", [*words_for("yes_no"), *words_for(self.readback.kind)])
         recorded = step.say if self.readback.kind != "date" else say_text("voice.read_back", value="[Geburtsdatum]")
         await self.bridge.record("bot", recorded)
         await self.emit(Bot(step.say, step.say, []))

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voice.audio import RECOGNIZER_RATE
+from voice.audio import RECOGNIZER_RATE, level
 
 CHUNK = 512  # samples at 16 kHz: the window Silero VAD v5/v6 takes (32 ms)
 CHUNK_BYTES = CHUNK * 2
@@ -164,8 +164,7 @@ class VoiceActivity:
 
     def __call__(self, chunk: bytes, bot_speaking: bool = False) -> Activity:
         probability = self.model(chunk)
-        samples = np.frombuffer(chunk, dtype="<i2").astype(np.float64)
-        self._levels.append(float(np.sqrt(np.mean(samples * samples))))
+        self._levels.append(level(chunk))
         activity = Activity(speech=False, probability=probability)
         if self.in_speech:
             self.in_speech = activity.speech = probability >= self.threshold - HYSTERESIS
